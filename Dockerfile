@@ -1,0 +1,24 @@
+# The image behind web, worker and beat in docker-compose.yml.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    DJANGO_ENV=production \
+    MENTORSHIP_VAR_DIR=/app/var
+
+WORKDIR /app
+COPY requirements/base.txt requirements/base.txt
+RUN pip install -r requirements/base.txt
+
+COPY . .
+# collectstatic needs settings that pass the production checks; these are build-time only.
+RUN SECRET_KEY=build-only-secret-key-not-used-at-runtime-0123456789abcdef \
+    ALLOWED_HOSTS=build DATABASE_URL=sqlite:////tmp/build.sqlite3 EMAIL_HOST=build \
+    python manage.py collectstatic --noinput \
+ && useradd --create-home --uid 1000 mentorship \
+ && mkdir -p /app/var && chown -R mentorship /app/var
+
+USER mentorship
+EXPOSE 8000
+CMD ["gunicorn", "mentorship.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

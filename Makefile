@@ -1,0 +1,46 @@
+# Two commands for a fresh clone: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+PORT ?= 8000
+NAME ?=
+PYTEST_ARGS ?=
+
+.PHONY: run test lint format bench venv clean
+
+venv: $(STAMP)
+
+$(STAMP): requirements/dev.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Mentorship needs Python 3.11 or newer; $(PYTHON) is " + sys.version.split()[0])'
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements/dev.txt
+	@touch $(STAMP)
+
+run: $(STAMP)
+	@$(PY) -c 'import socket, sys; s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); \
+	exec("try: s.bind((\"127.0.0.1\", $(PORT)))\nexcept OSError: sys.exit(\"Port $(PORT) is already in use: stop whatever runs there, or choose another port with: make run PORT=8001\")")'
+	@$(PY) manage.py migrate --noinput -v0
+	@$(PY) manage.py seed_demo
+	$(PY) manage.py devserver 127.0.0.1:$(PORT)
+
+test: $(STAMP)
+	@# pytest exits 5 when it collected no test: that must never pass.
+	@$(PY) -m pytest $(PYTEST_ARGS); rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "make test: no tests were collected" >&2; exit 1; fi; exit $$rc
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: $(STAMP)
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+bench: $(STAMP)
+	@set -e; if [ -n "$(NAME)" ]; then files="bench/$(NAME).py"; else files=$$(ls bench/*.py | grep -v '/_'); fi; \
+	for f in $$files; do echo "== $$f"; $(PY) $$f $(BENCH_ARGS); done
+
+clean:
+	rm -rf $(VENV) var/db.sqlite3 var/outbox var/staticfiles

@@ -1,0 +1,27 @@
+import zoneinfo
+
+from django.utils import timezone
+
+
+class UserTimezoneMiddleware:
+    """Show times in the signed-in user's own time zone; they are stored in UTC."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        tz = None
+        if user is not None and user.is_authenticated:
+            try:
+                tz = zoneinfo.ZoneInfo(user.time_zone)
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                tz = None
+        if tz is not None:
+            timezone.activate(tz)
+        else:
+            timezone.deactivate()
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()

@@ -1,0 +1,193 @@
+import datetime
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+
+
+class Program(models.Model):
+    class Kind(models.TextChoices):
+        CLASSIC = "classic", _("Mentors and mentees")
+        PEER = "peer", _("Peer (everyone both mentor and mentee)")
+
+    class Objective(models.TextChoices):
+        TOTAL_SCORE = "score", _("Highest total score")
+        MOST_MATCHED = "coverage", _("Match as many people as possible")
+
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("short name for links"), max_length=60, unique=True)
+    description = models.TextField(_("description"), blank=True, max_length=5000)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind, default=Kind.CLASSIC)
+    start_date = models.DateField(_("start date"), default=datetime.date.today)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    cadence_days = models.PositiveSmallIntegerField(
+        _("expected days between sessions"),
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+    )
+    nudge_weekday = models.PositiveSmallIntegerField(
+        _("weekly nudge day"), choices=Weekday, default=Weekday.MONDAY
+    )
+    admins = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="administered_programs", blank=True
+    )
+
+    # Matching: weights the admin can change, and hard constraints.
+    weight_teach = models.FloatField(_("weight: mentor can teach mentee"), default=1.0)
+    weight_learn = models.FloatField(_("weight: mentee can teach mentor"), default=0.6)
+    weight_goals = models.FloatField(_("weight: shared goals"), default=0.3)
+    weight_availability = models.FloatField(_("weight: overlapping availability"), default=0.4)
+    min_score = models.FloatField(_("minimum score to suggest"), default=0.1)
+    require_different_department = models.BooleanField(
+        _("pair only across departments"), default=False
+    )
+    matching_objective = models.CharField(
+        _("matching objective"), max_length=10, choices=Objective, default=Objective.TOTAL_SCORE
+    )
+    request_expiry_days = models.PositiveSmallIntegerField(
+        _("days before a pairing request expires"),
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+    )
+
+    # Reminders.
+    reminder_lead_days = models.PositiveSmallIntegerField(
+        _("days before a due date to remind"), default=2, validators=[MaxValueValidator(30)]
+    )
+    overdue_followup_days = models.PositiveSmallIntegerField(
+        _("days after a due date to follow up"), default=3, validators=[MaxValueValidator(60)]
+    )
+
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("program")
+
+    def __str__(self):
+        return self.name
+
+    def is_admin(self, user):
+        if not user.is_authenticated:
+            return False
+        if user.is_superuser:
+            return True
+        return self.admins.filter(pk=user.pk).exists()
+
+
+class Skill(models.Model):
+    """One entry of a program's skill vocabulary."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="skills")
+    name = models.CharField(_("name"), max_length=80)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint("program", Lower("name"), name="skill_name_ci_unique"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Participant(models.Model):
+    class Role(models.TextChoices):
+        MENTOR = "mentor", _("Mentor")
+        MENTEE = "mentee", _("Mentee")
+        BOTH = "both", _("Both")
+
+    class Status(models.TextChoices):
+        INVITED = "invited", _("Invited")
+        ACTIVE = "active", _("Active")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="participants")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="participations"
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role, default=Role.MENTEE)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.INVITED)
+    teaches = models.ManyToManyField(Skill, related_name="teachers", blank=True)
+    learns = models.ManyToManyField(Skill, related_name="learners", blank=True)
+    goals = models.TextField(_("goals, in your own words"), blank=True, max_length=2000)
+    # Private: used for matching constraints, never shown to other participants.
+    department = models.CharField(_("department"), max_length=120, blank=True)
+    manager_email = models.EmailField(_("manager's email"), blank=True)
+    capacity = models.PositiveSmallIntegerField(
+        _("most active pairs at once"),
+        default=1,
+        validators=[MinValueValidator(0), MaxValueValidator(20)],
+    )
+    # A list of {"day": 0-6, "start": "HH:MM", "end": "HH:MM"} in the user's time zone.
+    availability = models.JSONField(_("weekly availability"), default=list, blank=True)
+    onboarded_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["user__display_name", "user__email"]
+        constraints = [
+            models.UniqueConstraint("program", "user", name="participant_once_per_program"),
+        ]
+        indexes = [models.Index(fields=["program", "status", "role"])]
+
+    def __str__(self):
+        return f"{self.user} ({self.program})"
+
+    @property
+    def can_mentor(self):
+        return self.role in (self.Role.MENTOR, self.Role.BOTH)
+
+    @property
+    def can_be_mentee(self):
+        return self.role in (self.Role.MENTEE, self.Role.BOTH)
+
+
+class Invite(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        ACCEPTED = "accepted", _("Accepted")
+        REVOKED = "revoked", _("Revoked")
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="invites")
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="invites", null=True, blank=True
+    )
+    email = models.EmailField(_("email"))
+    status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
+    # Bumped on resend: older links stop working.
+    nonce = models.PositiveIntegerField(default=0)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    send_count = models.PositiveSmallIntegerField(default=0)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                "program",
+                Lower("email"),
+                condition=models.Q(status="pending"),
+                name="one_pending_invite_per_email",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.email} → {self.program}"

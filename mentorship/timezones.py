@@ -1,0 +1,19 @@
+import zoneinfo
+from functools import lru_cache
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+
+@lru_cache(maxsize=1)
+def all_time_zones():
+    return sorted(zoneinfo.available_timezones() - {"localtime", "Factory"})
+
+
+def time_zone_choices():
+    return [(name, name.replace("_", " ")) for name in all_time_zones()]
+
+
+def validate_time_zone(value):
+    if value not in set(all_time_zones()):
+        raise ValidationError(_("%(value)s is not a known time zone."), params={"value": value})

@@ -1,0 +1,179 @@
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from pairs.models import Pair
+
+
+class Side(models.TextChoices):
+    MENTOR = "mentor", _("Mentor")
+    MENTEE = "mentee", _("Mentee")
+
+
+class Session(models.Model):
+    class Format(models.TextChoices):
+        VIDEO = "video", _("Video call")
+        IN_PERSON = "in_person", _("In person")
+        PHONE = "phone", _("Phone")
+        CHAT = "chat", _("Chat")
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        LOGGED = "logged", _("Logged")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    pair = models.ForeignKey(Pair, on_delete=models.CASCADE, related_name="sessions")
+    status = models.CharField(max_length=10, choices=Status, default=Status.LOGGED)
+    occurred_at = models.DateTimeField(_("when"))
+    duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"), default=45)
+    format = models.CharField(_("format"), max_length=10, choices=Format, default=Format.VIDEO)
+    topics = models.CharField(_("topics"), max_length=300, blank=True)
+    shared_notes = models.TextField(_("shared notes"), blank=True, max_length=20000)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    # Optimistic locking: a stale form is refused instead of overwriting.
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-occurred_at"]
+        indexes = [models.Index(fields=["pair", "status", "-occurred_at"])]
+
+    def __str__(self):
+        return f"{self.pair} @ {self.occurred_at:%Y-%m-%d}"
+
+
+class SessionSide(models.Model):
+    """One person's own side of a session."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="sides")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="session_sides"
+    )
+    side = models.CharField(max_length=10, choices=Side)
+    learned = models.TextField(_("what I learned"), blank=True, max_length=20000)
+    shared = models.TextField(_("what I shared or taught"), blank=True, max_length=20000)
+    questions = models.TextField(_("questions I brought"), blank=True, max_length=20000)
+    unsure = models.TextField(_("something I'm unsure about"), blank=True, max_length=20000)
+    # The author's alone: never shown to the partner or to admins.
+    private_note = models.TextField(_("private note"), blank=True, max_length=20000)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint("session", "side", name="one_side_per_role"),
+        ]
+
+
+class NextAction(models.Model):
+    class Owner(models.TextChoices):
+        MENTOR = "mentor", _("Mentor")
+        MENTEE = "mentee", _("Mentee")
+        BOTH = "both", _("Both")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        DONE = "done", _("Done")
+        DROPPED = "dropped", _("Dropped")
+
+    pair = models.ForeignKey(Pair, on_delete=models.CASCADE, related_name="actions")
+    text = models.CharField(_("action"), max_length=500)
+    owner = models.CharField(_("owner"), max_length=10, choices=Owner, default=Owner.MENTEE)
+    due_on = models.DateField(_("due"))
+    status = models.CharField(max_length=10, choices=Status, default=Status.OPEN)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    dropped_reason = models.TextField(_("what got in the way"), blank=True, max_length=2000)
+    created_in = models.ForeignKey(
+        Session, on_delete=models.SET_NULL, null=True, blank=True, related_name="created_actions"
+    )
+    reviewed_in = models.ForeignKey(
+        Session, on_delete=models.SET_NULL, null=True, blank=True, related_name="reviewed_actions"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    # Reminders: what is due lives here; a periodic task claims due rows.
+    next_reminder_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        indexes = [
+            models.Index(fields=["pair", "status", "due_on"]),
+            models.Index(
+                fields=["next_reminder_at"],
+                condition=models.Q(status="open", next_reminder_at__isnull=False),
+                name="action_reminder_due",
+            ),
+        ]
+
+    def __str__(self):
+        return self.text
+
+
+def new_token():
+    return secrets.token_urlsafe(32)
+
+
+class CalendarFeed(models.Model):
+    """A person's private, revocable iCalendar feed URL."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_token)
+    created_at = models.DateTimeField(auto_now=True)
+
+
+class EmailPreference(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_preference"
+    )
+    reminders = models.BooleanField(_("reminders about my next actions"), default=True)
+    nudges = models.BooleanField(_("weekly nudge"), default=True)
+    digests = models.BooleanField(_("weekly admin digest"), default=True)
+    # None: the program's nudge weekday.
+    nudge_weekday = models.PositiveSmallIntegerField(_("nudge day"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+
+class SentEmail(models.Model):
+    """One email that must go out exactly once; (kind, key) is unique."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        SKIPPED = "skipped", _("Skipped")
+
+    kind = models.CharField(max_length=30)
+    key = models.CharField(max_length=200)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    to_email = models.EmailField()
+    subject = models.CharField(max_length=300, blank=True)
+    status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    context = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint("kind", "key", name="sent_email_once")]
+        indexes = [models.Index(fields=["status", "created_at"])]

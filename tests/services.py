@@ -1,0 +1,54 @@
+"""Gating tests on real services: skip with the reason locally, fail under CI=true."""
+
+import os
+import shutil
+import socket
+
+import pytest
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+def require(name, available, reason):
+    if available:
+        return
+    message = f"{name} unavailable: {reason}"
+    if IN_CI:
+        pytest.fail(f"{message} (CI=true requires it)", pytrace=False)
+    pytest.skip(message)
+
+
+def redis_available(url=REDIS_URL):
+    try:
+        import redis
+
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+        return True
+    except Exception:
+        return False
+
+
+def require_redis():
+    require("Redis", redis_available(), f"nothing answers at {REDIS_URL}")
+
+
+def require_postgres():
+    from django.db import connection
+
+    require(
+        "PostgreSQL",
+        connection.vendor == "postgresql",
+        f"tests run on {connection.vendor}; set DATABASE_URL=postgres://… (see README)",
+    )
+
+
+def require_chromium():
+    require("Chromium", shutil.which(CHROMIUM) is not None, f"{CHROMIUM} is not installed")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
