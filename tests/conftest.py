@@ -45,3 +45,10 @@ def make_user(db):
 @pytest.fixture
 def user(make_user):
     return make_user("owner@example.com")
+
+
+@pytest.fixture
+def world(db):
+    from tests.factories import World
+
+    return World()
