@@ -31,6 +31,8 @@ def csv_lines(header, rows):
 def streaming_csv_response(filename, header, rows):
     from django.http import StreamingHttpResponse
 
-    response = StreamingHttpResponse(csv_lines(header, rows), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(
+        csv_lines(header, rows), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
