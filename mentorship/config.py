@@ -45,14 +45,15 @@ def env_list(name, default=()):
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
-def database_from_url(url, base_dir):
+def database_from_url(url, var_dir):
     """DATABASES['default'] from DATABASE_URL, or a SQLite file when it is unset."""
     import dj_database_url
 
     if url is None:
+        var_dir.mkdir(parents=True, exist_ok=True)
         return {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": str(base_dir / "var" / "db.sqlite3"),
+            "NAME": str(var_dir / "db.sqlite3"),
             "OPTIONS": {"timeout": 20},
         }
     url = url.strip()

@@ -104,8 +104,40 @@ TEMPLATES = [
     }
 ]
 
-DATABASES = {"default": database_from_url(env_str("DATABASE_URL", None), BASE_DIR)}
+DATABASES = {"default": database_from_url(env_str("DATABASE_URL", None), VAR_DIR)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Cache (sign-in attempt counts live here, so it must be shared by every worker).
+# CACHE_URL (or REDIS_URL) redis://host:6379/1 → Redis; unset → a file cache under var/ in
+# production (shared by the gunicorn workers of one host) and process memory otherwise.
+CACHE_URL = (env_str("CACHE_URL") or env_str("REDIS_URL")).strip()
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    _cache = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": CACHE_URL,
+        # A dead Redis must not hang a request: the rate limiter steps aside instead.
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+elif CACHE_URL == "" and PRODUCTION:
+    _cache = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache"),
+    }
+elif CACHE_URL in {"", "locmem://"}:
+    _cache = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+else:
+    raise ConfigError(f"CACHE_URL must be redis://host:port/db (or locmem://), not {CACHE_URL!r}.")
+CACHES = {"default": {**_cache, "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "mentorship")}}
+
+# Failed sign-ins allowed per account and per client address within WINDOW seconds
+# (mentorship/ratelimit.py). TRUSTED_PROXY_COUNT: proxies in front of gunicorn that set
+# X-Forwarded-For (0: trust only REMOTE_ADDR).
+LOGIN_RATE_LIMIT = {
+    "ACCOUNT": env_int("LOGIN_RATE_LIMIT_ACCOUNT", 5),
+    "ADDRESS": env_int("LOGIN_RATE_LIMIT_ADDRESS", 20),
+    "WINDOW": env_int("LOGIN_RATE_LIMIT_WINDOW", 15 * 60),
+}
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 AUTH_USER_MODEL = "mentorship.User"
 AUTHENTICATION_BACKENDS = ["mentorship.auth.EmailBackend"]
