@@ -20,6 +20,7 @@ def _as_schedule(value):
 def run_beat_forever(stop, tick=5.0, stdout=None):
     from mentorship.celery import app
 
+    app.loader.import_default_modules()  # autodiscovery is lazy; register every task now
     entries = {
         name: {"task": entry["task"], "schedule": _as_schedule(entry["schedule"]), "last": None}
         for name, entry in settings.CELERY_BEAT_SCHEDULE.items()
