@@ -7,6 +7,17 @@ from tests.services import REDIS_URL, require_redis
 # Playwright's sync API runs an event loop in the test thread; our ORM calls there are safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+# Browser journeys: live server + Debian Chromium + SMTP sink (see tests/browser.py).
+from tests.browser import *  # noqa: E402, F403
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache (sign-in attempt counts live there)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
 
 @pytest.fixture(autouse=True)
 def _isolated_outbox(settings, tmp_path):

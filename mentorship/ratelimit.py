@@ -1,0 +1,187 @@
+"""Sign-in attempt limiting, per account and per address, counted in the cache.
+
+Failed sign-ins are counted in two sliding windows (approximated with two fixed buckets, the
+usual "sliding window counter"): one per account (the email typed, normalised) and one per
+client address (IPv6 grouped by /64). Past a limit the sign-in page answers HTTP 429 with a
+clear message and a Retry-After header, whatever the password, until the window has moved on:
+a lockout always ends by itself. A successful sign-in clears its account's count.
+
+The counts live in the default cache, so they are shared by every gunicorn worker when the
+cache is Redis (CACHE_URL / REDIS_URL). If the cache itself fails, sign-in is never blocked
+and never answers 500: the limiter steps aside and logs a warning.
+"""
+
+import hashlib
+import ipaddress
+import logging
+import math
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.core.cache import cache
+from django.forms.utils import ErrorDict
+from django.utils.translation import ngettext
+
+from mentorship.models.users import normalize_email
+
+log = logging.getLogger(__name__)
+
+DEFAULTS = {"ACCOUNT": 5, "ADDRESS": 20, "WINDOW": 15 * 60}
+
+
+def _config():
+    return {**DEFAULTS, **getattr(settings, "LOGIN_RATE_LIMIT", {})}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    blocked: bool
+    retry_after: int = 0  # seconds
+    scope: str = ""  # "account" or "address" when blocked
+
+
+def client_address(request):
+    """The caller's address: REMOTE_ADDR, or the one the Nth trusted proxy saw."""
+    address = request.META.get("REMOTE_ADDR", "")
+    hops = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    if hops:
+        forwarded = [
+            a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()
+        ]
+        if len(forwarded) >= hops:
+            address = forwarded[-hops]
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address[:64] or "unknown"
+    if ip.version == 6:
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
+
+
+def _digest(value):
+    return hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def _subjects(request, username):
+    subjects = {"address": ("ip:" + _digest(client_address(request)), _config()["ADDRESS"])}
+    email = normalize_email((username or "").strip())
+    if email:
+        subjects["account"] = ("acct:" + _digest(email), _config()["ACCOUNT"])
+    return subjects
+
+
+def _keys(subject, now, window):
+    bucket = int(now // window)
+    return f"login-fail:{subject}:{bucket}", f"login-fail:{subject}:{bucket - 1}"
+
+
+def _weighted(counts, current, previous, now, window):
+    elapsed = (now % window) / window
+    return counts.get(current, 0) + counts.get(previous, 0) * (1 - elapsed)
+
+
+def _retry_after(cur, prev, limit, now, window):
+    """Seconds until the weighted count drops below the limit (no new failures)."""
+    elapsed = now % window
+    # Still in this bucket: prev decays linearly; cur stays.
+    if cur < limit and prev:
+        need = 1 - (limit - cur) / prev  # fraction of the window that must have passed
+        if need * window > elapsed:
+            return math.ceil(need * window - elapsed) + 1
+    # Next bucket: cur becomes prev and decays from full weight.
+    rest = window - elapsed
+    if cur >= limit:
+        rest += (1 - limit / cur) * window if cur else 0
+    return math.ceil(rest) + 1
+
+
+def check(request, username):
+    """Whether this sign-in attempt must be refused right now."""
+    config = _config()
+    window, now = config["WINDOW"], time.time()
+    subjects = _subjects(request, username)
+    keys = {scope: _keys(subject, now, window) for scope, (subject, _limit) in subjects.items()}
+    try:
+        counts = cache.get_many([k for pair in keys.values() for k in pair])
+    except Exception:
+        log.warning("sign-in rate limit: cache unavailable, not limiting", exc_info=True)
+        return Verdict(False)
+    worst = Verdict(False)
+    for scope in ("account", "address"):
+        if scope not in subjects:
+            continue
+        limit = subjects[scope][1]
+        current, previous = keys[scope]
+        if _weighted(counts, current, previous, now, window) >= limit:
+            wait = _retry_after(counts.get(current, 0), counts.get(previous, 0), limit, now, window)
+            if wait > worst.retry_after:
+                worst = Verdict(True, min(wait, 2 * window), scope)
+    return worst
+
+
+def record_failure(request, username):
+    config = _config()
+    window, now = config["WINDOW"], time.time()
+    for subject, _limit in _subjects(request, username).values():
+        current, _previous = _keys(subject, now, window)
+        try:
+            cache.add(current, 0, timeout=2 * window)
+            cache.incr(current)
+        except ValueError:  # expired between add and incr
+            cache.set(current, 1, timeout=2 * window)
+        except Exception:
+            log.warning("sign-in rate limit: cannot record a failure", exc_info=True)
+            return
+
+
+def clear_account(request, username):
+    subjects = _subjects(request, username)
+    if "account" not in subjects:
+        return
+    window, now = _config()["WINDOW"], time.time()
+    try:
+        cache.delete_many(list(_keys(subjects["account"][0], now, window)))
+    except Exception:
+        log.warning("sign-in rate limit: cannot clear a count", exc_info=True)
+
+
+def message(verdict):
+    minutes = max(1, math.ceil(verdict.retry_after / 60))
+    return ngettext(
+        "Too many failed sign-in attempts. Please wait %(minutes)d minute and try again, "
+        "or reset your password.",
+        "Too many failed sign-in attempts. Please wait %(minutes)d minutes and try again, "
+        "or reset your password.",
+        minutes,
+    ) % {"minutes": minutes}
+
+
+class RateLimitedLoginView(auth_views.LoginView):
+    """Django's LoginView, refusing attempts past the limits with HTTP 429."""
+
+    def post(self, request, *args, **kwargs):
+        username = request.POST.get("username", "")
+        verdict = check(request, username)
+        if verdict.blocked:
+            # Bound (so the typed email stays) but never validated: validating would try
+            # the password, which is exactly what is refused.
+            form = self.get_form()
+            form._errors, form.cleaned_data = ErrorDict(), {}
+            form.add_error(None, message(verdict))
+            response = self.render_to_response(self.get_context_data(form=form))
+            response.status_code = 429
+            response["Retry-After"] = str(verdict.retry_after)
+            log.info("sign-in refused: too many failures (%s)", verdict.scope)
+            return response
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        clear_account(self.request, self.request.POST.get("username", ""))
+        return super().form_valid(form)
+
+    def form_invalid(self, form):
+        record_failure(self.request, self.request.POST.get("username", ""))
+        return super().form_invalid(form)

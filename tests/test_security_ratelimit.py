@@ -1,0 +1,173 @@
+"""Sign-in attempts are limited per account and per address; a lockout ends by itself."""
+
+import pytest
+import time_machine
+from django.core.cache import cache
+from django.test import Client
+from django.urls import reverse
+
+from mentorship import ratelimit
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "correct horse battery"
+LOGIN = reverse("login")
+
+
+def attempt(client, email, password="wrong-password", ip="10.0.0.1", **extra):
+    return client.post(LOGIN, {"username": email, "password": password}, REMOTE_ADDR=ip, **extra)
+
+
+@pytest.fixture(autouse=True)
+def _quick_hashing(settings):
+    # Dozens of attempts per test: a fast hasher keeps this module quick.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def frozen():
+    with time_machine.travel("2026-11-02 09:00:00+00:00", tick=False) as traveller:
+        yield traveller
+
+
+def test_five_failures_lock_the_account_with_429_and_a_clear_message(client, make_user, frozen):
+    make_user("ana@example.com")
+    for _ in range(5):
+        assert attempt(client, "ana@example.com").status_code == 200
+    response = attempt(client, "ANA@example.com", PASSWORD)  # even the right password
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) > 0
+    assert b"Too many failed sign-in attempts" in response.content
+    assert b"reset your password" in response.content
+    assert b'value="ANA@example.com"' in response.content
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_account_lock_applies_from_any_address(client, make_user, frozen):
+    make_user("ana@example.com")
+    for n in range(5):
+        attempt(client, "ana@example.com", ip=f"10.0.1.{n}")
+    assert attempt(Client(), "ana@example.com", PASSWORD, ip="10.9.9.9").status_code == 429
+
+
+def test_other_accounts_still_sign_in_while_one_is_locked(client, make_user, frozen):
+    make_user("ana@example.com")
+    make_user("ben@example.com")
+    for _ in range(6):
+        attempt(client, "ana@example.com")
+    other = Client()
+    response = attempt(other, "ben@example.com", PASSWORD, ip="10.0.0.2")
+    assert response.status_code == 302
+    assert other.get(reverse("home")).status_code == 200
+
+
+def test_twenty_failures_from_one_address_block_that_address_only(client, make_user, frozen):
+    make_user("ben@example.com")
+    for n in range(20):
+        assert attempt(client, f"guess{n}@example.com").status_code == 200
+    assert attempt(client, "ben@example.com", PASSWORD).status_code == 429
+    assert attempt(Client(), "ben@example.com", PASSWORD, ip="10.0.0.2").status_code == 302
+
+
+def test_ipv6_addresses_are_grouped_by_64(client, frozen):
+    for n in range(20):
+        attempt(client, f"guess{n}@example.com", ip=f"2001:db8::{n + 1:x}")
+    blocked = attempt(Client(), "x@example.com", ip="2001:db8::ffff")
+    assert blocked.status_code == 429
+    assert attempt(Client(), "x@example.com", ip="2001:db8:1::1").status_code == 200
+
+
+def test_the_lock_ends_by_itself(client, make_user, frozen):
+    make_user("ana@example.com")
+    for _ in range(5):
+        attempt(client, "ana@example.com")
+    assert attempt(client, "ana@example.com", PASSWORD).status_code == 429
+    frozen.shift(20 * 60)
+    assert attempt(client, "ana@example.com", PASSWORD).status_code == 302
+
+
+def test_refused_attempts_do_not_extend_the_lock(client, make_user, frozen):
+    make_user("ana@example.com")
+    for _ in range(5):
+        attempt(client, "ana@example.com")
+    for _ in range(30):  # hammering while locked
+        frozen.shift(30)
+        assert attempt(client, "ana@example.com").status_code == 429
+    frozen.shift(15 * 60)  # 30 minutes after the last counted failure
+    assert attempt(client, "ana@example.com", PASSWORD).status_code == 302
+
+
+def test_retry_after_is_honest(client, make_user, frozen):
+    make_user("ana@example.com")
+    for _ in range(5):
+        attempt(client, "ana@example.com")
+    wait = int(attempt(client, "ana@example.com", PASSWORD)["Retry-After"])
+    assert 60 <= wait <= 30 * 60
+    frozen.shift(wait - 5)
+    assert attempt(client, "ana@example.com", PASSWORD).status_code == 429
+    frozen.shift(10)
+    assert attempt(client, "ana@example.com", PASSWORD).status_code == 302
+
+
+def test_a_successful_sign_in_clears_the_account_count(client, make_user, frozen):
+    make_user("ana@example.com")
+    for _ in range(4):
+        attempt(client, "ana@example.com")
+    assert attempt(client, "ana@example.com", PASSWORD).status_code == 302
+    client.post(reverse("logout"))
+    for _ in range(4):
+        assert attempt(client, "ana@example.com").status_code == 200
+    assert attempt(client, "ana@example.com", PASSWORD).status_code == 302
+
+
+def test_counts_live_in_the_shared_cache(client, frozen):
+    attempt(client, "ana@example.com")
+    keys = [k for k in cache._cache if "login-fail" in k]  # locmem internals, in tests only
+    assert len(keys) == 2  # one per account, one per address; no email in clear
+    assert not any("ana" in k for k in keys)
+
+
+def test_forwarded_for_is_ignored_unless_a_proxy_is_trusted(client, settings, frozen):
+    request = type("R", (), {})()
+    request.META = {"REMOTE_ADDR": "10.0.0.1", "HTTP_X_FORWARDED_FOR": "6.6.6.6, 7.7.7.7"}
+    assert ratelimit.client_address(request) == "10.0.0.1"
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert ratelimit.client_address(request) == "7.7.7.7"
+
+
+def test_a_broken_cache_never_blocks_nor_500s(client, make_user, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    # (Django's setting_changed handler rebuilds the cache connections.)
+    make_user("ana@example.com")
+    assert attempt(client, "ana@example.com").status_code == 200
+    assert attempt(client, "ana@example.com", PASSWORD).status_code == 302
+
+
+@pytest.mark.redis
+def test_counts_are_shared_through_redis(client, make_user, settings, redis_required, frozen):
+    from tests.services import REDIS_URL
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "ratelimit-test",
+        }
+    }
+    from django.core.cache import close_caches
+
+    cache.clear()
+    make_user("ana@example.com")
+    for _ in range(5):
+        attempt(client, "ana@example.com")
+    # As another worker would: a fresh connection to the same Redis sees the counts.
+    close_caches()
+    assert "login-fail" in str(cache._cache.get_client().keys("*"))
+    assert attempt(Client(), "ana@example.com", PASSWORD, ip="10.7.7.7").status_code == 429
+    cache.clear()
