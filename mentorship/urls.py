@@ -4,9 +4,10 @@ from django.contrib import admin
 from django.urls import include, path
 
 from mentorship import views
+from sessions import views as session_views
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", session_views.dashboard, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("mentorship.accounts")),
     path("dev/outbox/", views.dev_outbox, name="dev_outbox"),

@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -13,17 +12,6 @@ from mentorship import health, mail
 def healthz(request):
     healthy, body = health.report()
     return JsonResponse(body, status=200 if healthy else 503)
-
-
-@login_required
-def home(request):
-    programs = request.user.participations.select_related("program")
-    administered = request.user.administered_programs.all()
-    return render(
-        request,
-        "mentorship/home.html",
-        {"participations": programs, "administered": administered},
-    )
 
 
 def _outbox_enabled():

@@ -1,3 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns = []
+from sessions import views
+
+urlpatterns = [
+    path("pairs/<int:pk>/", views.pair_page, name="pair"),
+    path("pairs/<int:pk>/log/", views.log_session, name="log"),
+    path("pairs/<int:pk>/log/action-row/", views.action_row, name="action_row"),
+    path("pairs/<int:pk>/schedule/", views.schedule, name="schedule"),
+    path("sessions/<int:pk>/side/", views.session_side, name="side"),
+    path("sessions/<int:pk>.ics", views.session_ics, name="ics"),
+    path("actions/<int:pk>/done/", views.action_done, name="action_done"),
+    path("calendar/", views.calendar_page, name="calendar"),
+    path("calendar/revoke/", views.calendar_revoke, name="calendar_revoke"),
+    path("calendar/<str:token>.ics", views.feed, name="feed"),
+]

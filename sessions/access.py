@@ -1,0 +1,86 @@
+"""Who may see or change a pair's sessions and actions.
+
+One helper per object kind. Pair members read and write; the program's admins
+(and superusers) read dates, counts and statuses only (views get ``can_write``
+False and ``can_read_content`` False); anyone else gets 404.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from pairs.models import Pair
+from sessions.models import NextAction, Session
+
+
+@dataclass(frozen=True)
+class PairAccess:
+    pair: Pair
+    role: str | None  # "mentor", "mentee" or None for an admin
+    is_program_admin: bool
+
+    @property
+    def is_member(self):
+        return self.role is not None
+
+    # Content (notes, sides, action text) is for members only.
+    can_read_content = is_member
+    can_write = is_member
+
+    @property
+    def partner(self):
+        if self.role == "mentor":
+            return self.pair.mentee.user
+        if self.role == "mentee":
+            return self.pair.mentor.user
+        return None
+
+
+def _pair_lookup(user, pk):
+    """The pair with its people, and how the user relates to it (or 404)."""
+    if not user.is_authenticated:
+        raise Http404
+    try:
+        pair = Pair.objects.select_related("program", "mentor__user", "mentee__user").get(pk=pk)
+    except Pair.DoesNotExist:
+        raise Http404
+    role = pair.role_of(user)
+    is_admin = user.is_superuser or pair.program.admins.filter(pk=user.pk).exists()
+    if role is None and not is_admin:
+        raise Http404
+    return PairAccess(pair=pair, role=role, is_program_admin=is_admin)
+
+
+def get_pair_for_user(user, pk, write=False):
+    """A PairAccess for a member (read/write) or a program admin (read-only: 403 on write)."""
+    access = _pair_lookup(user, pk)
+    if write and not access.can_write:
+        raise PermissionDenied
+    return access
+
+
+def get_session_for_user(user, pk, write=False):
+    """(session, PairAccess) for a session of a pair the user may see."""
+    if not user.is_authenticated:
+        raise Http404
+    pair_id = Session.objects.filter(pk=pk).values_list("pair_id", flat=True).first()
+    if pair_id is None:
+        raise Http404
+    access = get_pair_for_user(user, pair_id, write=write)
+    session = Session.objects.get(pk=pk)
+    session.pair = access.pair
+    return session, access
+
+
+def get_action_for_user(user, pk, write=False):
+    """(action, PairAccess) for a next action of a pair the user may see."""
+    if not user.is_authenticated:
+        raise Http404
+    pair_id = NextAction.objects.filter(pk=pk).values_list("pair_id", flat=True).first()
+    if pair_id is None:
+        raise Http404
+    access = get_pair_for_user(user, pair_id, write=write)
+    action = NextAction.objects.get(pk=pk)
+    action.pair = access.pair
+    return action, access

@@ -1,0 +1,126 @@
+"""My dashboard: my pairs, my open actions, my partners', sides to add, cadence nudges.
+
+A fixed number of queries whatever the history (see tests/test_dashboard_*).
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, Max, Min, OuterRef, Q
+from django.utils import timezone
+
+from pairs.models import Pair
+from sessions.models import NextAction, Session, SessionSide
+
+DUE_SOON_DAYS = 7
+ACTIONS_SHOWN = 100
+SIDES_SHOWN = 10
+SIDE_WINDOW_DAYS = 90
+
+
+@dataclass
+class PairCard:
+    pair: Pair
+    role: str
+    partner: object
+    last_session: datetime.datetime | None = None
+    next_session: datetime.datetime | None = None
+    days_since: int | None = None
+    needs_nudge: bool = False
+
+
+@dataclass
+class Dashboard:
+    pairs: list = field(default_factory=list)
+    my_actions: list = field(default_factory=list)
+    partner_actions: list = field(default_factory=list)
+    sides_to_add: list = field(default_factory=list)
+    nudges: list = field(default_factory=list)
+    administered: list = field(default_factory=list)
+    today: datetime.date | None = None
+
+
+def owner_matches(action, role):
+    return action.owner in (role, NextAction.Owner.BOTH)
+
+
+def build(user, now=None):
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    board = Dashboard(today=today)
+    pairs = list(
+        Pair.objects.filter(Q(mentor__user=user) | Q(mentee__user=user), status__in=Pair.LIVE)
+        .select_related("program", "mentor__user", "mentee__user")
+        .order_by("program__name", "pk")
+    )
+    board.administered = list(user.administered_programs.order_by("name"))
+    if not pairs:
+        return board
+    by_id = {p.pk: p for p in pairs}
+    roles = {p.pk: p.role_of(user) for p in pairs}
+    last = dict(
+        Session.objects.filter(pair_id__in=by_id, status=Session.Status.LOGGED)
+        .values("pair_id")
+        .annotate(last=Max("occurred_at"))
+        .values_list("pair_id", "last")
+    )
+    upcoming = dict(
+        Session.objects.filter(
+            pair_id__in=by_id, status=Session.Status.SCHEDULED, occurred_at__gte=now
+        )
+        .values("pair_id")
+        .annotate(next=Min("occurred_at"))
+        .values_list("pair_id", "next")
+    )
+    for pair in pairs:
+        role = roles[pair.pk]
+        card = PairCard(
+            pair=pair,
+            role=role,
+            partner=pair.partner_of(user).user,
+            last_session=last.get(pair.pk),
+            next_session=upcoming.get(pair.pk),
+        )
+        since = card.last_session.date() if card.last_session else pair.started_on
+        if since is not None:
+            card.days_since = (today - since).days
+        card.needs_nudge = (
+            pair.status == Pair.Status.ACTIVE
+            and card.next_session is None
+            and (card.days_since is None or card.days_since > pair.program.cadence_days)
+        )
+        board.pairs.append(card)
+        if card.needs_nudge:
+            board.nudges.append(card)
+
+    actions = NextAction.objects.filter(pair_id__in=by_id, status=NextAction.Status.OPEN).order_by(
+        "due_on", "pk"
+    )[:ACTIONS_SHOWN]
+    for action in actions:
+        action.pair = by_id[action.pair_id]
+        role = roles[action.pair_id]
+        action.is_overdue = action.due_on < today
+        action.is_due_soon = not action.is_overdue and action.due_on <= today + datetime.timedelta(
+            days=DUE_SOON_DAYS
+        )
+        if owner_matches(action, role):
+            board.my_actions.append(action)
+        else:
+            board.partner_actions.append(action)
+    # Overdue first, then due soon, then the rest; each by due date.
+    board.my_actions.sort(key=lambda a: (not a.is_overdue, not a.is_due_soon, a.due_on, a.pk))
+
+    mentor_pairs = [pk for pk, r in roles.items() if r == "mentor"]
+    mentee_pairs = [pk for pk, r in roles.items() if r == "mentee"]
+    my_side = SessionSide.objects.filter(session=OuterRef("pk"))
+    missing = Q(pair_id__in=mentor_pairs) & ~Exists(my_side.filter(side="mentor"))
+    missing |= Q(pair_id__in=mentee_pairs) & ~Exists(my_side.filter(side="mentee"))
+    sides = Session.objects.filter(
+        missing,
+        status=Session.Status.LOGGED,
+        occurred_at__gte=now - datetime.timedelta(days=SIDE_WINDOW_DAYS),
+    ).order_by("-occurred_at")[:SIDES_SHOWN]
+    for session in sides:
+        session.pair = by_id[session.pair_id]
+        board.sides_to_add.append(session)
+    return board

@@ -1,0 +1,173 @@
+import datetime
+import re
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from sessions.models import NextAction, Session, SessionSide
+
+MAX_NEW_ACTIONS = 30
+EMPTY_ACTION_ROWS = 3  # without JS the page offers this many empty rows
+NOTE_MAX = 20000
+
+DATETIME_INPUT = "%Y-%m-%dT%H:%M"
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format=DATETIME_INPUT)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+def _note(label, help_text="", rows=4):
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=NOTE_MAX,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": rows}),
+    )
+
+
+class SharedForm(forms.Form):
+    """The shared record of a session: both people see it."""
+
+    occurred_at = forms.DateTimeField(
+        label=_("When"),
+        widget=DateTimeLocalInput(),
+        input_formats=[DATETIME_INPUT, "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
+    )
+    duration_minutes = forms.IntegerField(
+        label=_("Duration (minutes)"), min_value=5, max_value=600, initial=45
+    )
+    format = forms.ChoiceField(label=_("Format"), choices=Session.Format.choices)
+    topics = forms.CharField(
+        label=_("Topics"),
+        required=False,
+        max_length=300,
+        help_text=_("A few words, e.g. “SQL joins, career goals”."),
+    )
+    shared_notes = _note(_("Shared notes"), _("Both of you see these."), rows=5)
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class SideForm(forms.Form):
+    """My own side of a session."""
+
+    learned = _note(SessionSide._meta.get_field("learned").verbose_name.capitalize())
+    shared = _note(SessionSide._meta.get_field("shared").verbose_name.capitalize())
+    questions = _note(
+        SessionSide._meta.get_field("questions").verbose_name.capitalize(),
+        _("One question per line."),
+    )
+    unsure = _note(SessionSide._meta.get_field("unsure").verbose_name.capitalize())
+    private_note = _note(
+        _("Private note"), _("Only you ever see this: not your partner, not the program admins.")
+    )
+    side_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class ReviewForm(forms.Form):
+    """What happened to one open action since the last session."""
+
+    DECISIONS = [
+        ("keep", _("Still open")),
+        ("done", _("Done")),
+        ("carry", _("Carry over")),
+        ("drop", _("Drop")),
+    ]
+    decision = forms.ChoiceField(
+        label=_("What happened?"), choices=DECISIONS, initial="keep", widget=forms.RadioSelect
+    )
+    new_due = forms.DateField(label=_("New due date"), required=False, widget=DateInput())
+    reason = forms.CharField(
+        label=_("What got in the way?"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "carry":
+            due = data.get("new_due")
+            if not due:
+                self.add_error("new_due", _("Give the new due date to carry the action over."))
+            elif due < timezone.localdate():
+                self.add_error("new_due", _("The new due date is in the past."))
+        return data
+
+
+class NewActionForm(forms.Form):
+    text = forms.CharField(label=_("Next action"), required=False, max_length=500)
+    owner = forms.ChoiceField(label=_("Who"), choices=NextAction.Owner.choices)
+    due_on = forms.DateField(label=_("Due"), required=False, widget=DateInput())
+
+    def __init__(self, *args, owner_choices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if owner_choices:
+            self.fields["owner"].choices = owner_choices
+
+    def clean(self):
+        data = super().clean()
+        text = (data.get("text") or "").strip()
+        due = data.get("due_on")
+        if not text and not due:
+            return data  # an empty row is ignored
+        if not text:
+            self.add_error("text", _("Say what the action is, or clear its due date."))
+        if not due:
+            self.add_error("due_on", _("Give the action a due date."))
+        elif due < timezone.localdate():
+            self.add_error("due_on", _("The due date is in the past."))
+        elif due > timezone.localdate() + datetime.timedelta(days=366):
+            self.add_error("due_on", _("The due date is more than a year away."))
+        return data
+
+    @property
+    def is_blank(self):
+        return self.is_valid() and not (self.cleaned_data.get("text") or "").strip()
+
+
+class ScheduleForm(forms.Form):
+    occurred_at = forms.DateTimeField(
+        label=_("Next session"),
+        widget=DateTimeLocalInput(),
+        input_formats=[DATETIME_INPUT, "%Y-%m-%d %H:%M"],
+    )
+    duration_minutes = forms.IntegerField(
+        label=_("Duration (minutes)"), min_value=5, max_value=600, initial=45
+    )
+    format = forms.ChoiceField(label=_("Format"), choices=Session.Format.choices)
+
+    def clean_occurred_at(self):
+        when = self.cleaned_data["occurred_at"]
+        if when <= timezone.now():
+            raise forms.ValidationError(_("Schedule the next session in the future."))
+        if when > timezone.now() + datetime.timedelta(days=366):
+            raise forms.ValidationError(_("Schedule the next session within a year."))
+        return when
+
+
+class DoneForm(forms.Form):
+    version = forms.IntegerField(required=False)
+
+
+def new_action_indexes(data):
+    """Indexes of the new-action rows present in submitted data (bounded)."""
+    found = set()
+    for key in data:
+        match = re.fullmatch(r"new-(\d{1,3})-text", key)
+        if match:
+            found.add(int(match.group(1)))
+    return sorted(found)[:MAX_NEW_ACTIONS]

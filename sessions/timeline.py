@@ -1,0 +1,214 @@
+"""The pair page: a bounded timeline of sessions and actions, and the balance line.
+
+Every function runs a fixed number of queries whatever the pair's history.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, IntegerField, Q, Sum, Value
+from django.db.models.functions import Coalesce, Length, Replace, TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from sessions.models import NextAction, Session, SessionSide
+
+PAGE_SIZE = 20
+BALANCE_MONTHS = 6
+OPEN_ACTIONS_SHOWN = 50
+
+
+@dataclass
+class TimelineEntry:
+    session: Session
+    mentor_side: SessionSide | None = None
+    mentee_side: SessionSide | None = None
+    created: list = field(default_factory=list)
+    reviewed: list = field(default_factory=list)
+
+
+@dataclass
+class Timeline:
+    entries: list
+    page: int
+    has_older: bool
+
+
+def timeline(pair, page=1):
+    """Logged sessions, newest first, PAGE_SIZE per page, with sides and actions (3 queries)."""
+    page = max(1, page)
+    start = (page - 1) * PAGE_SIZE
+    sessions = list(
+        Session.objects.filter(pair=pair, status=Session.Status.LOGGED).order_by(
+            "-occurred_at", "-pk"
+        )[start : start + PAGE_SIZE + 1]
+    )
+    has_older = len(sessions) > PAGE_SIZE
+    sessions = sessions[:PAGE_SIZE]
+    entries = {s.pk: TimelineEntry(session=s) for s in sessions}
+    for s in sessions:
+        s.pair = pair
+    if entries:
+        for side in SessionSide.objects.filter(session_id__in=entries).select_related("author"):
+            entry = entries[side.session_id]
+            if side.side == "mentor":
+                entry.mentor_side = side
+            else:
+                entry.mentee_side = side
+        ids = list(entries)
+        for action in NextAction.objects.filter(pair=pair).filter(
+            Q(created_in_id__in=ids) | Q(reviewed_in_id__in=ids)
+        ):
+            if action.created_in_id in entries:
+                entries[action.created_in_id].created.append(action)
+            if action.reviewed_in_id in entries:
+                entries[action.reviewed_in_id].reviewed.append(action)
+    return Timeline(entries=list(entries.values()), page=page, has_older=has_older)
+
+
+def open_actions(pair):
+    return list(
+        NextAction.objects.filter(pair=pair, status=NextAction.Status.OPEN).order_by(
+            "due_on", "pk"
+        )[:OPEN_ACTIONS_SHOWN]
+    )
+
+
+def upcoming(pair, now=None):
+    now = now or timezone.now()
+    return list(
+        Session.objects.filter(
+            pair=pair, status=Session.Status.SCHEDULED, occurred_at__gte=now
+        ).order_by("occurred_at")[:3]
+    )
+
+
+def counts(pair):
+    """Dates, counts and statuses: what a program admin may see (1 query each)."""
+    sessions = Session.objects.filter(pair=pair).aggregate(
+        logged=Count("pk", filter=Q(status=Session.Status.LOGGED)),
+        scheduled=Count("pk", filter=Q(status=Session.Status.SCHEDULED)),
+    )
+    actions = NextAction.objects.filter(pair=pair).aggregate(
+        open=Count("pk", filter=Q(status="open")),
+        overdue=Count("pk", filter=Q(status="open", due_on__lt=timezone.localdate())),
+        done=Count("pk", filter=Q(status="done")),
+        dropped=Count("pk", filter=Q(status="dropped")),
+    )
+    return {"sessions": sessions, "actions": actions, "today": timezone.localdate()}
+
+
+def _lines(name):
+    """How many lines a text field holds (0 when empty), computed in the database."""
+    text = Coalesce(name, Value(""))
+    return Sum(
+        Length(text) - Length(Replace(text, Value("\n"), Value(""))) + 1,
+        filter=~Q(**{name: ""}),
+        output_field=IntegerField(),
+    )
+
+
+def _month_starts(today, months):
+    first = today.replace(day=1)
+    out = []
+    for _i in range(months):
+        out.append(first)
+        first = (first - datetime.timedelta(days=1)).replace(day=1)
+    return list(reversed(out))
+
+
+@dataclass
+class BalanceRow:
+    month: datetime.date
+    mentor_questions: int = 0
+    mentee_questions: int = 0
+    mentor_learned: int = 0
+    mentee_learned: int = 0
+    mentor_done: int = 0
+    mentee_done: int = 0
+
+
+def balance(pair, today=None, months=BALANCE_MONTHS):
+    """Per month and person: questions asked, learnings recorded, actions completed (2 queries)."""
+    today = today or timezone.localdate()
+    starts = _month_starts(today, months)
+    rows = {m: BalanceRow(month=m) for m in starts}
+    since = datetime.datetime.combine(starts[0], datetime.time.min, tzinfo=datetime.UTC)
+    sides = (
+        SessionSide.objects.filter(
+            session__pair=pair,
+            session__status=Session.Status.LOGGED,
+            session__occurred_at__gte=since,
+        )
+        .annotate(month=TruncMonth("session__occurred_at", tzinfo=datetime.UTC))
+        .values("month", "side")
+        .annotate(questions=_lines("questions"), learned=_lines("learned"))
+    )
+    for item in sides:
+        row = rows.get(_as_date(item["month"]))
+        if row is None:
+            continue
+        setattr(row, f"{item['side']}_questions", item["questions"] or 0)
+        setattr(row, f"{item['side']}_learned", item["learned"] or 0)
+    done = (
+        NextAction.objects.filter(pair=pair, status=NextAction.Status.DONE, done_at__gte=since)
+        .annotate(month=TruncMonth("done_at", tzinfo=datetime.UTC))
+        .values("month", "owner")
+        .annotate(n=Count("pk"))
+    )
+    for item in done:
+        row = rows.get(_as_date(item["month"]))
+        if row is None:
+            continue
+        for role in ("mentor", "mentee"):
+            if item["owner"] in (role, "both"):
+                setattr(row, f"{role}_done", getattr(row, f"{role}_done") + item["n"])
+    return [rows[m] for m in starts]
+
+
+def _as_date(value):
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    return value
+
+
+METRICS = (
+    ("questions", _("Questions asked")),
+    ("learned", _("Learnings recorded")),
+    ("done", _("Actions completed")),
+)
+
+
+def balance_chart(rows, width=300, height=90, pad=14):
+    """Polyline points for each metric and person: a small SVG drawn on the server."""
+    charts = []
+    n = len(rows)
+    step = (width - 2 * pad) / max(n - 1, 1)
+    for key, label in METRICS:
+        mentor = [getattr(r, f"mentor_{key}") for r in rows]
+        mentee = [getattr(r, f"mentee_{key}") for r in rows]
+        top = max([*mentor, *mentee, 1])
+
+        def points(values, top=top):
+            return " ".join(
+                f"{pad + i * step:.1f},{height - pad - (v / top) * (height - 2 * pad):.1f}"
+                for i, v in enumerate(values)
+            )
+
+        charts.append(
+            {
+                "key": key,
+                "label": label,
+                "mentor_points": points(mentor),
+                "mentee_points": points(mentee),
+                "mentor_total": sum(mentor),
+                "mentee_total": sum(mentee),
+                "top": top,
+                "width": width,
+                "height": height,
+                "baseline": height - pad,
+                "pad": pad,
+                "right": width - pad,
+            }
+        )
+    return charts

@@ -1,0 +1,433 @@
+"""Session logs, the pair page, my dashboard and calendars. Thin views over services."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from mentorship.queue import enqueue
+from sessions import actions as action_service
+from sessions import calendar as calendar_service
+from sessions import dashboard as dashboard_service
+from sessions import logging as log_service
+from sessions import timeline as timeline_service
+from sessions.access import get_action_for_user, get_pair_for_user, get_session_for_user
+from sessions.forms import (
+    EMPTY_ACTION_ROWS,
+    MAX_NEW_ACTIONS,
+    DoneForm,
+    NewActionForm,
+    ReviewForm,
+    ScheduleForm,
+    SharedForm,
+    SideForm,
+    new_action_indexes,
+)
+from sessions.models import CalendarFeed, NextAction, Session, SessionSide
+
+
+def _safe_next(request, fallback):
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
+
+
+# Dashboard ---------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def dashboard(request):
+    board = dashboard_service.build(request.user)
+    return render(request, "sessions/dashboard.html", {"board": board})
+
+
+@login_required
+@require_POST
+def action_done(request, pk):
+    action, access = get_action_for_user(request.user, pk, write=True)
+    form = DoneForm(request.POST)
+    error = None
+    version = form.cleaned_data.get("version") if form.is_valid() else None
+    try:
+        action = action_service.mark_done(action, request.user, expected_version=version)
+    except action_service.ActionError as exc:
+        error = str(exc)
+        action.refresh_from_db()
+    if request.htmx:
+        return render(
+            request,
+            "sessions/_action_item.html",
+            {"action": action, "error": error, "just_done": error is None, "can_write": True},
+            status=409 if error else 200,
+        )
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, _("Marked done: %(text)s") % {"text": action.text})
+    return redirect(_safe_next(request, reverse("home")))
+
+
+# Pair page ---------------------------------------------------------------------------
+
+
+def _page_number(request):
+    try:
+        return max(1, min(int(request.GET.get("page", "1")), 10_000))
+    except ValueError:
+        return 1
+
+
+@login_required
+@require_GET
+def pair_page(request, pk):
+    access = get_pair_for_user(request.user, pk)
+    pair = access.pair
+    page = _page_number(request)
+    rows = timeline_service.balance(pair)
+    context = {
+        "access": access,
+        "pair": pair,
+        "pair_role": access.role,
+        "is_program_admin": access.is_program_admin,
+        "timeline": timeline_service.timeline(pair, page),
+        "counts": timeline_service.counts(pair),
+        "upcoming": timeline_service.upcoming(pair),
+        "balance_rows": rows,
+        "balance_charts": timeline_service.balance_chart(rows),
+    }
+    if access.can_write:
+        context["open_actions"] = timeline_service.open_actions(pair)
+        context["schedule_form"] = ScheduleForm(initial={"format": Session.Format.VIDEO})
+    return render(request, "sessions/pair.html", context)
+
+
+@login_required
+@require_POST
+def schedule(request, pk):
+    access = get_pair_for_user(request.user, pk, write=True)
+    form = ScheduleForm(request.POST)
+    if form.is_valid():
+        Session.objects.create(
+            pair=access.pair,
+            status=Session.Status.SCHEDULED,
+            created_by=request.user,
+            updated_by=request.user,
+            **form.cleaned_data,
+        )
+        messages.success(request, _("Next session scheduled. It is in your calendar feed."))
+        return redirect("sessions:pair", pk=access.pair.pk)
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+    return redirect("sessions:pair", pk=access.pair.pk)
+
+
+# Logging a session and adding my side ------------------------------------------------
+
+
+def _owner_choices(pair):
+    return [
+        ("mentor", _("%(name)s (mentor)") % {"name": pair.mentor.user.name}),
+        ("mentee", _("%(name)s (mentee)") % {"name": pair.mentee.user.name}),
+        ("both", _("Both of us")),
+    ]
+
+
+def _review_actions(pair, data):
+    """Open actions, plus any the submitted form reviewed (they may have changed since)."""
+    posted = set()
+    if data is not None:
+        for key in data:
+            if key.startswith("review-") and key.endswith("-version"):
+                try:
+                    posted.add(int(key[len("review-") : -len("-version")]))
+                except ValueError:
+                    continue
+    actions = timeline_service.open_actions(pair)
+    known = {a.pk for a in actions}
+    missing = posted - known
+    if missing:
+        actions += list(NextAction.objects.filter(pair=pair, pk__in=list(missing)[:50]))
+    for a in actions:
+        a.pair = pair
+    return actions
+
+
+def _build_forms(request, access, session=None, scheduled=None):
+    pair = access.pair
+    data = request.POST if request.method == "POST" else None
+    my_side = None
+    if session is not None:
+        my_side = SessionSide.objects.filter(session=session, side=access.role).first()
+        shared_initial = {
+            "occurred_at": session.occurred_at,
+            "duration_minutes": session.duration_minutes,
+            "format": session.format,
+            "topics": session.topics,
+            "shared_notes": session.shared_notes,
+            "version": session.version,
+        }
+    elif scheduled is not None:
+        shared_initial = {
+            "occurred_at": scheduled.occurred_at,
+            "duration_minutes": scheduled.duration_minutes,
+            "format": scheduled.format,
+        }
+    else:
+        shared_initial = {"duration_minutes": 45, "format": Session.Format.VIDEO}
+    side_initial = {"side_version": my_side.version if my_side else 0}
+    if my_side is not None:
+        for name in log_service.SIDE_FIELDS:
+            side_initial[name] = getattr(my_side, name)
+    reviews = [
+        (a, ReviewForm(data, prefix=f"review-{a.pk}", initial={"version": a.version}))
+        for a in _review_actions(pair, data)
+    ]
+    choices = _owner_choices(pair)
+    indexes = new_action_indexes(data) if data is not None else list(range(EMPTY_ACTION_ROWS))
+    default_owner = access.role or "mentee"
+    new_forms = [
+        NewActionForm(
+            data, prefix=f"new-{i}", owner_choices=choices, initial={"owner": default_owner}
+        )
+        for i in indexes
+    ]
+    return {
+        "shared_form": SharedForm(data, initial=shared_initial),
+        "side_form": SideForm(data, initial=side_initial),
+        "review_forms": reviews,
+        "new_forms": new_forms,
+        "next_index": (max(indexes) + 1) if indexes else 0,
+        "my_side": my_side,
+    }
+
+
+def _forms_valid(forms):
+    ok = forms["shared_form"].is_valid() & forms["side_form"].is_valid()
+    for _action, form in forms["review_forms"]:
+        ok &= form.is_valid()
+    for form in forms["new_forms"]:
+        ok &= form.is_valid()
+    return ok
+
+
+def _service_inputs(forms):
+    shared = {k: v for k, v in forms["shared_form"].cleaned_data.items() if k != "version"}
+    side = {k: v for k, v in forms["side_form"].cleaned_data.items() if k != "side_version"}
+    reviews = [
+        log_service.Review(
+            action_id=action.pk,
+            decision=form.cleaned_data["decision"],
+            version=form.cleaned_data["version"],
+            new_due=form.cleaned_data.get("new_due"),
+            reason=form.cleaned_data.get("reason") or "",
+        )
+        for action, form in forms["review_forms"]
+    ]
+    new_actions = [
+        log_service.NewAction(
+            text=form.cleaned_data["text"].strip(),
+            owner=form.cleaned_data["owner"],
+            due_on=form.cleaned_data["due_on"],
+        )
+        for form in forms["new_forms"]
+        if (form.cleaned_data.get("text") or "").strip()
+    ]
+    return shared, side, reviews, new_actions
+
+
+def _after_save(request, access, result):
+    pair = access.pair
+    partner_role = "mentee" if access.role == "mentor" else "mentor"
+    if result.created:
+        messages.success(request, _("Session logged."))
+        if log_service.partner_needs_side(result.session, partner_role):
+            from sessions.tasks import invite_to_add_side
+
+            enqueue(invite_to_add_side, result.session.pk, access.partner.pk)
+    else:
+        messages.success(request, _("Your side of the session is saved."))
+    for prompt in result.prompts:
+        messages.info(request, prompt)
+    return redirect(reverse("sessions:pair", args=[pair.pk]) + f"#session-{result.session.pk}")
+
+
+def _scheduled_from(request, pair):
+    raw = request.POST.get("scheduled") or request.GET.get("scheduled")
+    if not raw:
+        return None
+    try:
+        pk = int(raw)
+    except ValueError:
+        return None
+    return Session.objects.filter(pk=pk, pair=pair, status=Session.Status.SCHEDULED).first()
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def log_session(request, pk):
+    access = get_pair_for_user(request.user, pk, write=True)
+    scheduled = _scheduled_from(request, access.pair)
+    forms = _build_forms(request, access, scheduled=scheduled)
+    error = None
+    if request.method == "POST":
+        if _forms_valid(forms):
+            shared, side, reviews, new_actions = _service_inputs(forms)
+            try:
+                result = log_service.save_log(
+                    access.pair,
+                    request.user,
+                    access.role,
+                    scheduled=scheduled,
+                    shared=shared,
+                    side=side,
+                    side_version=0,
+                    reviews=reviews,
+                    new_actions=new_actions,
+                )
+            except log_service.LogError as exc:
+                error = str(exc)
+            else:
+                return _after_save(request, access, result)
+        else:
+            error = _("Please fix the marked fields. Nothing was saved yet; your text is kept.")
+    return _render_log(request, access, forms, error, mode="log", scheduled=scheduled)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_side(request, pk):
+    """Add my side to a session my partner logged, or edit my side (and the shared part)."""
+    session, access = get_session_for_user(request.user, pk, write=True)
+    if session.status != Session.Status.LOGGED:
+        raise Http404
+    forms = _build_forms(request, access, session=session)
+    error = None
+    if request.method == "POST":
+        if _forms_valid(forms):
+            shared, side, reviews, new_actions = _service_inputs(forms)
+            try:
+                result = log_service.save_log(
+                    access.pair,
+                    request.user,
+                    access.role,
+                    session=session,
+                    shared=shared,
+                    session_version=forms["shared_form"].cleaned_data.get("version"),
+                    side=side,
+                    side_version=forms["side_form"].cleaned_data.get("side_version"),
+                    reviews=reviews,
+                    new_actions=new_actions,
+                )
+            except log_service.LogError as exc:
+                error = str(exc)
+            else:
+                return _after_save(request, access, result)
+        else:
+            error = _("Please fix the marked fields. Nothing was saved yet; your text is kept.")
+    partner_side = (
+        SessionSide.objects.filter(session=session)
+        .exclude(side=access.role)
+        .select_related("author")
+        .first()
+    )
+    return _render_log(
+        request, access, forms, error, mode="side", session=session, partner_side=partner_side
+    )
+
+
+def _render_log(request, access, forms, error, mode, **extra):
+    context = {
+        "access": access,
+        "pair": access.pair,
+        "mode": mode,
+        "error": error,
+        "max_new_actions": MAX_NEW_ACTIONS,
+        **forms,
+        **extra,
+    }
+    status = 400 if error else 200
+    return render(request, "sessions/log.html", context, status=status)
+
+
+@login_required
+@require_GET
+def action_row(request, pk):
+    """One more empty next-action row for the log form (htmx), with the next index."""
+    access = get_pair_for_user(request.user, pk, write=True)
+    try:
+        index = int(request.GET.get("i", "0"))
+    except ValueError:
+        index = 0
+    index = max(0, min(index, MAX_NEW_ACTIONS - 1))
+    form = NewActionForm(
+        prefix=f"new-{index}",
+        owner_choices=_owner_choices(access.pair),
+        initial={"owner": access.role},
+    )
+    return render(
+        request,
+        "sessions/log.html#new_action_row",
+        {
+            "form": form,
+            "pair": access.pair,
+            "next_index": index + 1,
+            "max_new_actions": MAX_NEW_ACTIONS,
+            "oob": True,
+        },
+    )
+
+
+# Calendar ----------------------------------------------------------------------------
+
+
+def _ics_response(body, filename):
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
+def session_ics(request, pk):
+    session, access = get_session_for_user(request.user, pk, write=True)
+    return _ics_response(
+        calendar_service.session_ics(session, request.user), f"session-{session.pk}.ics"
+    )
+
+
+@never_cache
+@login_required
+@require_GET
+def calendar_page(request):
+    feed = calendar_service.feed_for(request.user)
+    url = request.build_absolute_uri(reverse("sessions:feed", args=[feed.token]))
+    return render(request, "sessions/calendar.html", {"feed": feed, "feed_url": url})
+
+
+@login_required
+@require_POST
+def calendar_revoke(request):
+    calendar_service.revoke(request.user)
+    messages.success(request, _("Your calendar link was replaced. The old link no longer works."))
+    return redirect("sessions:calendar")
+
+
+@require_GET
+def feed(request, token):
+    entry = CalendarFeed.objects.select_related("user").filter(token=token).first()
+    if entry is None or not entry.user.is_active:
+        raise Http404
+    return _ics_response(calendar_service.user_feed(entry.user), "mentorship.ics")
