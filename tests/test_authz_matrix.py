@@ -1,0 +1,332 @@
+"""Who gets what at every URL: the whole root URLconf against a table of expected outcomes.
+
+Every URL pattern is walked (django.urls.get_resolver), turned into a concrete URL with
+sample kwargs from the shared `World`, and requested as each persona. The answer must be
+the one in MATRIX below. A pattern with no row FAILS (test_every_url_pattern_has_a_row)
+naming it, so a new page cannot ship without deciding who may see it.
+
+Adding a row for your URL name ("namespace:name"):
+
+    "pairs:detail": Row(
+        get=expect(LOGIN, participant=200, partner=200, program_admin=200, superuser=200),
+        # the default (first argument) covers every persona not named; anonymous gets it
+        # too unless named: use signed_in(...) for "anonymous is sent to sign in".
+        post=None,                                  # or {...} like get: it takes POST
+        kwargs=lambda w: {"pk": w.pair.pk},        # or leave out: SAMPLES by kwarg name
+        data=lambda w: {"field": "value"},          # the POST body (default: empty)
+    ),
+
+Outcomes: an HTTP status (200, 403, 404, 405, 429, …), LOGIN (302 to our sign-in page),
+ADMIN_LOGIN (302 to the admin sign-in page) or REDIRECT (any other 3xx).
+Personas (tests/factories.World): anonymous; participant (the pair's mentee); partner (the
+pair's mentor); other_participant (same program, not in the pair); program_admin;
+other_program_admin (admin of another program); stranger (signed in, in no program);
+superuser.
+
+Posting here never enforces CSRF (tests/test_security_csrf.py does, for every row that has
+`post`).
+"""
+
+import re
+from dataclasses import dataclass, field
+
+import pytest
+from django.contrib import admin
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+PERSONAS = [
+    "anonymous",
+    "participant",
+    "partner",
+    "other_participant",
+    "program_admin",
+    "other_program_admin",
+    "stranger",
+    "superuser",
+]
+SIGNED_IN = PERSONAS[1:]
+LOGIN, ADMIN_LOGIN, REDIRECT = "login", "admin-login", "redirect"
+
+
+def expect(default, **by_persona):
+    """Outcome per persona: `default` for every persona not named."""
+    unknown = set(by_persona) - set(PERSONAS)
+    assert not unknown, f"unknown personas {unknown}; use {PERSONAS}"
+    return {p: by_persona.get(p, default) for p in PERSONAS}
+
+
+def signed_in(default, **by_persona):
+    """Anonymous is sent to sign in; the others as given."""
+    return expect(default, **{"anonymous": LOGIN, **by_persona})
+
+
+def only_superuser(outcome=200, others=ADMIN_LOGIN):
+    return expect(others, superuser=outcome)
+
+
+def persona_user(world, persona):
+    return {
+        "anonymous": None,
+        "participant": world.mentee.user,
+        "partner": world.mentor.user,
+        "other_participant": world.other.user,
+        "program_admin": world.admin,
+        "other_program_admin": world.other_admin,
+        "stranger": world.stranger,
+        "superuser": world.superuser,
+    }[persona]
+
+
+@dataclass
+class Row:
+    get: dict
+    post: dict | None = None  # None: the URL takes no POST (not state-changing)
+    kwargs: object = None  # dict, or callable(world) -> dict; default: SAMPLES by name
+    data: object = None  # POST body: dict or callable(world) -> dict
+    path: object = None  # callable(world) -> path, for patterns that cannot be reversed
+    note: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+# Sample values by kwarg name, used when a row gives no kwargs of its own.
+SAMPLES = {
+    "slug": lambda w: w.program.slug,
+    "program_slug": lambda w: w.program.slug,
+    "pair_id": lambda w: w.pair.pk,
+    "uidb64": lambda w: "MQ",
+    "token": lambda w: "not-a-real-token",
+    "message_id": lambda w: "no-such-message",
+    "app_label": lambda w: "mentorship",
+}
+
+DEV_ONLY = "development outbox: tests run with DEBUG off, so 404 for everyone"
+
+MATRIX = {
+    # --- mentorship: dashboard, health, accounts -------------------------------------------
+    "home": Row(get=signed_in(200)),
+    "healthz": Row(get=expect(200)),
+    "login": Row(
+        get=expect(REDIRECT, anonymous=200),  # signed in: straight to the dashboard
+        post=expect(REDIRECT, anonymous=200),  # empty form: errors, never a 500
+    ),
+    "logout": Row(get=expect(405), post=expect(LOGIN)),
+    "password_change": Row(get=signed_in(200), post=signed_in(200)),
+    "password_change_done": Row(get=signed_in(200)),
+    "password_reset": Row(get=expect(200), post=expect(200)),
+    "password_reset_done": Row(get=expect(200)),
+    "password_reset_confirm": Row(get=expect(200), post=expect(200), note="invalid link page"),
+    "password_reset_complete": Row(get=expect(200)),
+    "dev_outbox": Row(get=expect(404), note=DEV_ONLY),
+    "dev_outbox_message": Row(get=expect(404), note=DEV_ONLY),
+    "dev_outbox_html": Row(get=expect(404), note=DEV_ONLY),
+    # --- Django admin: staff only (only the superuser is staff in the World) ---------------
+    "admin:index": Row(get=only_superuser()),
+    "admin:login": Row(get=expect(200, superuser=REDIRECT), post=expect(200)),
+    # Non-staff are sent to the admin index (then to sign in); LOGOUT_REDIRECT_URL applies.
+    "admin:logout": Row(
+        get=expect(REDIRECT, superuser=405), post=expect(REDIRECT, superuser=LOGIN)
+    ),
+    "admin:password_change": Row(get=only_superuser(), post=only_superuser()),
+    "admin:password_change_done": Row(get=only_superuser()),
+    "admin:autocomplete": Row(get=only_superuser(403), note="no field given: refused"),
+    "admin:jsi18n": Row(get=only_superuser()),
+    "admin:view_on_site": Row(
+        get=only_superuser(404),
+        kwargs=lambda w: {"content_type_id": 999999, "object_id": "1"},
+    ),
+    "admin:app_list": Row(get=only_superuser()),
+    "admin:admin/(?P<url>.*)$": Row(get=only_superuser(404), path=lambda w: "/admin/no-such-page/"),
+    # Each registered model's changelist/add/history/delete/change pages are checked by
+    # ADMIN_MODEL_ROW below (staff only, 200 for the superuser), without rows here.
+}
+
+ADMIN_ACTIONS = ("changelist", "add", "history", "delete", "change")
+
+
+# ---------------------------------------------------------------------------------------
+# Walking the URLconf
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Pattern:
+    key: str  # "namespace:name", or "namespace:<route>" when unnamed
+    route: str  # the full route, for messages
+    pattern: URLPattern
+    params: tuple
+
+
+def _params(route):
+    found = re.findall(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>", route)
+    return tuple(dict.fromkeys(a or b for a, b in found))
+
+
+def walk(resolver=None, namespace="", prefix=""):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            ns = namespace + (entry.namespace + ":" if entry.namespace else "")
+            yield from walk(entry, ns, route)
+        else:
+            key = namespace + (entry.name or route)
+            yield Pattern(key, route, entry, _params(route))
+
+
+def admin_model_row(key):
+    """Staff-only outcome for an admin model page; None when `key` is not one."""
+    if not key.startswith("admin:"):
+        return None
+    name = key.removeprefix("admin:")
+    for model, _model_admin in admin.site._registry.items():
+        base = f"{model._meta.app_label}_{model._meta.model_name}_"
+        if name.startswith(base) and name.removeprefix(base) in ADMIN_ACTIONS:
+            return ("model", model, name.removeprefix(base))
+        if name == f"admin/{model._meta.app_label}/{model._meta.model_name}/<path:object_id>/":
+            return ("redirect", model, None)
+    if name == "auth_user_password_change":
+        return ("password", None, None)
+    return None
+
+
+ALL = sorted({p.key: p for p in walk()}.values(), key=lambda p: p.key)
+ALL_KEYS = {p.key for p in ALL}
+
+
+def _row_for(pattern, world):
+    generic = admin_model_row(pattern.key)
+    if generic is None:
+        return MATRIX[pattern.key]
+    kind, model, action = generic
+    sample = model._default_manager.order_by("pk").first() if model else None
+    pk = sample.pk if sample else 999999
+    if kind == "password":
+        return Row(get=only_superuser(200), kwargs={"id": world.mentee.user.pk})
+    if kind == "redirect":
+        return Row(
+            get=only_superuser(REDIRECT),
+            path=lambda w: f"/{pattern.route}".replace("<path:object_id>", str(pk)),
+        )
+    if action in ("changelist", "add"):
+        return Row(get=only_superuser(200))
+    # Object pages: 200 for the superuser when an object exists, else a redirect away.
+    return Row(get=only_superuser(200 if sample else REDIRECT), kwargs={"object_id": pk})
+
+
+def concrete_url(pattern, row, world):
+    if row.path:
+        return row.path(world)
+    given = row.kwargs(world) if callable(row.kwargs) else dict(row.kwargs or {})
+    kwargs = {}
+    for name in pattern.params:
+        if name in given:
+            kwargs[name] = given[name]
+        elif name in SAMPLES:
+            kwargs[name] = SAMPLES[name](world)
+        else:
+            pytest.fail(
+                f"{pattern.key} ({pattern.route}) needs a sample for <{name}>: give the row "
+                f"kwargs=lambda w: {{{name!r}: ...}} or add {name!r} to SAMPLES.",
+                pytrace=False,
+            )
+    return reverse(pattern.key, kwargs=kwargs)
+
+
+def outcome_of(response):
+    if response.status_code in (301, 302, 303, 307, 308):
+        location = response["Location"]
+        if location.startswith(reverse("login") + "?") or location == reverse("login"):
+            return LOGIN
+        if location.startswith(reverse("admin:login")):
+            return ADMIN_LOGIN
+        return REDIRECT
+    return response.status_code
+
+
+def client_for(world, persona, **client_kwargs):
+    client = Client(**client_kwargs)
+    user = persona_user(world, persona)
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def request_as(world, persona, method, url, data=None):
+    client = client_for(world, persona)
+    if method == "get":
+        return client.get(url)
+    return client.post(url, data or {})
+
+
+@pytest.fixture(autouse=True)
+def _quick_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# ---------------------------------------------------------------------------------------
+# The tests
+# ---------------------------------------------------------------------------------------
+
+
+def _row_template(p):
+    kwargs = ", ".join(f"{n!r}: ..." for n in p.params if n not in SAMPLES)
+    kwargs_part = f", kwargs=lambda w: {{{kwargs}}}" if kwargs else ""
+    return f'    "{p.key}": Row(get=signed_in(...), post=None{kwargs_part}),  # {p.route}'
+
+
+def test_every_url_pattern_has_a_row():
+    missing = [p for p in ALL if not has_row(p)]
+    assert not missing, (
+        f"{len(missing)} URL pattern(s) have no row in MATRIX (tests/test_authz_matrix.py): "
+        + ", ".join(p.key for p in missing)
+        + ".\nDecide what each persona gets and add to MATRIX, e.g.:\n"
+        + "\n".join(_row_template(p) for p in missing)
+        + "\nOutcomes: a status, LOGIN, ADMIN_LOGIN or REDIRECT; personas: "
+        + ", ".join(PERSONAS)
+        + ". Set post={...} when the URL takes POST (it is then CSRF-checked too)."
+    )
+
+
+def test_no_row_for_a_pattern_that_is_gone():
+    stale = sorted(set(MATRIX) - ALL_KEYS)
+    assert not stale, f"MATRIX rows for URL names that no longer exist: {stale}; remove them."
+
+
+def test_the_walk_sees_every_app():
+    keys = {k.split(":")[0] for k in ALL_KEYS if ":" in k}
+    assert {"admin"} <= keys
+    assert {"home", "login", "logout", "healthz"} <= ALL_KEYS
+
+
+def has_row(pattern):
+    return pattern.key in MATRIX or admin_model_row(pattern.key) is not None
+
+
+COVERED = [p for p in ALL if has_row(p)]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("pattern", COVERED, ids=[p.key for p in COVERED])
+def test_each_persona_gets_what_the_table_says(pattern, world):
+    row = _row_for(pattern, world)
+    url = concrete_url(pattern, row, world)
+    wrong = []
+    for method, table in (("get", row.get), ("post", row.post)):
+        if table is None:
+            continue
+        data = row.data(world) if callable(row.data) else row.data
+        for persona in PERSONAS:
+            response = request_as(world, persona, method, url, data)
+            got = outcome_of(response)
+            if got != table[persona]:
+                wrong.append(
+                    f"{method.upper()} {url} as {persona}: got {got}, expected {table[persona]}"
+                )
+    assert not wrong, f"{pattern.key} ({pattern.route}):\n" + "\n".join(wrong)
+
+
+def test_outcome_labels_are_real():
+    # A table full of LOGIN must mean "sent to our sign-in page", not "any redirect".
+    assert re.match(r"^/accounts/login/", reverse("login"))
+    assert reverse("admin:login") != reverse("login")
