@@ -1,0 +1,161 @@
+"""The pair page: timeline side by side, balance line, privacy per persona, fixed queries."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from sessions import actions
+from sessions.models import Session, SessionSide
+from tests.factories import make_action, make_session
+
+pytestmark = pytest.mark.django_db
+
+NOW = datetime.datetime(2026, 11, 10, 15, 0, tzinfo=datetime.UTC)
+
+
+@pytest.fixture(autouse=True)
+def frozen():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def history(world, n):
+    """n logged sessions with both sides and an action each; returns the latest."""
+    session = None
+    for i in range(n):
+        session = make_session(
+            world.pair,
+            when=NOW - datetime.timedelta(days=7 * (n - i)),
+            topics=f"TOPIC-{i}",
+            shared_notes=f"SHARED-NOTE-{i}",
+        )
+        SessionSide.objects.create(
+            session=session,
+            side="mentor",
+            author=world.mentor.user,
+            learned=f"MENTOR-LEARNED-{i}",
+            questions="Q1\nQ2",
+            private_note=f"MENTOR-PRIVATE-{i}",
+        )
+        SessionSide.objects.create(
+            session=session,
+            side="mentee",
+            author=world.mentee.user,
+            learned=f"MENTEE-LEARNED-{i}",
+            questions="Q3",
+            private_note=f"MENTEE-PRIVATE-{i}",
+        )
+        action = make_action(
+            world.pair, text=f"ACTION-{i}", created_in=session, due_on=datetime.date(2026, 12, 1)
+        )
+        if i % 2:
+            actions.mark_done(action, world.mentee.user, session=session)
+    return session
+
+
+def url(world, **query):
+    base = reverse("sessions:pair", args=[world.pair.pk])
+    return base + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
+
+
+EXPECTED = {
+    "anonymous": 302,
+    "mentor": 200,
+    "mentee": 200,
+    "other_participant": 404,
+    "program_admin": 200,
+    "other_program_admin": 404,
+    "stranger": 404,
+    "superuser": 200,
+}
+
+
+def test_each_persona_gets(client, world):
+    history(world, 2)
+    for name, user in world.personas().items():
+        client.logout()
+        if user:
+            client.force_login(user)
+        response = client.get(url(world))
+        assert response.status_code == EXPECTED[name], name
+        if response.status_code == 302:
+            assert response["Location"].startswith(reverse("login"))
+
+
+def test_members_see_both_sides_side_by_side_but_only_their_own_private_note(client, world):
+    history(world, 2)
+    client.force_login(world.mentee.user)
+    html = client.get(url(world)).content.decode()
+    assert "SHARED-NOTE-1" in html and "TOPIC-1" in html
+    assert html.index("MENTOR-LEARNED-1") < html.index("MENTEE-LEARNED-1")
+    assert "MENTEE-PRIVATE-1" in html
+    assert "MENTOR-PRIVATE" not in html
+    assert "ACTION-1" in html
+    assert 'name="occurred_at"' in html  # schedule the next session here
+    client.force_login(world.mentor.user)
+    html = client.get(url(world)).content.decode()
+    assert "MENTOR-PRIVATE-1" in html and "MENTEE-PRIVATE" not in html
+
+
+@pytest.mark.parametrize("persona", ["admin", "superuser"])
+def test_admins_see_dates_counts_and_statuses_never_content(client, world, persona):
+    history(world, 2)
+    client.force_login(getattr(world, persona))
+    html = client.get(url(world)).content.decode()
+    for secret in ("SHARED-NOTE", "TOPIC-", "LEARNED", "PRIVATE", "ACTION-", "Q1", "Q3"):
+        assert secret not in html, secret
+    assert "2 sessions logged" in html and "1 done" in html and "1 open action" in html
+    assert "Mentor&#x27;s side added" in html or "Mentor's side added" in html
+    assert reverse("sessions:log", args=[world.pair.pk]) not in html
+    assert 'name="occurred_at"' not in html
+
+
+def test_balance_line_counts_each_person_and_draws_svg_without_inline_styles(client, world):
+    history(world, 2)
+    client.force_login(world.mentor.user)
+    html = client.get(url(world)).content.decode()
+    assert "<svg" in html and "<polyline" in html
+    assert "style=" not in html
+
+    # One session in October, one in November; the mentee did the November action.
+    def cells(month):
+        row = html[html.index(f"{month}</th>") :]
+        row = row[: row.index("</tr>")]
+        return [c.split("</td>")[0] for c in row.split("<td>")[1:]]
+
+    # questions mentor/mentee, learnings mentor/mentee, actions done mentor/mentee
+    assert cells("Nov 2026") == ["2", "1", "1", "1", "0", "1"]
+    assert cells("Oct 2026") == ["2", "1", "1", "1", "0", "0"]
+    assert cells("Sep 2026") == ["0", "0", "0", "0", "0", "0"]
+
+
+def test_timeline_is_bounded_with_a_show_older_link(client, world):
+    history(world, 22)
+    client.force_login(world.mentee.user)
+    html = client.get(url(world)).content.decode()
+    assert "TOPIC-21" in html and "TOPIC-2<" in html.replace("TOPIC-2 ", "TOPIC-2<")
+    assert "TOPIC-1<" not in html
+    assert "?page=2" in html
+    older = client.get(url(world, page=2)).content.decode()
+    assert "TOPIC-1" in older and "TOPIC-0" in older and "TOPIC-21" not in older
+
+
+def test_query_count_is_fixed_whatever_the_history(client, world, django_assert_num_queries):
+    history(world, 1)
+    client.force_login(world.mentee.user)
+    client.get(url(world))  # warm caches (content types, sessions)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url(world)).status_code == 200
+    history(world, 30)
+    Session.objects.create(
+        pair=world.pair, status="scheduled", occurred_at=NOW + datetime.timedelta(days=3)
+    )
+    with django_assert_num_queries(len(small.captured_queries)):
+        assert client.get(url(world)).status_code == 200
+    with django_assert_num_queries(len(small.captured_queries)):
+        assert client.get(url(world, page=2)).status_code == 200
