@@ -1,0 +1,332 @@
+"""Server-side SVG charts: no JavaScript, no inline styles, readable without colour.
+
+Each chart is a Chart with the SVG (with <title> and <desc>), and the same numbers as
+a table (caption, header, rows) for the template to render next to it. Series are told
+apart by pattern and marker shape as well as colour, and bars carry their value as a
+direct label. All text is escaped here; the result is marked safe only once built.
+"""
+
+import dataclasses
+
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+WIDTH, HEIGHT = 640, 260
+LEFT, RIGHT, TOP, BOTTOM = 44, 16, 24, 46
+MENTOR_FILL = "#2f6f5e"
+MENTEE_FILL = "#b7791f"
+INK = "#1d2a2a"
+GRID = "#d7dfdd"
+MAX_VALUE_LABELS = 26  # beyond this many bars the values would overlap: the table has them
+
+
+@dataclasses.dataclass
+class Chart:
+    key: str
+    title: str
+    svg: str
+    caption: str
+    header: list
+    rows: list
+
+
+def _num(value):
+    return f"{value:.1f}".rstrip("0").rstrip(".") if isinstance(value, float) else str(value)
+
+
+def _nice_max(value):
+    """A round axis maximum at or above value."""
+    if value <= 0:
+        return 1
+    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10000):
+        if value <= step * 4:
+            return ((int(value) + step - 1) // step) * step or step
+    magnitude = 10 ** (len(str(int(value))) - 1)
+    return ((int(value) + magnitude - 1) // magnitude) * magnitude
+
+
+def _open(key, title, desc, height=HEIGHT):
+    k = escape(key)
+    return [
+        f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" role="img" '
+        f'aria-labelledby="{k}-title {k}-desc" xmlns="http://www.w3.org/2000/svg" '
+        f'font-family="system-ui, sans-serif" font-size="12">',
+        f'<title id="{k}-title">{escape(title)}</title>',
+        f'<desc id="{k}-desc">{escape(desc)}</desc>',
+    ]
+
+
+def _label_every(count, room):
+    """Show every n-th x label so they do not overlap."""
+    return max(1, -(-count * 60 // room))
+
+
+def _y_axis(parts, top_value, plot_h, fmt=_num):
+    for i in range(5):
+        value = top_value * i / 4
+        y = TOP + plot_h - plot_h * i / 4
+        parts.append(
+            f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" '
+            f'stroke="{GRID}" stroke-width="1"/>'
+        )
+        parts.append(
+            f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" fill="{INK}">'
+            f"{escape(fmt(value))}</text>"
+        )
+
+
+def bar_chart(key, title, desc, labels, values, *, target=None, target_label="", caption=""):
+    """Vertical bars with their values on top; an optional dashed target line per bar."""
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    targets = target if isinstance(target, list | tuple) else [target] * len(values)
+    top_value = _nice_max(max([*values, *[t or 0 for t in targets], 0]))
+    parts = _open(key, title, desc)
+    _y_axis(parts, top_value, plot_h)
+    n = max(len(values), 1)
+    slot = plot_w / n
+    bar_w = max(2.0, slot * 0.7)
+    every = _label_every(n, plot_w)
+    for i, (label, value) in enumerate(zip(labels, values, strict=True)):
+        x = LEFT + slot * i + (slot - bar_w) / 2
+        h = plot_h * value / top_value
+        y = TOP + plot_h - h
+        parts.append(
+            f'<rect class="chart-bar" x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}" '
+            f'height="{h:.1f}" fill="{MENTOR_FILL}"><title>{escape(label)}: '
+            f"{escape(_num(value))}</title></rect>"
+        )
+        if n <= MAX_VALUE_LABELS:
+            parts.append(
+                f'<text x="{x + bar_w / 2:.1f}" y="{y - 4:.1f}" text-anchor="middle" '
+                f'fill="{INK}">{escape(_num(value))}</text>'
+            )
+        if i % every == 0:
+            parts.append(
+                f'<text x="{x + bar_w / 2:.1f}" y="{HEIGHT - BOTTOM + 16}" '
+                f'text-anchor="middle" fill="{INK}">{escape(label)}</text>'
+            )
+        t = targets[i] if i < len(targets) else None
+        if t:
+            ty = TOP + plot_h - plot_h * t / top_value
+            parts.append(
+                f'<line class="chart-target" x1="{LEFT + slot * i:.1f}" '
+                f'x2="{LEFT + slot * (i + 1):.1f}" y1="{ty:.1f}" y2="{ty:.1f}" '
+                f'stroke="{INK}" stroke-width="2" stroke-dasharray="6 4"/>'
+            )
+    if target_label and any(targets):
+        legend_y = HEIGHT - 10
+        parts.append(
+            f'<line x1="{LEFT}" x2="{LEFT + 28}" y1="{legend_y - 4}" y2="{legend_y - 4}" '
+            f'stroke="{INK}" stroke-width="2" stroke-dasharray="6 4"/>'
+        )
+        parts.append(
+            f'<text x="{LEFT + 34}" y="{legend_y}" fill="{INK}">{escape(target_label)}</text>'
+        )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 - every text part above is escaped
+
+
+def line_chart(key, title, desc, labels, ratios):
+    """A percentage line with square markers and direct labels; None leaves a gap."""
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    parts = _open(key, title, desc)
+    _y_axis(parts, 1.0, plot_h, fmt=lambda v: f"{round(v * 100)}%")
+    n = max(len(ratios), 1)
+    slot = plot_w / n
+    every = _label_every(n, plot_w)
+    points, segments = [], []
+    for i, (label, ratio) in enumerate(zip(labels, ratios, strict=True)):
+        x = LEFT + slot * i + slot / 2
+        if i % every == 0:
+            parts.append(
+                f'<text x="{x:.1f}" y="{HEIGHT - BOTTOM + 16}" text-anchor="middle" '
+                f'fill="{INK}">{escape(label)}</text>'
+            )
+        if ratio is None:
+            if points:
+                segments.append(points)
+            points = []
+            continue
+        y = TOP + plot_h - plot_h * ratio
+        points.append((x, y, label, ratio))
+    if points:
+        segments.append(points)
+    for segment in segments:
+        if len(segment) > 1:
+            coords = " ".join(f"{x:.1f},{y:.1f}" for x, y, _, _ in segment)
+            parts.append(
+                f'<polyline class="chart-line" points="{coords}" fill="none" '
+                f'stroke="{MENTOR_FILL}" stroke-width="2"/>'
+            )
+        for x, y, label, ratio in segment:
+            percent = f"{round(ratio * 100)}%"
+            parts.append(
+                f'<rect class="chart-marker" x="{x - 4:.1f}" y="{y - 4:.1f}" width="8" '
+                f'height="8" fill="{INK}"><title>{escape(label)}: {percent}</title></rect>'
+            )
+            if n <= MAX_VALUE_LABELS:
+                parts.append(
+                    f'<text x="{x:.1f}" y="{y - 8:.1f}" text-anchor="middle" '
+                    f'fill="{INK}">{percent}</text>'
+                )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 - every text part above is escaped
+
+
+def balance_chart(key, title, desc, groups, mentor_label, mentee_label):
+    """Horizontal paired bars, mentors solid, mentees hatched; each labelled directly.
+
+    groups: [(label, mentor_value, mentee_value)].
+    """
+    row_h, gap, label_w = 22, 18, 170
+    height = TOP + len(groups) * (2 * row_h + gap) + 30
+    plot_w = WIDTH - label_w - RIGHT - 120
+    top_value = _nice_max(max([0, *[max(a, b) for _, a, b in groups]]))
+    k = escape(key)
+    parts = _open(key, title, desc, height)
+    parts.append(
+        f'<defs><pattern id="{k}-hatch" width="8" height="8" patternUnits="userSpaceOnUse" '
+        f'patternTransform="rotate(45)"><rect width="8" height="8" fill="#fff"/>'
+        f'<line x1="0" y1="0" x2="0" y2="8" stroke="{MENTEE_FILL}" stroke-width="5"/>'
+        f"</pattern></defs>"
+    )
+    y = TOP
+    for label, mentor_value, mentee_value in groups:
+        parts.append(
+            f'<text x="0" y="{y + row_h + 4}" fill="{INK}" font-weight="600">{escape(label)}</text>'
+        )
+        for who, value, fill in (
+            (mentor_label, mentor_value, MENTOR_FILL),
+            (mentee_label, mentee_value, f"url(#{k}-hatch)"),
+        ):
+            w = plot_w * value / top_value
+            parts.append(
+                f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{row_h - 4}" '
+                f'fill="{fill}" stroke="{INK}" stroke-width="1"><title>{escape(label)}, '
+                f"{escape(who)}: {value}</title></rect>"
+            )
+            parts.append(
+                f'<text x="{label_w + w + 6:.1f}" y="{y + row_h - 8}" fill="{INK}">'
+                f"{escape(who)} {value}</text>"
+            )
+            y += row_h
+        y += gap
+    legend_y = height - 12
+    parts.append(
+        f'<rect x="{label_w}" y="{legend_y - 10}" width="14" height="12" fill="{MENTOR_FILL}" '
+        f'stroke="{INK}"/><text x="{label_w + 20}" y="{legend_y}" fill="{INK}">'
+        f"{escape(mentor_label)}</text>"
+    )
+    parts.append(
+        f'<rect x="{label_w + 120}" y="{legend_y - 10}" width="14" height="12" '
+        f'fill="url(#{k}-hatch)" stroke="{INK}"/><text x="{label_w + 140}" y="{legend_y}" '
+        f'fill="{INK}">{escape(mentee_label)}</text>'
+    )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 - every text part above is escaped
+
+
+def _bucket_label(start, weekly):
+    from django.utils.formats import date_format
+
+    return date_format(start, "j M" if weekly else "M Y")
+
+
+def dashboard_charts(health):
+    """The three dashboard charts for a sessions.health.Health, each with its table."""
+    from django.utils.translation import gettext as _
+
+    weekly = health.weekly
+    period = _("Week of") if weekly else _("Month")
+    labels = [_bucket_label(a, weekly) for a, _b, _n in health.sessions]
+    logged = [n for _a, _b, n in health.sessions]
+    pairs = health.pairs["overlapping"]
+    cadence = health.program.cadence_days
+    expected = [round(pairs * ((b - a).days + 1) / cadence, 1) for a, b, _n in health.sessions]
+    span = _("%(start)s to %(end)s") % {
+        "start": health.date_range.start.isoformat(),
+        "end": health.date_range.end.isoformat(),
+    }
+    per = _("per week") if weekly else _("per month")
+    sessions_desc = _(
+        "Logged sessions %(per)s, %(span)s: %(total)s in all. The dashed line is what "
+        "%(pairs)s pairs meeting every %(cadence)s days would log."
+    ) % {"per": per, "span": span, "total": sum(logged), "pairs": pairs, "cadence": cadence}
+    sessions_title = _("Sessions over time")
+    charts = [
+        Chart(
+            key="chart-sessions",
+            title=sessions_title,
+            svg=bar_chart(
+                "chart-sessions",
+                sessions_title,
+                sessions_desc,
+                labels,
+                logged,
+                target=expected,
+                target_label=_("Expected at the program's cadence"),
+            ),
+            caption=_("Logged sessions %(per)s") % {"per": per},
+            header=[period, _("Logged sessions"), _("Expected")],
+            rows=[
+                [label, n, _num(e)] for label, n, e in zip(labels, logged, expected, strict=True)
+            ],
+        )
+    ]
+
+    ratios = [(done / due) if due else None for _a, _b, due, done in health.completion]
+    known = [r for r in ratios if r is not None]
+    completion_desc = (
+        _("Share of next actions done, by due date %(per)s, %(span)s. Overall %(overall)s.")
+        % {
+            "per": per,
+            "span": span,
+            "overall": f"{round(health.completion_ratio * 100)}%"
+            if health.completion_ratio is not None
+            else _("no actions came due"),
+        }
+        if known
+        else _("No next actions came due %(span)s.") % {"span": span}
+    )
+    completion_title = _("Next-action completion over time")
+    charts.append(
+        Chart(
+            key="chart-completion",
+            title=completion_title,
+            svg=line_chart("chart-completion", completion_title, completion_desc, labels, ratios),
+            caption=_("Next actions that came due, and how many were done"),
+            header=[period, _("Came due"), _("Done"), _("Completion")],
+            rows=[
+                [label, due, done, f"{round(done / due * 100)}%" if due else "–"]
+                for label, (_a, _b, due, done) in zip(labels, health.completion, strict=True)
+            ],
+        )
+    )
+
+    b, a = health.balance, health.actions
+    groups = [
+        (_("Questions brought"), b["questions_mentor"], b["questions_mentee"]),
+        (_("Learnings recorded"), b["learned_mentor"], b["learned_mentee"]),
+        (_("Teaching recorded"), b["shared_mentor"], b["shared_mentee"]),
+        (_("Actions completed"), a["done_mentor"], a["done_mentee"]),
+    ]
+    mentors, mentees = _("Mentors"), _("Mentees")
+    balance_desc = (
+        "; ".join(f"{label}: {mentors} {m}, {mentees} {e}" for label, m, e in groups)
+        + ". "
+        + _("Actions owned by both: %(n)s.") % {"n": a["done_both"]}
+    )
+    balance_title = _("Two-way balance: mentors and mentees")
+    charts.append(
+        Chart(
+            key="chart-balance",
+            title=balance_title,
+            svg=balance_chart(
+                "chart-balance", balance_title, balance_desc, groups, mentors, mentees
+            ),
+            caption=_("What mentors and mentees brought, %(span)s") % {"span": span},
+            header=["", mentors, mentees],
+            rows=[[label, m, e] for label, m, e in groups],
+        )
+    )
+    return charts

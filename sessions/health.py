@@ -1,0 +1,502 @@
+"""Program health: the figures behind the admin dashboard.
+
+Every figure comes from an aggregate query, so the dashboard costs the same fixed
+number of queries whatever the size of the program. Nothing here reads the text of
+a note: sides are only counted by whether a field is filled in.
+"""
+
+import dataclasses
+import datetime
+
+from django import forms
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery
+from django.db.models.functions import TruncMonth, TruncWeek
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from mentorship.models import Participant
+from pairs.models import Pair
+from sessions.models import NextAction, Session, SessionSide
+
+DAYS_PER_MONTH = 30.44
+STALLED_SHOWN = 50  # the dashboard lists this many stalled pairs, the export has them all
+NUDGE_KIND = "stalled_nudge"
+WEEKLY_UP_TO_DAYS = 120  # longer ranges are charted by month
+# Pairs that have had a life (not merely proposed or declined).
+STARTED = (Pair.Status.ACTIVE, Pair.Status.PAUSED, Pair.Status.COMPLETED, Pair.Status.ENDED)
+
+
+# --- The date range ---------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class DateRange:
+    start: datetime.date
+    end: datetime.date  # inclusive
+    preset: str = "custom"
+
+    @property
+    def days(self):
+        return (self.end - self.start).days + 1
+
+    @property
+    def months(self):
+        return self.days / DAYS_PER_MONTH
+
+    def bounds(self):
+        """[start, end) as aware datetimes in the current time zone."""
+        tz = timezone.get_current_timezone()
+        start = datetime.datetime.combine(self.start, datetime.time.min, tzinfo=tz)
+        end = datetime.datetime.combine(
+            self.end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz
+        )
+        return start, end
+
+    def query(self):
+        """The query string that selects this range again (for export links)."""
+        return f"start={self.start.isoformat()}&end={self.end.isoformat()}"
+
+
+PRESETS = (
+    ("30", _("Last 30 days")),
+    ("90", _("Last 90 days")),
+    ("all", _("Whole program")),
+    ("custom", _("Custom dates")),
+)
+DEFAULT_PRESET = "90"
+EARLIEST = datetime.date(2000, 1, 1)
+LONGEST_DAYS = 366 * 10
+
+
+class RangeForm(forms.Form):
+    preset = forms.ChoiceField(label=_("Period"), choices=PRESETS, required=False)
+    start = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, program, today=None, **kwargs):
+        self.program = program
+        self.today = today or timezone.localdate()
+        super().__init__(*args, **kwargs)
+
+    def preset_range(self, preset):
+        if preset == "all":
+            start = min(self.program.start_date, self.today)
+            return DateRange(start, self.today, "all")
+        days = int(preset if preset in ("30", "90") else DEFAULT_PRESET)
+        return DateRange(self.today - datetime.timedelta(days=days - 1), self.today, preset)
+
+    def clean(self):
+        data = super().clean()
+        preset = data.get("preset") or ""
+        start, end = data.get("start"), data.get("end")
+        if self.errors:
+            return data
+        if preset in ("30", "90", "all") or (preset == "" and not start and not end):
+            data["range"] = self.preset_range(preset or DEFAULT_PRESET)
+            return data
+        if not start or not end:
+            raise forms.ValidationError(_("Give both a start and an end date, or choose a period."))
+        if end < start:
+            raise forms.ValidationError(_("The end date is before the start date."))
+        if start < EARLIEST:
+            raise forms.ValidationError(
+                _("Choose a start date after %(date)s.") % {"date": EARLIEST.isoformat()}
+            )
+        if (end - start).days > LONGEST_DAYS:
+            raise forms.ValidationError(_("Choose a period of at most ten years."))
+        data["range"] = DateRange(start, end, "custom")
+        return data
+
+
+def range_from_request(params, program, today=None):
+    """(form, DateRange): an invalid request falls back to the default range."""
+    form = RangeForm(params or None, program=program, today=today)
+    if params and form.is_valid():
+        return form, form.cleaned_data["range"]
+    return form, form.preset_range(DEFAULT_PRESET)
+
+
+# --- Buckets for the charts ---------------------------------------------------------------
+
+
+def _week_start(day):
+    return day - datetime.timedelta(days=day.weekday())
+
+
+def _next_month(day):
+    return (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+
+
+def buckets(date_range):
+    """[(bucket_start, bucket_end_inclusive)] covering the range; weeks or months."""
+    weekly = date_range.days <= WEEKLY_UP_TO_DAYS
+    out = []
+    cursor = _week_start(date_range.start) if weekly else date_range.start.replace(day=1)
+    while cursor <= date_range.end:
+        following = cursor + datetime.timedelta(days=7) if weekly else _next_month(cursor)
+        out.append((cursor, following - datetime.timedelta(days=1)))
+        cursor = following
+    return weekly, out
+
+
+def _as_date(value):
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.date()
+    return value
+
+
+# --- The figures ----------------------------------------------------------------------------
+
+
+def _ratio(part, whole):
+    return part / whole if whole else None
+
+
+def participants_figures(program):
+    live = Pair.objects.filter(status__in=Pair.LIVE)
+    in_live_pair = Exists(live.filter(mentor=OuterRef("pk"))) | Exists(
+        live.filter(mentee=OuterRef("pk"))
+    )
+    active = Q(status=Participant.Status.ACTIVE)
+    row = Participant.objects.filter(program=program).aggregate(
+        active=Count("pk", filter=active),
+        invited=Count("pk", filter=Q(status=Participant.Status.INVITED)),
+        mentors=Count("pk", filter=active & Q(role__in=("mentor", "both"))),
+        mentees=Count("pk", filter=active & Q(role__in=("mentee", "both"))),
+        matched=Count("pk", filter=active & in_live_pair),
+    )
+    row["matched_ratio"] = _ratio(row["matched"], row["active"])
+    return row
+
+
+def pair_figures(program, date_range):
+    _, end = date_range.bounds()
+    overlapping = (
+        Q(status__in=STARTED)
+        & (Q(started_on__lte=date_range.end) | Q(started_on__isnull=True, created_at__lt=end))
+        & (Q(ended_on__isnull=True) | Q(ended_on__gte=date_range.start))
+    )
+    counts = {f"status_{s}": Count("pk", filter=Q(status=s)) for s in Pair.Status.values}
+    return Pair.objects.filter(program=program).aggregate(
+        total=Count("pk"), overlapping=Count("pk", filter=overlapping), **counts
+    )
+
+
+def session_series(program, date_range):
+    """Logged sessions per bucket; also (total, weekly, rows)."""
+    weekly, spans = buckets(date_range)
+    trunc = TruncWeek if weekly else TruncMonth
+    start, end = date_range.bounds()
+    rows = (
+        Session.objects.filter(
+            pair__program=program,
+            status=Session.Status.LOGGED,
+            occurred_at__gte=start,
+            occurred_at__lt=end,
+        )
+        .annotate(bucket=trunc("occurred_at"))
+        .values("bucket")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    by_bucket = {_as_date(r["bucket"]): r["n"] for r in rows}
+    return weekly, [(a, b, by_bucket.get(a, 0)) for a, b in spans]
+
+
+def action_figures(program, date_range, today):
+    start, end = date_range.bounds()
+    came_due = Q(due_on__gte=date_range.start, due_on__lte=date_range.end) & (
+        Q(due_on__lte=today) | Q(status=NextAction.Status.DONE)
+    )
+    done = Q(status=NextAction.Status.DONE)
+    done_in_range = done & Q(done_at__gte=start, done_at__lt=end)
+    return NextAction.objects.filter(pair__program=program).aggregate(
+        due=Count("pk", filter=came_due),
+        due_done=Count("pk", filter=came_due & done),
+        due_dropped=Count("pk", filter=came_due & Q(status=NextAction.Status.DROPPED)),
+        overdue=Count("pk", filter=Q(status=NextAction.Status.OPEN, due_on__lt=today)),
+        open=Count("pk", filter=Q(status=NextAction.Status.OPEN)),
+        done_mentor=Count("pk", filter=done_in_range & Q(owner=NextAction.Owner.MENTOR)),
+        done_mentee=Count("pk", filter=done_in_range & Q(owner=NextAction.Owner.MENTEE)),
+        done_both=Count("pk", filter=done_in_range & Q(owner=NextAction.Owner.BOTH)),
+    )
+
+
+def completion_series(program, date_range, today):
+    """Per bucket of due dates: (start, end, due, done) for actions that came due."""
+    weekly, spans = buckets(date_range)
+    trunc = TruncWeek if weekly else TruncMonth
+    rows = (
+        NextAction.objects.filter(
+            pair__program=program, due_on__gte=date_range.start, due_on__lte=date_range.end
+        )
+        .filter(Q(due_on__lte=today) | Q(status=NextAction.Status.DONE))
+        .annotate(bucket=trunc("due_on"))
+        .values("bucket")
+        .annotate(n=Count("pk"), done=Count("pk", filter=Q(status=NextAction.Status.DONE)))
+        .order_by()
+    )
+    by_bucket = {_as_date(r["bucket"]): (r["n"], r["done"]) for r in rows}
+    return [(a, b, *by_bucket.get(a, (0, 0))) for a, b in spans]
+
+
+def balance_figures(program, date_range):
+    """How many sides by each role brought questions, recorded learnings or teaching."""
+    start, end = date_range.bounds()
+    counts = {}
+    for side in ("mentor", "mentee"):
+        by_side = Q(side=side)
+        counts[f"questions_{side}"] = Count("pk", filter=by_side & ~Q(questions=""))
+        counts[f"learned_{side}"] = Count("pk", filter=by_side & ~Q(learned=""))
+        counts[f"shared_{side}"] = Count("pk", filter=by_side & ~Q(shared=""))
+        counts[f"sides_{side}"] = Count("pk", filter=by_side)
+    return SessionSide.objects.filter(
+        session__pair__program=program,
+        session__status=Session.Status.LOGGED,
+        session__occurred_at__gte=start,
+        session__occurred_at__lt=end,
+    ).aggregate(**counts)
+
+
+def stalled_threshold(program, now):
+    """(moment, day): a pair whose last session (or start) is before these is stalled."""
+    threshold = now - datetime.timedelta(days=2 * program.cadence_days)
+    return threshold, timezone.localdate(threshold)
+
+
+def is_stalled(status, last_session, started_on, created_at, threshold, threshold_day):
+    """The stalled rule for one row (the query in stalled_pairs is the same rule)."""
+    if status != Pair.Status.ACTIVE:
+        return False
+    if last_session is not None:
+        return last_session < threshold
+    if started_on is not None:
+        return started_on < threshold_day
+    return created_at < threshold
+
+
+def stalled_pairs(program, now=None):
+    """Active pairs with no logged session within twice the cadence, oldest activity first."""
+    now = now or timezone.now()
+    threshold, threshold_day = stalled_threshold(program, now)
+    last_session = (
+        Session.objects.filter(pair=OuterRef("pk"), status=Session.Status.LOGGED)
+        .order_by("-occurred_at")
+        .values("occurred_at")[:1]
+    )
+    last_done = (
+        NextAction.objects.filter(pair=OuterRef("pk"), status=NextAction.Status.DONE)
+        .order_by("-done_at")
+        .values("done_at")[:1]
+    )
+    return list(
+        Pair.objects.filter(program=program, status=Pair.Status.ACTIVE)
+        .annotate(last_session=Subquery(last_session), last_done=Subquery(last_done))
+        .filter(
+            Q(last_session__lt=threshold)
+            | Q(last_session__isnull=True, started_on__lt=threshold_day)
+            | Q(last_session__isnull=True, started_on__isnull=True, created_at__lt=threshold)
+        )
+        .select_related("mentor__user", "mentee__user")
+        .order_by(F("last_session").asc(nulls_first=True), "started_on", "pk")
+    )
+
+
+def nudged_today(pairs, today=None):
+    """{pair_id} of the given pairs whose members were nudged today (one query)."""
+    from sessions.models import SentEmail
+
+    today = today or timezone.localdate()
+    keys = {}
+    for pair in pairs:
+        for user_id in (pair.mentor.user_id, pair.mentee.user_id):
+            keys[nudge_key(pair.pk, user_id, today)] = pair.pk
+    if not keys:
+        return set()
+    sent = SentEmail.objects.filter(kind=NUDGE_KIND, key__in=list(keys)).values_list(
+        "key", flat=True
+    )
+    return {keys[k] for k in sent}
+
+
+def nudge_key(pair_id, user_id, day):
+    return f"{pair_id}:{user_id}:{day.isoformat()}"
+
+
+@dataclasses.dataclass
+class Health:
+    program: object
+    date_range: DateRange
+    participants: dict
+    pairs: dict
+    weekly: bool
+    sessions: list  # (start, end, logged)
+    sessions_total: int
+    sessions_per_pair_month: float | None
+    expected_per_pair_month: float
+    actions: dict
+    completion: list  # (start, end, due, done)
+    completion_ratio: float | None
+    balance: dict
+    stalled: list
+    stalled_count: int
+    nudged: set
+
+    @property
+    def pace_ratio(self):
+        return _ratio(self.sessions_per_pair_month or 0, self.expected_per_pair_month)
+
+    @property
+    def pace_ok(self):
+        return self.pace_ratio is not None and self.pace_ratio >= 0.75
+
+    @property
+    def empty(self):
+        return not self.pairs["total"] and not self.participants["active"]
+
+
+def program_health(program, date_range, now=None):
+    """Everything the dashboard shows: seven queries, and one more if any pair is stalled."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    participants = participants_figures(program)
+    pairs = pair_figures(program, date_range)
+    weekly, sessions = session_series(program, date_range)
+    total = sum(n for _, _, n in sessions)
+    pair_months = pairs["overlapping"] * date_range.months
+    actions = action_figures(program, date_range, today)
+    completion = completion_series(program, date_range, today)
+    balance = balance_figures(program, date_range)
+    stalled = stalled_pairs(program, now)
+    shown = stalled[:STALLED_SHOWN]
+    return Health(
+        program=program,
+        date_range=date_range,
+        participants=participants,
+        pairs=pairs,
+        weekly=weekly,
+        sessions=sessions,
+        sessions_total=total,
+        sessions_per_pair_month=(total / pair_months) if pair_months else None,
+        expected_per_pair_month=DAYS_PER_MONTH / program.cadence_days,
+        actions=actions,
+        completion=completion,
+        completion_ratio=_ratio(actions["due_done"], actions["due"]),
+        balance=balance,
+        stalled=shown,
+        stalled_count=len(stalled),
+        nudged=nudged_today(shown, today),
+    )
+
+
+def stalled_pair_or_none(program, pair_id, now=None):
+    """The pair if it belongs to the program and is active (nudging makes sense)."""
+    return (
+        Pair.objects.filter(program=program, pk=pair_id, status=Pair.Status.ACTIVE)
+        .select_related("mentor__user", "mentee__user", "program")
+        .annotate(last_session=Max("sessions__occurred_at", filter=Q(sessions__status="logged")))
+        .first()
+    )
+
+
+# --- Nudging a stalled pair -----------------------------------------------------------------
+
+
+def nudge_pair(pair, by, now=None):
+    """Queue one email to each member of the pair; at most one per person per day.
+
+    Returns how many emails were queued (0 when both were already nudged today). The
+    SentEmail row is written in the request's transaction, so a broker outage loses
+    nothing: the row stays pending for a sweep.
+    """
+    from django.db import IntegrityError, transaction
+
+    from mentorship.queue import enqueue
+    from sessions.health_tasks import send_stalled_nudge
+    from sessions.models import SentEmail
+
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    queued = 0
+    for member in (pair.mentor, pair.mentee):
+        key = nudge_key(pair.pk, member.user_id, today)
+        try:
+            with transaction.atomic():
+                sent, created = SentEmail.objects.get_or_create(
+                    kind=NUDGE_KIND,
+                    key=key,
+                    defaults={
+                        "user": member.user,
+                        "to_email": member.user.email,
+                        "context": {"pair_id": pair.pk, "by_id": by.pk},
+                    },
+                )
+        except IntegrityError:  # a concurrent click won the race
+            continue
+        if created:
+            enqueue(send_stalled_nudge, sent.pk)
+            queued += 1
+    return queued
+
+
+def deliver_nudge(sent_id):
+    """Send one queued nudge email exactly once. Returns the row's final status."""
+    from django.db import transaction
+    from django.urls import NoReverseMatch, reverse
+
+    from mentorship.emails import absolute_url, build_email
+    from sessions.models import SentEmail
+
+    with transaction.atomic():
+        sent = SentEmail.objects.select_for_update().filter(pk=sent_id).first()
+        if sent is None or sent.status != SentEmail.Status.PENDING:
+            return sent.status if sent else None
+        pair = (
+            Pair.objects.select_related("program", "mentor__user", "mentee__user")
+            .filter(pk=sent.context.get("pair_id"))
+            .first()
+        )
+        if pair is None or sent.user_id is None:
+            sent.status = SentEmail.Status.SKIPPED
+            sent.save(update_fields=["status"])
+            return sent.status
+        member_is_mentor = pair.mentor.user_id == sent.user_id
+        partner = pair.mentee if member_is_mentor else pair.mentor
+        last = (
+            Session.objects.filter(pair=pair, status=Session.Status.LOGGED)
+            .order_by("-occurred_at")
+            .values_list("occurred_at", flat=True)
+            .first()
+        )
+        try:
+            path = reverse("sessions:pair", args=[pair.pk])
+        except NoReverseMatch:
+            path = reverse("home")
+        context = {
+            "name": sent.user.name,
+            "partner_name": partner.user.name,
+            "program_name": pair.program.name,
+            "cadence_days": pair.program.cadence_days,
+            "last_session": last,
+            "pair_url": absolute_url(path),
+        }
+        sent.attempts += 1
+        try:
+            message = build_email("stalled_nudge", sent.to_email, context)
+            message.send()
+        except Exception as exc:
+            sent.status = SentEmail.Status.FAILED
+            sent.last_error = str(exc)[:2000]
+            sent.save(update_fields=["status", "attempts", "last_error"])
+            return sent.status
+        sent.status = SentEmail.Status.SENT
+        sent.sent_at = timezone.now()
+        sent.subject = message.subject[:300]
+        sent.save(update_fields=["status", "attempts", "sent_at", "subject"])
+        return sent.status

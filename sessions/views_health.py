@@ -1,0 +1,100 @@
+"""Views for program health, my growth and exports: access check, service, render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from mentorship.access import get_program_for_admin
+from sessions import charts, exports, health
+from sessions.growth import growth_for
+
+
+def _percent(ratio):
+    return "–" if ratio is None else f"{round(ratio * 100)}%"
+
+
+def _stalled_rows(result, now):
+    today = timezone.localdate(now)
+    rows = []
+    for pair in result.stalled:
+        last = timezone.localdate(pair.last_session) if pair.last_session else None
+        since = last or pair.started_on or timezone.localdate(pair.created_at)
+        rows.append(
+            {
+                "pair": pair,
+                "last_session": last,
+                "last_done": timezone.localdate(pair.last_done) if pair.last_done else None,
+                "days": (today - since).days,
+                "nudged": pair.pk in result.nudged,
+            }
+        )
+    return rows
+
+
+@login_required
+@require_GET
+def dashboard(request, slug):
+    program = get_program_for_admin(request.user, slug)
+    form, date_range = health.range_from_request(request.GET, program)
+    now = timezone.now()
+    result = health.program_health(program, date_range, now)
+    context = {
+        "program": program,
+        "form": form,
+        "invalid": form.is_bound and not form.is_valid(),
+        "h": result,
+        "charts": charts.dashboard_charts(result),
+        "stalled_rows": _stalled_rows(result, now),
+        "matched_percent": _percent(result.participants["matched_ratio"]),
+        "completion_percent": _percent(result.completion_ratio),
+        "export_kinds": exports.KINDS,
+        "stalled_limit": health.STALLED_SHOWN,
+    }
+    template = "health/dashboard.html"
+    if request.htmx and not request.htmx.boosted:
+        template += "#body"
+    return render(request, template, context)
+
+
+@login_required
+@require_POST
+def nudge_pair(request, slug, pair_id):
+    program = get_program_for_admin(request.user, slug)
+    pair = health.stalled_pair_or_none(program, pair_id)
+    if pair is None:
+        raise Http404
+    queued = health.nudge_pair(pair, by=request.user)
+    names = {"mentor": pair.mentor.user.name, "mentee": pair.mentee.user.name}
+    if queued:
+        feedback = _("Nudged just now")
+        flash = _("We emailed %(mentor)s and %(mentee)s a nudge to meet.") % names
+    else:
+        feedback = _("Already nudged today")
+        flash = _("%(mentor)s and %(mentee)s were already nudged today.") % names
+    if request.htmx:
+        return render(
+            request,
+            "health/_nudged.html",
+            {"feedback": feedback, "queued": queued, "pair": pair},
+        )
+    messages.success(request, flash)
+    return redirect("health:dashboard", slug=program.slug)
+
+
+@login_required
+@require_GET
+def export(request, slug, kind):
+    program = get_program_for_admin(request.user, slug)
+    if kind not in exports.KINDS:
+        raise Http404
+    return exports.export_response(program, kind)
+
+
+@login_required
+@require_GET
+def growth(request):
+    return render(request, "health/growth.html", {"growth": growth_for(request.user)})

@@ -1,0 +1,166 @@
+"""The program health dashboard: who sees it, what it shows, what it never shows."""
+
+import datetime
+import re
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.factories import make_pair, make_participant
+from tests.health_data import MARKER, NOW, populate
+
+pytestmark = pytest.mark.django_db
+
+EXPECTED = {
+    "anonymous": 302,
+    "mentor": 403,
+    "mentee": 403,
+    "other_participant": 403,
+    "program_admin": 200,
+    "other_program_admin": 404,
+    "stranger": 404,
+    "superuser": 200,
+}
+
+
+@pytest.fixture
+def frozen():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def url(world, **params):
+    base = reverse("health:dashboard", args=[world.program.slug])
+    if params:
+        base += "?" + "&".join(f"{k}={v}" for k, v in params.items())
+    return base
+
+
+@pytest.mark.parametrize("persona", EXPECTED)
+def test_each_persona_gets_what_they_may(client, world, frozen, persona):
+    populate(world)
+    user = world.personas()[persona]
+    if user:
+        client.force_login(user)
+    response = client.get(url(world))
+    assert response.status_code == EXPECTED[persona]
+    if persona == "anonymous":
+        assert response["Location"].startswith(reverse("login"))
+    # No response, whoever asks, carries any note, topic or action text.
+    assert MARKER not in response.content.decode()
+
+
+def test_missing_program_is_404_even_for_superuser(client, world):
+    client.force_login(world.superuser)
+    assert client.get("/programs/nope/health/").status_code == 404
+
+
+def test_dashboard_shows_the_figures_and_no_content(client, world, frozen):
+    populate(world, pairs=2)
+    client.force_login(world.admin)
+    html = client.get(url(world, preset="30")).content.decode()
+    assert MARKER not in html
+    figure = dict(re.findall(r'data-figure="([a-z-]+)">([^<]+)<', html))
+    # 3 World participants + the extra pair's 2 = 5 active; 4 of them are in a pair.
+    assert figure["participants"] == "5"
+    assert figure["matched"] == "80%"
+    assert figure["active-pairs"] == "2"
+    # 2 pairs × 2 sessions in 30 days; 2 sessions/pair/30 days ≈ 2.0 per month.
+    assert figure["pace"] == "2.0"
+    # Per pair: 6 actions came due; 2 done; 2 open ones overdue.
+    assert figure["completion"] == "33%"
+    assert figure["overdue"] == "4"
+    assert figure["stalled"].strip() == "0"
+    assert "No stalled pairs" in html
+
+
+def test_charts_are_accessible_svg_with_tables_and_no_inline_style(client, world, frozen):
+    populate(world)
+    client.force_login(world.admin)
+    html = client.get(url(world)).content.decode()
+    assert html.count("<svg") == 3
+    for key in ("chart-sessions", "chart-completion", "chart-balance"):
+        assert f'<title id="{key}-title">' in html
+        assert f'<desc id="{key}-desc">' in html
+        assert f'aria-labelledby="{key}-title {key}-desc"' in html
+    assert "patternUnits" in html  # mentees hatched, not only coloured
+    assert "stroke-dasharray" in html  # the target line is dashed
+    assert html.count("Show the numbers as a table") == 3
+    assert not re.search(r"\sstyle=", html)
+    assert "<script>" not in html
+
+
+def test_htmx_request_gets_only_the_body(client, world, frozen):
+    populate(world)
+    client.force_login(world.admin)
+    response = client.get(url(world, preset="all"), HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in html and '<form method="get"' not in html
+    assert "Stalled pairs" in html and "<svg" in html
+    assert "From 1 Nov 2026 to 20 Nov 2026" not in html  # program started earlier
+    assert "to 20 Nov 2026" in html
+
+
+def test_page_has_a_range_form_that_works_without_js(client, world, frozen):
+    client.force_login(world.admin)
+    html = client.get(url(world)).content.decode()
+    assert 'method="get"' in html and f'action="{url(world)}"' in html
+    assert 'hx-target="#health-body"' in html and 'aria-live="polite"' in html
+    for field in ("id_preset", "id_start", "id_end"):
+        assert f'<label for="{field}">' in html
+    html = client.get(url(world, preset="custom", start="2026-11-01", end="2026-11-10"))
+    assert "From 1 Nov 2026 to 10 Nov 2026" in html.content.decode()
+
+
+@pytest.mark.parametrize(
+    "params,message",
+    [
+        ({"preset": "custom", "start": "2026-11-10", "end": "2026-11-01"}, "before the start"),
+        ({"preset": "custom", "start": "not-a-date", "end": "2026-11-01"}, "valid date"),
+        ({"preset": "custom", "start": "2026-11-01"}, "Give both"),
+        ({"preset": "custom", "start": "1900-01-01", "end": "2026-11-01"}, "after 2000"),
+        ({"preset": "custom", "start": "2000-01-01", "end": "2026-11-01"}, "at most ten years"),
+        ({"preset": "weird"}, "valid choice"),
+    ],
+)
+def test_bad_dates_give_a_clear_message(client, world, frozen, params, message):
+    client.force_login(world.admin)
+    for headers in ({}, {"HTTP_HX_REQUEST": "true"}):
+        response = client.get(url(world, **params), **headers)
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert 'role="alert"' in html
+        assert message in html
+        assert "Showing the last 90 days instead." in html
+
+
+def _count_queries(client, world):
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url(world, preset="all")).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def _stalled_pair(world):
+    mentor = make_participant(world.program, role="mentor")
+    mentee = make_participant(world.program, role="mentee")
+    return make_pair(mentor, mentee, started_on=datetime.date(2026, 9, 1))
+
+
+def test_query_count_is_fixed_whatever_the_size(client, world, frozen, django_assert_num_queries):
+    populate(world, pairs=1, sessions_per_pair=1, actions_per_pair=1)
+    _stalled_pair(world)
+    client.force_login(world.admin)
+    small = _count_queries(client, world)
+    populate(world, pairs=6, sessions_per_pair=4, actions_per_pair=5)
+    for _ in range(5):
+        _stalled_pair(world)
+    with django_assert_num_queries(small):
+        html = client.get(url(world, preset="all")).content.decode()
+    # session + user, program + admin check, seven figure queries, nudged-today check.
+    assert small == 12
+    assert html.count("Nudge both people</button>") == 6
+    assert MARKER not in html
