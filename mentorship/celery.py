@@ -9,3 +9,16 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentorship.settings")
 app = Celery("mentorship")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@app.on_after_finalize.connect
+def _import_task_modules(sender, **kwargs):
+    """Import every app's tasks module once the app is finalized.
+
+    A worker does this itself; the dev server's in-process beat (no broker) looks tasks
+    up by name in app.tasks, so outside a worker they must be imported too.
+    """
+    from django.apps import apps
+
+    if apps.ready:
+        sender.loader.import_default_modules()

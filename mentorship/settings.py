@@ -228,7 +228,30 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "mentorship.heartbeat", "schedule": 60.0},
+    # Reminders and nudges: what is due lives in the database; these claim it.
+    # `expires` drops a run that waited longer than its interval (a dead worker's
+    # backlog) instead of piling runs up: the next run covers the same ground.
+    "send-due-reminders": {
+        "task": "sessions.send_due_reminders",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    "send-weekly-nudges": {
+        "task": "sessions.send_weekly_nudges",
+        "schedule": 15 * 60.0,
+        "options": {"expires": 14 * 60},
+    },
+    "deliver-pending-email": {
+        "task": "sessions.deliver_pending_email",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
 }
+# Email delivery (sessions.delivery): seconds to wait before retry 1, 2, …; after the
+# last one the email is marked failed and shown to admins. The lease is how long a
+# worker may hold a claimed email before another round may take it over.
+EMAIL_RETRY_DELAYS = [int(s) for s in env_list("EMAIL_RETRY_DELAYS", ["60", "300", "1800", "7200"])]
+EMAIL_SEND_LEASE_SECONDS = env_int("EMAIL_SEND_LEASE_SECONDS", 300)
 
 # Security. Production gets the strict defaults; each can be relaxed by env for
 # local HTTP-only trials (see docker-compose.yml).

@@ -1,14 +1,41 @@
 """Action reminders: what is due lives in NextAction.next_reminder_at.
 
 rearm() is called whenever an action is created, its due date moves, or its status
-changes; a periodic task claims rows whose next_reminder_at has passed.
+changes; a periodic task claims rows whose next_reminder_at has passed (claim_due).
+
+A claim, in one transaction: lock the due rows (SKIP LOCKED on PostgreSQL, so two
+runs at once take different rows), write one SentEmail per recipient with the key
+"action:kind:due date:user" (unique: the same reminder is recorded at most once even
+if two claims overlap) and move next_reminder_at to the next moment (or None).
+Delivery then sends the pending rows (sessions.delivery).
 """
 
 import datetime
 
+from django.db import transaction
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-REMIND_AT = datetime.time(9, 0)  # in UTC; refined per person by the reminder service
+from mentorship.emails import absolute_url
+from sessions import delivery, links
+
+REMIND_AT = datetime.time(9, 0)  # UTC
+
+DUE_SOON = "reminder_due"
+OVERDUE = "reminder_overdue"
+SNOOZED = "reminder_snoozed"
+KINDS = (DUE_SOON, OVERDUE, SNOOZED)
+SNOOZE_DAYS = 7
+
+
+def moments(action, program):
+    """(before the due date, overdue follow-up) as UTC datetimes."""
+    due = datetime.datetime.combine(action.due_on, REMIND_AT, tzinfo=datetime.UTC)
+    return (
+        due - datetime.timedelta(days=program.reminder_lead_days),
+        due + datetime.timedelta(days=program.overdue_followup_days),
+    )
 
 
 def next_reminder_time(action, program, now=None):
@@ -16,10 +43,7 @@ def next_reminder_time(action, program, now=None):
     if action.status != "open":
         return None
     now = now or timezone.now()
-    lead = datetime.timedelta(days=program.reminder_lead_days)
-    follow = datetime.timedelta(days=program.overdue_followup_days)
-    due = datetime.datetime.combine(action.due_on, REMIND_AT, tzinfo=datetime.UTC)
-    for moment in (due - lead, due + follow):
+    for moment in moments(action, program):
         if moment > now:
             return moment
     return None
@@ -31,3 +55,162 @@ def rearm(action, save=True):
     if save and action.pk:
         type(action).objects.filter(pk=action.pk).update(next_reminder_at=action.next_reminder_at)
     return action.next_reminder_at
+
+
+def snooze(action, issued_at, now=None):
+    """Remind again a week after the link was issued; the same link twice changes nothing.
+
+    Returns the new reminder time, or None when there is nothing to snooze.
+    """
+    from sessions.models import NextAction
+
+    if action.status != NextAction.Status.OPEN:
+        return None
+    now = now or timezone.now()
+    base = datetime.datetime.fromtimestamp(issued_at, tz=datetime.UTC) if issued_at else now
+    until = base + datetime.timedelta(days=SNOOZE_DAYS)
+    with transaction.atomic():
+        current = (
+            NextAction.objects.select_for_update()
+            .filter(pk=action.pk)
+            .values_list("next_reminder_at", flat=True)
+            .first()
+        )
+        if current is None or current < until:
+            NextAction.objects.filter(pk=action.pk).update(next_reminder_at=until)
+            action.next_reminder_at = until
+        else:
+            action.next_reminder_at = current
+    return action.next_reminder_at
+
+
+def _recipients(action):
+    pair = action.pair
+    if action.owner == "mentor":
+        return [pair.mentor.user]
+    if action.owner == "mentee":
+        return [pair.mentee.user]
+    return [pair.mentor.user, pair.mentee.user]
+
+
+def kind_for(action, program, now):
+    before, overdue = moments(action, program)
+    if now >= overdue:
+        return OVERDUE, action.due_on.isoformat()
+    if action.next_reminder_at is None or action.next_reminder_at <= before:
+        return DUE_SOON, action.due_on.isoformat()
+    # Later than the regular moment: the person snoozed it.
+    return SNOOZED, action.next_reminder_at.strftime("%Y%m%dT%H%M")
+
+
+def claim_due(now=None, limit=500):
+    """Record the reminders due by `now` (at most once each); returns how many were recorded."""
+    from pairs.models import Pair
+    from sessions.models import EmailPreference, NextAction, SentEmail
+
+    now = now or timezone.now()
+    recorded = 0
+    while True:
+        with transaction.atomic():
+            due = list(
+                NextAction.objects.select_for_update(skip_locked=True, of=("self",))
+                .filter(status=NextAction.Status.OPEN, next_reminder_at__lte=now)
+                .select_related("pair__program", "pair__mentor__user", "pair__mentee__user")
+                .order_by("next_reminder_at", "pk")[:limit]
+            )
+            if not due:
+                return recorded
+            user_ids = {u.pk for action in due for u in _recipients(action)}
+            muted = set(
+                EmailPreference.objects.filter(user_id__in=user_ids, reminders=False).values_list(
+                    "user_id", flat=True
+                )
+            )
+            rows = []
+            for action in due:
+                program = action.pair.program
+                if action.pair.status == Pair.Status.ACTIVE:
+                    kind, when = kind_for(action, program, now)
+                    for user in _recipients(action):
+                        if user.pk in muted or not user.is_active:
+                            continue
+                        rows.append(
+                            SentEmail(
+                                kind=kind,
+                                key=f"{action.pk}:{kind}:{when}:{user.pk}",
+                                user=user,
+                                to_email=user.email,
+                                context={"action": action.pk, "due_on": action.due_on.isoformat()},
+                                next_attempt_at=now,
+                            )
+                        )
+                # Paused or ended pairs get no reminder; either way the moment has passed.
+                action.next_reminder_at = next_reminder_time(action, program, now)
+            delivery.record_many(rows)
+            NextAction.objects.bulk_update(due, ["next_reminder_at"])
+            recorded += len(rows)
+        if len(due) < limit:
+            return recorded
+
+
+def pair_url(pair_id):
+    try:
+        return absolute_url(reverse("sessions:pair", args=[pair_id]))
+    except NoReverseMatch:
+        return absolute_url(reverse("home"))
+
+
+@delivery.renderer(*KINDS)
+def render(row):
+    """The reminder as it stands now, or why it no longer applies."""
+    from pairs.models import Pair
+    from sessions.models import EmailPreference, NextAction
+
+    user = row.user
+    action = (
+        NextAction.objects.select_related(
+            "pair__program", "pair__mentor__user", "pair__mentee__user"
+        )
+        .filter(pk=row.context.get("action"))
+        .first()
+    )
+    if action is None:
+        return "The action no longer exists."
+    if action.status != NextAction.Status.OPEN:
+        return f"The action is {action.status}."
+    if action.pair.status != Pair.Status.ACTIVE:
+        return f"The pair is {action.pair.status}."
+    if action.due_on.isoformat() != row.context.get("due_on"):
+        return "The due date moved; a new reminder is armed."
+    if user.pk not in {u.pk for u in _recipients(action)}:
+        return "The recipient no longer owns this action."
+    if EmailPreference.objects.filter(user=user, reminders=False).exists():
+        return "The recipient turned reminders off."
+    pair = action.pair
+    partner = pair.partner_of(user)
+    today = timezone.localdate()
+    return delivery.Rendered(
+        template="action_reminder",
+        context={
+            "kind": row.kind,
+            "overdue": action.due_on < today,
+            "action": action,
+            "program": pair.program,
+            "partner_name": partner.user.name if partner else "",
+            "shared": action.owner == "both",
+            "done_url": links.make_url(links.DONE, user, action.pk),
+            "snooze_url": links.make_url(links.SNOOZE, user, action.pk),
+            "snooze_days": SNOOZE_DAYS,
+            "pair_url": pair_url(pair.pk),
+            "preferences_url": absolute_url(reverse("emails:preferences")),
+        },
+        unsubscribe_url=links.make_url(links.UNSUBSCRIBE, user, "reminders"),
+    )
+
+
+def describe(kind):
+    return {
+        DUE_SOON: _("due soon"),
+        OVERDUE: _("overdue"),
+        SNOOZED: _("snoozed reminder"),
+    }.get(kind, kind)

@@ -1,0 +1,256 @@
+"""Exactly-once email delivery from SentEmail rows.
+
+Deciding *that* an email is due (reminders, nudges, digests) only writes a pending
+SentEmail row; its unique (kind, key) makes the decision happen once however many
+workers or beat processes run it. Delivery is separate, so a slow SMTP server never
+holds the locks of a claim:
+
+1. claim a small batch of pending rows whose next_attempt_at has passed, with a
+   compare-and-set on ``attempts`` (safe on every database; on PostgreSQL the
+   ``SKIP LOCKED`` select also keeps concurrent workers off each other's rows) and a
+   lease: next_attempt_at moves to now + lease, so a worker killed mid-batch leaves
+   rows that another round picks up once the lease has passed;
+2. render each email at send time from the ids in ``context``, to the recipient's
+   *current* address (a deleted user's rows are gone with them; an inactive user or
+   an email that no longer applies is marked skipped);
+3. send, then mark sent; on an SMTP error back off (EMAIL_RETRY_DELAYS) and after
+   the last retry mark the row failed, where admins see it.
+"""
+
+import contextlib
+import datetime
+import logging
+import smtplib
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.mail import get_connection
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from mentorship.emails import build_email
+from sessions.models import SentEmail
+
+log = logging.getLogger(__name__)
+
+DEFAULT_RETRY_DELAYS = (60, 300, 1800, 7200, 21600)  # seconds after attempt 1, 2, …
+DEFAULT_LEASE_SECONDS = 300
+
+# kind -> function(row) returning a Rendered, or a str (the reason to skip it).
+RENDERERS = {}
+
+
+@dataclass
+class Rendered:
+    template: str
+    context: dict
+    unsubscribe_url: str | None = None
+    headers: dict = field(default_factory=dict)
+
+
+def renderer(*kinds):
+    def register(function):
+        for kind in kinds:
+            RENDERERS[kind] = function
+        return function
+
+    return register
+
+
+def _load_renderers():
+    # The modules register their kinds on import; imported here to keep imports one-way.
+    from sessions import digests, nudges, reminders  # noqa: F401
+
+
+def retry_delays():
+    return tuple(getattr(settings, "EMAIL_RETRY_DELAYS", DEFAULT_RETRY_DELAYS))
+
+
+def max_attempts():
+    return len(retry_delays()) + 1
+
+
+def lease():
+    return datetime.timedelta(
+        seconds=getattr(settings, "EMAIL_SEND_LEASE_SECONDS", DEFAULT_LEASE_SECONDS)
+    )
+
+
+def record(kind, key, user, context, status=SentEmail.Status.PENDING, now=None):
+    """Write the one row for (kind, key); False if it already existed (nothing to do)."""
+    try:
+        with transaction.atomic():
+            SentEmail.objects.create(
+                kind=kind,
+                key=key,
+                user=user,
+                to_email=user.email,
+                status=status,
+                context=context,
+                next_attempt_at=now or timezone.now(),
+            )
+        return True
+    except IntegrityError:
+        return False
+
+
+def record_many(rows):
+    """Insert SentEmail rows, silently keeping any (kind, key) that already exists."""
+    if rows:
+        SentEmail.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
+
+
+def claim(now=None, limit=50):
+    """Lease up to `limit` due pending rows to this caller; returns them with their user."""
+    _load_renderers()
+    now = now or timezone.now()
+    until = now + lease()
+    claimed = []
+    with transaction.atomic():
+        candidates = list(
+            SentEmail.objects.select_for_update(skip_locked=True)
+            .filter(status=SentEmail.Status.PENDING, next_attempt_at__lte=now)
+            # Only kinds this module renders: others send their own rows.
+            .filter(kind__in=sorted(RENDERERS))
+            .order_by("next_attempt_at", "pk")
+            .values_list("pk", "attempts")[:limit]
+        )
+        for pk, attempts in candidates:
+            # Compare-and-set: only one claimer moves `attempts` from this value.
+            won = SentEmail.objects.filter(
+                pk=pk, status=SentEmail.Status.PENDING, attempts=attempts
+            ).update(attempts=attempts + 1, next_attempt_at=until)
+            if won:
+                claimed.append(pk)
+    if not claimed:
+        return []
+    return list(SentEmail.objects.filter(pk__in=claimed).select_related("user").order_by("pk"))
+
+
+def _finish(row, **changes):
+    # Only the lease holder's outcome counts: status must still be pending.
+    return SentEmail.objects.filter(pk=row.pk, status=SentEmail.Status.PENDING).update(**changes)
+
+
+def _skip(row, reason):
+    _finish(row, status=SentEmail.Status.SKIPPED, last_error=reason[:2000])
+    return "skipped"
+
+
+def _failed_attempt(row, error, now):
+    message = f"{type(error).__name__}: {error}"[:2000]
+    if row.attempts >= max_attempts():
+        _finish(row, status=SentEmail.Status.FAILED, last_error=message)
+        log.error("Email %s %s failed for good: %s", row.kind, row.key, message)
+        return "failed"
+    delay = retry_delays()[min(row.attempts, len(retry_delays())) - 1]
+    _finish(row, last_error=message, next_attempt_at=now + datetime.timedelta(seconds=delay))
+    log.warning(
+        "Email %s %s attempt %s failed, retry in %ss", row.kind, row.key, row.attempts, delay
+    )
+    return "retry"
+
+
+CONNECTION_ERRORS = (OSError, smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError)
+
+
+def _send(row, connection, now):
+    user = row.user
+    if user is None:
+        return _skip(row, "The recipient no longer exists.")
+    if not user.is_active:
+        return _skip(row, "The recipient's account is deactivated.")
+    render = RENDERERS.get(row.kind)
+    if render is None:
+        return _skip(row, f"No renderer for {row.kind}.")
+    rendered = render(row)
+    if isinstance(rendered, str):
+        return _skip(row, rendered)
+    headers = {"X-Mentorship-Email": f"{row.kind}:{row.key}", **rendered.headers}
+    message = build_email(
+        rendered.template,
+        user.email,  # the current address, never the one the row was created with
+        {"user": user, **rendered.context},
+        headers=headers,
+        unsubscribe_url=rendered.unsubscribe_url,
+        connection=connection,
+    )
+    message.send()
+    _finish(
+        row,
+        status=SentEmail.Status.SENT,
+        sent_at=timezone.now(),
+        to_email=user.email,
+        subject=message.subject[:300],
+        last_error="",
+    )
+    return "sent"
+
+
+def deliver_due(now=None, batch_size=50, max_batches=None):
+    """Send every due pending email; returns counts per outcome."""
+    _load_renderers()
+    now = now or timezone.now()
+    counts = {"sent": 0, "retry": 0, "failed": 0, "skipped": 0}
+    batches = 0
+    while max_batches is None or batches < max_batches:
+        rows = claim(now, batch_size)
+        if not rows:
+            break
+        batches += 1
+        connection = get_connection()
+        broken = None  # the SMTP server is unreachable: the rest of the batch waits too
+        try:
+            for row in rows:
+                if broken is not None:
+                    counts[_failed_attempt(row, broken, now)] += 1
+                    continue
+                try:
+                    counts[_send(row, connection, now)] += 1
+                except CONNECTION_ERRORS as exc:
+                    broken = exc
+                    counts[_failed_attempt(row, exc, now)] += 1
+                except smtplib.SMTPException as exc:
+                    counts[_failed_attempt(row, exc, now)] += 1
+                except Exception as exc:  # a rendering bug must not lose the email silently
+                    log.exception("Email %s %s could not be built", row.kind, row.key)
+                    counts[_failed_attempt(row, exc, now)] += 1
+        finally:
+            with contextlib.suppress(Exception):  # closing a dead connection is not news
+                connection.close()
+    return counts
+
+
+def failed_for_admin(user):
+    """Failed emails an admin may see: to people of programs they run (all for superusers)."""
+    failed = SentEmail.objects.filter(status=SentEmail.Status.FAILED).select_related("user")
+    if user.is_superuser:
+        return failed.order_by("-created_at")
+    programs = user.administered_programs.all()
+    return (
+        failed.filter(
+            Q(user__participations__program__in=programs)
+            | Q(user__administered_programs__in=programs)
+        )
+        .distinct()
+        .order_by("-created_at")
+    )
+
+
+def is_email_admin(user):
+    return user.is_authenticated and (user.is_superuser or user.administered_programs.exists())
+
+
+def run_round(now=None):
+    """One round of everything: claim due reminders, nudges and digests, then deliver."""
+    from sessions import digests, nudges, reminders
+
+    now = now or timezone.now()
+    result = {
+        "reminders": reminders.claim_due(now),
+        "nudges": nudges.claim_due(now),
+        "digests": digests.claim_due(now),
+    }
+    result["delivery"] = deliver_due(now)
+    return result

@@ -1,0 +1,157 @@
+"""The weekly admin digest: stalled pairs, overdue actions, unmatched people, failed email.
+
+One email per admin per ISO week covering every program they run, on their nudge
+weekday (their preference, else their earliest program's) from 09:00 local time.
+Same exactly-once scheme as the nudge: SentEmail(kind="admin_digest", key="user:week").
+"""
+
+import datetime
+
+from django.db.models import Exists, Max, OuterRef, Q
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from mentorship.emails import absolute_url
+from sessions import delivery, links
+from sessions.nudges import weekly_slot
+
+KIND = "admin_digest"
+LIST_LIMIT = 20
+
+
+def program_summary(program, now):
+    from mentorship.models import Participant
+    from pairs.models import Pair
+    from sessions.models import NextAction, SentEmail, Session
+
+    today = now.date()
+    stall_days = 2 * program.cadence_days
+    threshold = now - datetime.timedelta(days=stall_days)
+    pairs = (
+        Pair.objects.filter(program=program, status=Pair.Status.ACTIVE)
+        .select_related("mentor__user", "mentee__user")
+        .annotate(
+            last=Max("sessions__occurred_at", filter=Q(sessions__status=Session.Status.LOGGED))
+        )
+        .order_by("pk")
+    )
+    stalled = []
+    for pair in pairs:
+        started = pair.started_on or pair.created_at.date()
+        if pair.last is None and (today - started).days <= stall_days:
+            continue
+        if pair.last is not None and pair.last >= threshold:
+            continue
+        stalled.append(
+            {
+                "pair": str(pair),
+                "last": pair.last.date().isoformat() if pair.last else None,
+                "since": (today - (pair.last.date() if pair.last else started)).days,
+            }
+        )
+    overdue = NextAction.objects.filter(
+        pair__program=program,
+        pair__status__in=Pair.LIVE,
+        status=NextAction.Status.OPEN,
+        due_on__lt=today,
+    )
+    live = Pair.objects.filter(status__in=Pair.OCCUPYING).filter(
+        Q(mentor=OuterRef("pk")) | Q(mentee=OuterRef("pk"))
+    )
+    unmatched = (
+        Participant.objects.filter(program=program, status=Participant.Status.ACTIVE)
+        .annotate(paired=Exists(live))
+        .filter(paired=False)
+        .select_related("user")
+        .order_by("user__display_name", "user__email")
+    )
+    failed = SentEmail.objects.filter(
+        status=SentEmail.Status.FAILED, user__participations__program=program
+    ).distinct()
+    return {
+        "program": program.name,
+        "slug": program.slug,
+        "cadence_days": program.cadence_days,
+        "stalled": stalled[:LIST_LIMIT],
+        "stalled_count": len(stalled),
+        "overdue_count": overdue.count(),
+        "overdue_pairs": overdue.values("pair").distinct().count(),
+        "unmatched": [p.user.name for p in unmatched[:LIST_LIMIT]],
+        "unmatched_count": unmatched.count(),
+        "failed_count": failed.count(),
+    }
+
+
+def _is_empty(summary):
+    return not (
+        summary["stalled_count"]
+        or summary["overdue_count"]
+        or summary["unmatched_count"]
+        or summary["failed_count"]
+    )
+
+
+def claim_due(now=None):
+    """Record this week's digest for each admin whose moment has passed; returns counts."""
+    from mentorship.models import Program, User
+    from sessions.models import EmailPreference, SentEmail
+
+    now = now or timezone.now()
+    counts = {"pending": 0, "skipped": 0}
+    admins = User.objects.filter(is_active=True, administered_programs__isnull=False).distinct()
+    for admin in admins.order_by("pk"):
+        pref = EmailPreference.objects.filter(user=admin).first()
+        if pref is not None and not pref.digests:
+            continue
+        programs = list(Program.objects.filter(admins=admin).order_by("start_date", "pk"))
+        weekday = pref.nudge_weekday if pref and pref.nudge_weekday is not None else None
+        if weekday is None:
+            weekday = programs[0].nudge_weekday
+        week, moment = weekly_slot(admin.time_zone, weekday, now)
+        key = f"{admin.pk}:{week}"
+        if now < moment or SentEmail.objects.filter(kind=KIND, key=key).exists():
+            continue
+        summaries = [program_summary(p, now) for p in programs]
+        summaries = [s for s in summaries if not _is_empty(s)]
+        status = SentEmail.Status.PENDING if summaries else SentEmail.Status.SKIPPED
+        if delivery.record(KIND, key, admin, {"programs": summaries}, status=status, now=now):
+            counts[status] += 1
+    return counts
+
+
+def _program_url(slug):
+    for name in ("programs:detail", "programs:dashboard"):
+        try:
+            return absolute_url(reverse(name, args=[slug]))
+        except NoReverseMatch:
+            continue
+    return absolute_url(reverse("home"))
+
+
+@delivery.renderer(KIND)
+def render(row):
+    from sessions.models import EmailPreference
+
+    user = row.user
+    if EmailPreference.objects.filter(user=user, digests=False).exists():
+        return "The recipient turned the admin digest off."
+    programs = []
+    for summary in row.context.get("programs", []):
+        # Only programs the recipient still runs.
+        if (
+            not user.is_superuser
+            and not user.administered_programs.filter(slug=summary["slug"]).exists()
+        ):
+            continue
+        programs.append({**summary, "url": _program_url(summary["slug"])})
+    if not programs:
+        return "The recipient no longer runs these programs."
+    return delivery.Rendered(
+        template="admin_digest",
+        context={
+            "programs": programs,
+            "failed_url": absolute_url(reverse("emails:failed")),
+            "preferences_url": absolute_url(reverse("emails:preferences")),
+        },
+        unsubscribe_url=links.make_url(links.UNSUBSCRIBE, user, "digests"),
+    )

@@ -1,0 +1,292 @@
+"""The weekly nudge: one combined email per person per ISO week.
+
+It goes out on the person's nudge weekday (their preference, else the program's; with
+several programs the earliest program's) from 09:00 in their own time zone, daylight
+saving included (zoneinfo). A periodic task runs every ~15 minutes and calls
+claim_due(): for each person whose moment has passed this week it records one
+SentEmail(kind="nudge", key="user:YYYY-Www"); the unique key means two beat
+processes, or the task fired twice, still make one nudge. A nudge with nothing in it
+is recorded as skipped and never sent.
+
+People are processed in batches by primary key with a handful of queries per batch,
+so memory stays flat however many people there are.
+"""
+
+import datetime
+import zoneinfo
+from collections import defaultdict
+
+from django.db.models import Max, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from mentorship.emails import absolute_url
+from sessions import delivery, links
+
+KIND = "nudge"
+SEND_AT = datetime.time(9, 0)
+SIDES_WINDOW_DAYS = 28
+
+
+def _zone(name):
+    try:
+        return zoneinfo.ZoneInfo(name or "UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo("UTC")
+
+
+def weekly_slot(time_zone, weekday, now):
+    """(week label, the moment of this ISO week's email in UTC) for a person."""
+    tz = _zone(time_zone)
+    local_today = now.astimezone(tz).date()
+    iso_year, iso_week, iso_day = local_today.isocalendar()
+    day = local_today + datetime.timedelta(days=weekday - (iso_day - 1))
+    moment = datetime.datetime.combine(day, SEND_AT, tzinfo=tz).astimezone(datetime.UTC)
+    return f"{iso_year}-W{iso_week:02d}", moment
+
+
+def _batches(queryset, size):
+    last = 0
+    while True:
+        chunk = list(queryset.filter(pk__gt=last).order_by("pk")[:size])
+        if not chunk:
+            return
+        yield chunk
+        last = chunk[-1].pk
+
+
+def _candidates():
+    from mentorship.models import Participant, User
+
+    return User.objects.filter(
+        is_active=True,
+        pk__in=Participant.objects.filter(status=Participant.Status.ACTIVE).values("user_id"),
+    ).only("pk", "email", "time_zone")
+
+
+def _weekdays(user_ids, prefs):
+    """The nudge weekday per user: their own choice, else their earliest program's."""
+    from mentorship.models import Participant
+
+    weekdays = {}
+    rows = (
+        Participant.objects.filter(user_id__in=user_ids, status=Participant.Status.ACTIVE)
+        .order_by("program__start_date", "program_id")
+        .values_list("user_id", "program__nudge_weekday")
+    )
+    for user_id, weekday in rows:
+        weekdays.setdefault(user_id, weekday)
+    for user_id, pref in prefs.items():
+        if pref.nudge_weekday is not None:
+            weekdays[user_id] = pref.nudge_weekday
+    return weekdays
+
+
+def build_contents(users, now):
+    """{user pk: content dict} for the given users; content["pairs"] may be empty."""
+    from pairs.models import Pair
+    from sessions.models import NextAction, Session, SessionSide
+
+    user_ids = [u.pk for u in users]
+    pairs = list(
+        Pair.objects.filter(status=Pair.Status.ACTIVE)
+        .filter(Q(mentor__user_id__in=user_ids) | Q(mentee__user_id__in=user_ids))
+        .select_related("program", "mentor__user", "mentee__user")
+        .order_by("program__start_date", "pk")
+    )
+    pair_ids = [p.pk for p in pairs]
+    actions = defaultdict(list)
+    for action in NextAction.objects.filter(
+        pair_id__in=pair_ids, status=NextAction.Status.OPEN
+    ).order_by("due_on", "pk"):
+        actions[action.pair_id].append(action)
+    week_ago = now - datetime.timedelta(days=7)
+    window = now - datetime.timedelta(days=SIDES_WINDOW_DAYS)
+    recent = defaultdict(list)
+    for session in Session.objects.filter(
+        pair_id__in=pair_ids, status=Session.Status.LOGGED, occurred_at__gte=window
+    ).order_by("occurred_at"):
+        recent[session.pair_id].append(session)
+    sides = set(
+        SessionSide.objects.filter(
+            session__pair_id__in=pair_ids,
+            session__status=Session.Status.LOGGED,
+            session__occurred_at__gte=window,
+        ).values_list("session_id", "side")
+    )
+    last_logged = dict(
+        Session.objects.filter(
+            pair_id__in=pair_ids, status=Session.Status.LOGGED, occurred_at__lte=now
+        )
+        .values("pair_id")
+        .annotate(last=Max("occurred_at"))
+        .values_list("pair_id", "last")
+    )
+    scheduled = set(
+        Session.objects.filter(
+            pair_id__in=pair_ids, status=Session.Status.SCHEDULED, occurred_at__gt=now
+        ).values_list("pair_id", flat=True)
+    )
+    today = now.date()
+    contents = {pk: {"pairs": []} for pk in user_ids}
+    for pair in pairs:
+        for role, me, partner in (
+            ("mentor", pair.mentor, pair.mentee),
+            ("mentee", pair.mentee, pair.mentor),
+        ):
+            if me.user_id not in contents:
+                continue
+            partner_role = "mentee" if role == "mentor" else "mentor"
+            mine, theirs = [], []
+            for action in actions[pair.pk]:
+                item = {
+                    "id": action.pk,
+                    "text": action.text,
+                    "due_on": action.due_on.isoformat(),
+                    "overdue": action.due_on < today,
+                }
+                if action.owner in (role, "both"):
+                    mine.append(item)
+                elif action.owner == partner_role:
+                    theirs.append(item)
+            sessions = [
+                {"id": s.pk, "date": s.occurred_at.date().isoformat(), "topics": s.topics}
+                for s in recent[pair.pk]
+                if s.occurred_at >= week_ago
+            ]
+            to_add = [
+                {"id": s.pk, "date": s.occurred_at.date().isoformat(), "topics": s.topics}
+                for s in recent[pair.pk]
+                if (s.pk, role) not in sides
+            ]
+            last = last_logged.get(pair.pk)
+            started = pair.started_on or pair.created_at.date()
+            since = (today - last.date()).days if last else (today - started).days
+            past_cadence = pair.pk not in scheduled and since > pair.program.cadence_days
+            if not (mine or theirs or sessions or to_add or past_cadence):
+                continue
+            contents[me.user_id]["pairs"].append(
+                {
+                    "pair": pair.pk,
+                    "program": pair.program.name,
+                    "partner": partner.user.name,
+                    "role": role,
+                    "my_actions": mine,
+                    "partner_actions": theirs,
+                    "sessions": sessions,
+                    "sides_to_add": to_add,
+                    "past_cadence": past_cadence,
+                    "days_since": since if last else None,
+                    "cadence_days": pair.program.cadence_days,
+                }
+            )
+    return contents
+
+
+def claim_due(now=None, batch_size=500):
+    """Record this week's nudge for everyone whose moment has passed; returns counts."""
+    from sessions.models import EmailPreference, SentEmail
+
+    now = now or timezone.now()
+    counts = {"pending": 0, "skipped": 0}
+    for users in _batches(_candidates(), batch_size):
+        ids = [u.pk for u in users]
+        prefs = {p.user_id: p for p in EmailPreference.objects.filter(user_id__in=ids)}
+        weekdays = _weekdays(ids, prefs)
+        due = {}
+        for user in users:
+            pref = prefs.get(user.pk)
+            if pref is not None and not pref.nudges:
+                continue
+            week, moment = weekly_slot(user.time_zone, weekdays.get(user.pk, 0), now)
+            if now >= moment:
+                due[user.pk] = (user, f"{user.pk}:{week}")
+        if not due:
+            continue
+        done = set(
+            SentEmail.objects.filter(
+                kind=KIND, key__in=[key for _, key in due.values()]
+            ).values_list("key", flat=True)
+        )
+        todo = [(user, key) for user, key in due.values() if key not in done]
+        if not todo:
+            continue
+        contents = build_contents([user for user, _ in todo], now)
+        rows = []
+        for user, key in todo:
+            content = contents[user.pk]
+            status = SentEmail.Status.PENDING if content["pairs"] else SentEmail.Status.SKIPPED
+            counts[status] += 1
+            rows.append(
+                SentEmail(
+                    kind=KIND,
+                    key=key,
+                    user=user,
+                    to_email=user.email,
+                    status=status,
+                    context=content,
+                    last_error="" if content["pairs"] else "Nothing to say this week.",
+                    next_attempt_at=now,
+                )
+            )
+        delivery.record_many(rows)
+    return counts
+
+
+def _still_open(content):
+    from sessions.models import NextAction
+
+    ids = [a["id"] for p in content["pairs"] for a in p["my_actions"] + p["partner_actions"]]
+    if not ids:
+        return set()
+    return set(
+        NextAction.objects.filter(pk__in=ids, status=NextAction.Status.OPEN).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+@delivery.renderer(KIND)
+def render(row):
+    """The nudge, minus anything done since it was recorded; skipped if nothing is left."""
+    from sessions.models import EmailPreference
+    from sessions.reminders import pair_url
+
+    user = row.user
+    if EmailPreference.objects.filter(user=user, nudges=False).exists():
+        return "The recipient turned the weekly nudge off."
+    content = row.context or {"pairs": []}
+    still_open = _still_open(content)
+    pairs = []
+    for entry in content.get("pairs", []):
+        entry = dict(entry)
+        for name in ("my_actions", "partner_actions"):
+            entry[name] = [
+                {**a, "due_on": datetime.date.fromisoformat(a["due_on"])}
+                for a in entry[name]
+                if a["id"] in still_open
+            ]
+        for name in ("sessions", "sides_to_add"):
+            entry[name] = [
+                {**s, "date": datetime.date.fromisoformat(s["date"])} for s in entry[name]
+            ]
+        if not (
+            entry["my_actions"]
+            or entry["partner_actions"]
+            or entry["sessions"]
+            or entry["sides_to_add"]
+            or entry["past_cadence"]
+        ):
+            continue
+        entry["url"] = pair_url(entry["pair"])
+        pairs.append(entry)
+    if not pairs:
+        return "Nothing left to say: everything in it was done meanwhile."
+    return delivery.Rendered(
+        template="weekly_nudge",
+        context={
+            "pairs": pairs,
+            "preferences_url": absolute_url(reverse("emails:preferences")),
+        },
+        unsubscribe_url=links.make_url(links.UNSUBSCRIBE, user, "nudges"),
+    )

@@ -1,0 +1,257 @@
+"""Action reminders: before the due date, an overdue follow-up, each exactly once."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.core import mail
+from django.core.management import call_command
+
+from pairs.models import Pair
+from sessions import actions, delivery, reminders
+from sessions.models import EmailPreference, NextAction, SentEmail
+
+UTC = datetime.UTC
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def at(*args):
+    return datetime.datetime(*args, tzinfo=UTC)
+
+
+def run(now):
+    """One round as the periodic task does it: claim, then deliver."""
+    with time_machine.travel(now, tick=False):
+        reminders.claim_due(now)
+        return delivery.deliver_due(now)
+
+
+@pytest.fixture
+def action(world):
+    with time_machine.travel(at(2026, 11, 2, 8), tick=False):
+        return actions.create_action(
+            world.pair,
+            "Read the SQL chapter",
+            "mentee",
+            datetime.date(2026, 11, 10),
+            by=world.mentee.user,
+        )
+
+
+def test_create_arms_the_lead_reminder(action):
+    # Default lead time 2 days, at 09:00 UTC.
+    assert action.next_reminder_at == at(2026, 11, 8, 9)
+
+
+def test_lead_reminder_then_overdue_followup_each_once(world, action):
+    assert run(at(2026, 11, 8, 8, 59))["sent"] == 0
+    assert mail.outbox == []
+
+    assert run(at(2026, 11, 8, 9, 0))["sent"] == 1
+    assert [m.to for m in mail.outbox] == [["mentee@example.com"]]
+    assert "Read the SQL chapter" in mail.outbox[0].subject
+    action.refresh_from_db()
+    # Re-armed for the overdue follow-up: 3 days after the due date.
+    assert action.next_reminder_at == at(2026, 11, 13, 9)
+
+    for moment in (at(2026, 11, 8, 9, 1), at(2026, 11, 9), at(2026, 11, 13, 8)):
+        assert run(moment)["sent"] == 0
+    assert len(mail.outbox) == 1
+
+    assert run(at(2026, 11, 13, 9, 5))["sent"] == 1
+    assert mail.outbox[1].subject.startswith("Overdue")
+    action.refresh_from_db()
+    assert action.next_reminder_at is None
+    assert run(at(2026, 12, 30))["sent"] == 0
+    assert len(mail.outbox) == 2
+    assert set(SentEmail.objects.values_list("kind", "status")) == {
+        ("reminder_due", "sent"),
+        ("reminder_overdue", "sent"),
+    }
+
+
+def test_program_lead_and_followup_days_are_used(world):
+    world.program.reminder_lead_days = 5
+    world.program.overdue_followup_days = 1
+    world.program.save()
+    with time_machine.travel(at(2026, 11, 2, 8), tick=False):
+        action = actions.create_action(
+            world.pair, "Draft a plan", "mentor", datetime.date(2026, 11, 10), by=world.mentor.user
+        )
+    assert action.next_reminder_at == at(2026, 11, 5, 9)
+    assert run(at(2026, 11, 5, 9))["sent"] == 1
+    assert mail.outbox[0].to == ["mentor@example.com"]
+    action.refresh_from_db()
+    assert action.next_reminder_at == at(2026, 11, 11, 9)
+
+
+def test_worker_down_for_days_sends_only_the_overdue_follow_up(world, action):
+    assert run(at(2026, 11, 20))["sent"] == 1
+    assert mail.outbox[0].subject.startswith("Overdue")
+
+
+@pytest.mark.parametrize("change", ["done", "dropped"])
+def test_no_reminder_for_done_or_dropped(world, action, change):
+    with time_machine.travel(at(2026, 11, 3), tick=False):
+        if change == "done":
+            actions.mark_done(action, by=world.mentee.user)
+        else:
+            actions.drop(action, by=world.mentee.user, reason="No longer useful")
+    action.refresh_from_db()
+    assert action.next_reminder_at is None
+    for moment in (at(2026, 11, 8, 10), at(2026, 11, 14)):
+        run(moment)
+    assert mail.outbox == []
+    assert not SentEmail.objects.exists()
+
+
+def test_done_after_the_claim_but_before_sending_is_not_sent(world, action):
+    now = at(2026, 11, 8, 9, 30)
+    reminders.claim_due(now)
+    assert SentEmail.objects.get().status == "pending"
+    with time_machine.travel(now, tick=False):
+        actions.mark_done(action, by=world.mentee.user)
+    assert delivery.deliver_due(now)["skipped"] == 1
+    assert mail.outbox == []
+    assert SentEmail.objects.get().status == "skipped"
+
+
+@pytest.mark.parametrize("status", [Pair.Status.PAUSED, Pair.Status.ENDED, Pair.Status.COMPLETED])
+def test_no_reminder_for_paused_or_ended_pairs(world, action, status):
+    Pair.objects.filter(pk=world.pair.pk).update(status=status)
+    run(at(2026, 11, 8, 10))
+    run(at(2026, 11, 14))
+    assert mail.outbox == []
+    action.refresh_from_db()
+    assert action.next_reminder_at is None  # the moments passed; nothing left to claim
+
+
+def test_moving_the_due_date_rearms_the_reminder(world, action):
+    run(at(2026, 11, 8, 9))
+    assert len(mail.outbox) == 1
+    with time_machine.travel(at(2026, 11, 9), tick=False):
+        actions.carry_over(action, world.mentee.user, datetime.date(2026, 11, 20))
+    action.refresh_from_db()
+    assert action.next_reminder_at == at(2026, 11, 18, 9)
+    run(at(2026, 11, 13, 10))  # the old overdue moment: nothing any more
+    assert len(mail.outbox) == 1
+    run(at(2026, 11, 18, 9))
+    assert len(mail.outbox) == 2
+    assert "Friday 20 November" in mail.outbox[1].subject
+    assert SentEmail.objects.filter(kind="reminder_due").count() == 2
+
+
+def test_due_date_moved_after_the_claim_skips_the_stale_email(world, action):
+    now = at(2026, 11, 8, 9, 30)
+    reminders.claim_due(now)
+    with time_machine.travel(now, tick=False):
+        actions.carry_over(action, world.mentee.user, datetime.date(2026, 11, 25))
+    delivery.deliver_due(now)
+    assert mail.outbox == []
+
+
+def test_shared_action_reminds_both_owners_once_each(world):
+    with time_machine.travel(at(2026, 11, 2), tick=False):
+        actions.create_action(
+            world.pair,
+            "Pick a book together",
+            "both",
+            datetime.date(2026, 11, 10),
+            by=world.mentor.user,
+        )
+    run(at(2026, 11, 8, 9))
+    run(at(2026, 11, 8, 9, 1))
+    assert sorted(m.to[0] for m in mail.outbox) == ["mentee@example.com", "mentor@example.com"]
+
+
+def test_the_task_run_twice_sends_one_email(world, action):
+    from sessions.tasks import send_due_reminders
+
+    with time_machine.travel(at(2026, 11, 8, 9, 1), tick=False):
+        send_due_reminders.apply()
+        send_due_reminders.apply()
+    assert len(mail.outbox) == 1
+
+
+def test_a_second_identical_record_is_refused_by_the_unique_key(world, action):
+    key = f"{action.pk}:reminder_due:2026-11-10:{world.mentee.user.pk}"
+    assert delivery.record("reminder_due", key, world.mentee.user, {"action": action.pk})
+    assert not delivery.record("reminder_due", key, world.mentee.user, {"action": action.pk})
+    assert SentEmail.objects.count() == 1
+
+
+def test_reminders_turned_off_are_not_sent(world, action):
+    EmailPreference.objects.create(user=world.mentee.user, reminders=False)
+    run(at(2026, 11, 8, 9))
+    assert mail.outbox == []
+
+
+def test_changed_address_receives_it_at_the_new_address(world, action):
+    reminders.claim_due(at(2026, 11, 8, 9))
+    user = world.mentee.user
+    user.email = "theo.new@example.com"
+    user.save()
+    delivery.deliver_due(at(2026, 11, 8, 9))
+    assert [m.to for m in mail.outbox] == [["theo.new@example.com"]]
+    assert SentEmail.objects.get().to_email == "theo.new@example.com"
+
+
+def test_deleted_partner_gets_nothing_and_nobody_else_gets_theirs(world):
+    with time_machine.travel(at(2026, 11, 2), tick=False):
+        action = actions.create_action(
+            world.pair, "Shared one", "both", datetime.date(2026, 11, 10), by=world.mentor.user
+        )
+    reminders.claim_due(at(2026, 11, 8, 9))
+    assert SentEmail.objects.count() == 2
+    world.mentor.user.delete()  # their pair and actions go with them
+    delivery.deliver_due(at(2026, 11, 8, 9))
+    assert mail.outbox == []
+    assert not NextAction.objects.filter(pk=action.pk).exists()
+
+
+def test_deactivated_user_is_skipped(world, action):
+    reminders.claim_due(at(2026, 11, 8, 9))
+    type(world.mentee.user).objects.filter(pk=world.mentee.user.pk).update(is_active=False)
+    assert delivery.deliver_due(at(2026, 11, 8, 9))["skipped"] == 1
+    assert mail.outbox == []
+
+
+def test_email_has_text_html_links_and_list_unsubscribe(world, action):
+    run(at(2026, 11, 8, 9))
+    message = mail.outbox[0]
+    assert message.subject == "Due Tuesday 10 November: Read the SQL chapter"
+    assert "Read the SQL chapter" in message.body
+    assert "/emails/action/done/" in message.body
+    assert "/emails/action/snooze/" in message.body
+    html = message.alternatives[0][0]
+    assert "Read the SQL chapter" in html and "/emails/action/done/" in html
+    assert message.extra_headers["List-Unsubscribe"].startswith("<http")
+    assert "/emails/unsubscribe/" in message.extra_headers["List-Unsubscribe"]
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
+def test_action_text_is_escaped_in_html(world):
+    with time_machine.travel(at(2026, 11, 2), tick=False):
+        actions.create_action(
+            world.pair,
+            "<b onclick=x>bold</b>",
+            "mentee",
+            datetime.date(2026, 11, 10),
+            by=world.mentee.user,
+        )
+    run(at(2026, 11, 8, 9))
+    html = mail.outbox[0].alternatives[0][0]
+    assert "<b onclick" not in html and "&lt;b onclick=x&gt;" in html
+
+
+def test_send_due_command_runs_a_round(world, action):
+    with time_machine.travel(at(2026, 11, 8, 9, 10), tick=False):
+        call_command("send_due")
+    reminder = [m for m in mail.outbox if "Read the SQL chapter" in m.subject]
+    assert [m.to for m in reminder] == [["mentee@example.com"]]
+    # The same round also did the weekly nudge (Monday 09:00 passed this ISO week).
+    assert SentEmail.objects.filter(kind="nudge", status="sent").count() == 2
