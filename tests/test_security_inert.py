@@ -1,0 +1,99 @@
+"""A corpus of hostile inputs is inert on every page that shows user text.
+
+PAGES lists each page that shows text people type, with where that text comes from. Add a
+row when your page shows user text: `plant(world, payload)` stores the payload in the
+fields the page shows (cut with `fit` to the field's max_length) and returns nothing;
+`url(world)` is the page; `viewer` the persona who looks at it (as in the matrix).
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from django.urls import reverse
+
+from mentorship.models import Program, User
+from tests.hostile import HOSTILE, MARKER, STORABLE, assert_inert, fit, payload_id
+from tests.test_authz_matrix import client_for
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _quick_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def plant_names(world, payload):
+    """Display names (nav, greeting) and the program's name (dashboard)."""
+    for user in (world.mentee.user, world.mentor.user, world.admin):
+        user.display_name = fit(payload, User, "display_name")
+        user.save(update_fields=["display_name"])
+    world.program.name = fit(payload, Program, "name")
+    world.program.save(update_fields=["name"])
+
+
+@dataclass
+class Page:
+    name: str
+    url: object  # callable(world) -> url
+    plant: object  # callable(world, payload)
+    viewer: str = "participant"
+    shown: bool = True  # the payload's text must be visible
+
+
+PAGES = [
+    Page("dashboard", lambda w: reverse("home"), plant_names),
+    Page("dashboard as program admin", lambda w: reverse("home"), plant_names, "program_admin"),
+    Page("password change (nav)", lambda w: reverse("password_change"), plant_names),
+    Page(
+        "site admin user list",
+        lambda w: reverse("admin:mentorship_user_changelist"),
+        plant_names,
+        "superuser",
+        shown=False,  # the list shows a cut of long names
+    ),
+]
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[p.name for p in PAGES])
+@pytest.mark.parametrize("payload", STORABLE, ids=[payload_id(p) for p in STORABLE])
+def test_hostile_text_is_inert(page, payload, world):
+    page.plant(world, payload)
+    response = client_for(world, page.viewer).get(page.url(world))
+    assert response.status_code == 200
+    assert_inert(response.content, payload, shown=page.shown)
+
+
+# --- the checker itself must catch what it is meant to catch ---------------------------
+
+
+@pytest.mark.parametrize(
+    "injected",
+    [
+        f"<p><script>alert('{MARKER}')</script></p>",
+        f"<p><img src=x onerror=alert('{MARKER}')></p>",
+        f"<p><a href=\"javascript:alert('{MARKER}')\">x</a></p>",
+        f'<p><div hx-get="/admin/?{MARKER}" hx-trigger="load">x</div></p>',
+        f"<p><div hx-on:load=\"alert('{MARKER}')\">x</div></p>",
+        f'<p><input value="x" {MARKER}=1></p>',
+    ],
+)
+def test_the_checker_catches_injections(injected):
+    with pytest.raises(AssertionError):
+        assert_inert(f"<html><body>{injected}</body></html>", injected[3:-4])
+
+
+def test_the_checker_accepts_escaped_text_and_text_attributes():
+    payload = f"<script>alert('{MARKER}')</script>"
+    escaped = "&lt;script&gt;alert(&#x27;" + MARKER + "&#x27;)&lt;/script&gt;"
+    assert_inert(f'<p>{escaped}</p><input value="{escaped}">', payload)
+
+
+def test_the_corpus_covers_what_the_issue_names():
+    joined = "\n".join(HOSTILE)
+    for needle in ("<script", "onerror=", "javascript:", "hx-get", "hx-post", "hx-on"):
+        assert needle in joined
+    assert "{{" in joined and "{%" in joined
+    assert any(len(p) >= 10_000 for p in HOSTILE)
+    assert any("\x00" in p for p in HOSTILE)
+    assert any("\u202e" in p for p in HOSTILE)
