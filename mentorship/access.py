@@ -1,9 +1,14 @@
 """Access helpers: one per object kind. 404 for strangers, 403 for read-only."""
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 
-from mentorship.models import Participant, Program
+from mentorship.models import Invite, Participant, Program, Skill
+
+# Pair and request statuses in which two people may see each other's profile.
+# Strings on purpose: mentorship never imports pairs.
+PARTNER_PAIR_STATUSES = ("proposed", "active", "paused", "completed")
 
 
 def get_program_for_admin(user, slug):
@@ -21,4 +26,87 @@ def get_program_for_admin(user, slug):
         return program
     if Participant.objects.filter(program=program, user=user).exists():
         raise PermissionDenied
+    raise Http404
+
+
+def require_program_creator(user):
+    """Staff, superusers and existing program admins may create programs; others 403."""
+    from mentorship.programs import can_create_program
+
+    if not can_create_program(user):
+        raise PermissionDenied
+
+
+def get_own_participant(user, slug):
+    """The signed-in user's own profile in the program; 404 if they are not in it."""
+    if not user.is_authenticated:
+        raise Http404
+    participant = (
+        Participant.objects.select_related("program", "user")
+        .filter(program__slug=slug, user=user)
+        .exclude(status=Participant.Status.WITHDRAWN)
+        .first()
+    )
+    if participant is None:
+        raise Http404
+    return participant
+
+
+def get_invite_for_admin(user, slug, invite_id):
+    program = get_program_for_admin(user, slug)
+    try:
+        return Invite.objects.select_related("program", "participant").get(
+            pk=invite_id, program=program
+        )
+    except Invite.DoesNotExist:
+        raise Http404
+
+
+def get_skill_for_admin(user, slug, skill_id):
+    program = get_program_for_admin(user, slug)
+    try:
+        return Skill.objects.select_related("program").get(pk=skill_id, program=program)
+    except Skill.DoesNotExist:
+        raise Http404
+
+
+def _related_through_feature(viewer, participant):
+    """True when viewer is participant's partner, or they face each other in a pair request."""
+    names = {f.related_name for f in Participant._meta.related_objects}
+    mine = Participant.objects.filter(program_id=participant.program_id, user=viewer)
+    if {"mentor_pairs", "mentee_pairs"} <= names:
+        statuses = PARTNER_PAIR_STATUSES
+        if mine.filter(
+            Q(mentor_pairs__mentee=participant, mentor_pairs__status__in=statuses)
+            | Q(mentee_pairs__mentor=participant, mentee_pairs__status__in=statuses)
+        ).exists():
+            return True
+    requests = Q(sent_requests__recipient=participant) | Q(received_requests__requester=participant)
+    return {"sent_requests", "received_requests"} <= names and mine.filter(requests).exists()
+
+
+def get_participant_for_viewer(user, slug, participant_id):
+    """(participant, show_private) for another person's profile page.
+
+    Program admins see everything; the person themselves too; a partner or someone they
+    exchanged a pairing request with sees the public part; everyone else gets 404.
+    """
+    if not user.is_authenticated:
+        raise Http404
+    participant = (
+        Participant.objects.select_related("program", "user")
+        .filter(pk=participant_id, program__slug=slug)
+        .first()
+    )
+    if participant is None:
+        raise Http404
+    program = participant.program
+    if user.is_superuser or program.admins.filter(pk=user.pk).exists():
+        return participant, True
+    if participant.user_id == user.pk:
+        return participant, True
+    if participant.status != Participant.Status.WITHDRAWN and _related_through_feature(
+        user, participant
+    ):
+        return participant, False
     raise Http404

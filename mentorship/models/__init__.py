@@ -1,4 +1,4 @@
-from mentorship.models.programs import Invite, Participant, Program, Skill
+from mentorship.models.programs import ImportBatch, Invite, Participant, Program, Skill
 from mentorship.models.users import User, WorkerHeartbeat
 
-__all__ = ["Invite", "Participant", "Program", "Skill", "User", "WorkerHeartbeat"]
+__all__ = ["ImportBatch", "Invite", "Participant", "Program", "Skill", "User", "WorkerHeartbeat"]

@@ -191,3 +191,27 @@ class Invite(models.Model):
 
     def __str__(self):
         return f"{self.email} → {self.program}"
+
+
+class ImportBatch(models.Model):
+    """A checked CSV waiting for the admin's confirmation: the preview survives the round trip.
+
+    Only clean files are stored (rows already normalised), bounded by the upload size limit;
+    a batch is deleted once imported and stale ones are swept on each new upload.
+    """
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="import_batches")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    filename = models.CharField(max_length=255, blank=True)
+    columns = models.JSONField(default=list)
+    rows = models.JSONField(default=list)
+    row_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.filename} ({self.row_count} rows) → {self.program}"

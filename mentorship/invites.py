@@ -1,0 +1,201 @@
+"""Invitations: a signed link that expires, stops working once revoked or resent.
+
+An invite creates the person's place straight away: a placeholder account (no usable
+password, so nobody can sign in with it) and a Participant with status "invited". Accepting
+the link sets the password — that is when the account comes to life — and activates the
+participant. Someone who already has an account signs in and joins instead.
+"""
+
+import logging
+
+from django.contrib.auth import password_validation
+from django.core import signing
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mentorship.emails import absolute_url, send_email
+from mentorship.models import Invite, Participant, User
+from mentorship.models.users import normalize_email
+
+log = logging.getLogger(__name__)
+
+SALT = "mentorship.invite"
+MAX_AGE = 14 * 24 * 60 * 60  # a link works for 14 days after it was (re)sent
+
+
+class InviteError(ValueError):
+    pass
+
+
+def is_placeholder(user):
+    """An account created by an invite or import, never claimed: no usable password."""
+    return not user.has_usable_password()
+
+
+def ensure_participant(program, email, role=None, display_name=""):
+    """The user (a placeholder if new) and their Participant in program."""
+    email = normalize_email(email)
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        user = User(email=email, display_name=display_name)
+        user.set_unusable_password()
+        user.save()
+    participant, created = Participant.objects.get_or_create(
+        program=program,
+        user=user,
+        defaults={"role": role or Participant.Role.MENTEE, "status": Participant.Status.INVITED},
+    )
+    if not created and participant.status == Participant.Status.WITHDRAWN:
+        participant.status = Participant.Status.INVITED
+        participant.save(update_fields=["status", "updated_at"])
+    return participant
+
+
+def token_for(invite):
+    return signing.dumps({"i": invite.pk, "n": invite.nonce}, salt=SALT, compress=True)
+
+
+def link_for(invite):
+    return absolute_url(reverse("programs:accept_invite", args=[token_for(invite)]))
+
+
+def load(token):
+    """The pending Invite a token names, or InviteError with a message for the person."""
+    try:
+        data = signing.loads(token, salt=SALT, max_age=MAX_AGE)
+    except signing.SignatureExpired:
+        raise InviteError(
+            _("This invitation link has expired. Ask your program admin to resend it.")
+        )
+    except signing.BadSignature:
+        raise InviteError(_("This invitation link is not valid. Check that you copied all of it."))
+    invite = (
+        Invite.objects.select_related("program", "participant__user")
+        .filter(pk=data.get("i"))
+        .first()
+    )
+    if invite is None or invite.status == Invite.Status.REVOKED:
+        raise InviteError(_("This invitation was withdrawn by the program admin."))
+    if invite.nonce != data.get("n"):
+        raise InviteError(
+            _("A newer invitation was sent for this address: use the link in the latest email.")
+        )
+    if invite.status == Invite.Status.ACCEPTED:
+        raise InviteError(_("This invitation was already accepted. Sign in to continue."))
+    return invite
+
+
+def _deliver(invite):
+    """Send the email; True if it went. Never raises: a mail outage must not lose the invite."""
+    try:
+        send_email(
+            "invite",
+            invite.email,
+            {
+                "program": invite.program,
+                "invite": invite,
+                "link": link_for(invite),
+                "inviter": invite.created_by,
+                "days": MAX_AGE // 86400,
+            },
+        )
+    except Exception:
+        log.exception("Could not send invite %s", invite.pk)
+        return False
+    invite.sent_at = timezone.now()
+    invite.send_count += 1
+    invite.save(update_fields=["sent_at", "send_count"])
+    return True
+
+
+def invite(program, email, by, role=None, display_name=""):
+    """Create (or reuse) the pending invite for email and send it. Returns (invite, sent)."""
+    email = normalize_email(email)
+    with transaction.atomic():
+        participant = ensure_participant(program, email, role=role, display_name=display_name)
+        if participant.status == Participant.Status.ACTIVE and not is_placeholder(participant.user):
+            raise InviteError(_("%(email)s is already in this program.") % {"email": email})
+        pending = (
+            Invite.objects.select_for_update()
+            .filter(program=program, email__iexact=email, status=Invite.Status.PENDING)
+            .first()
+        )
+        if pending is None:
+            pending = Invite.objects.create(
+                program=program, email=email, participant=participant, created_by=by
+            )
+        else:
+            # Inviting again is a resend: the older link stops working.
+            pending.nonce += 1
+            pending.participant = participant
+            pending.save(update_fields=["nonce", "participant"])
+    return pending, _deliver(pending)
+
+
+def resend(invite_obj):
+    if invite_obj.status != Invite.Status.PENDING:
+        raise InviteError(_("Only pending invitations can be resent."))
+    invite_obj.nonce += 1
+    invite_obj.save(update_fields=["nonce"])
+    return _deliver(invite_obj)
+
+
+@transaction.atomic
+def revoke(invite_obj):
+    if invite_obj.status != Invite.Status.PENDING:
+        raise InviteError(_("Only pending invitations can be revoked."))
+    invite_obj.status = Invite.Status.REVOKED
+    invite_obj.nonce += 1
+    invite_obj.save(update_fields=["status", "nonce"])
+    participant = invite_obj.participant
+    if participant and participant.status == Participant.Status.INVITED:
+        participant.status = Participant.Status.WITHDRAWN
+        participant.save(update_fields=["status", "updated_at"])
+
+
+@transaction.atomic
+def _join(invite_obj, user):
+    participant, _created = Participant.objects.get_or_create(
+        program=invite_obj.program, user=user, defaults={"status": Participant.Status.ACTIVE}
+    )
+    if participant.status != Participant.Status.ACTIVE:
+        participant.status = Participant.Status.ACTIVE
+        participant.save(update_fields=["status", "updated_at"])
+    invite_obj.status = Invite.Status.ACCEPTED
+    invite_obj.accepted_at = timezone.now()
+    invite_obj.participant = participant
+    invite_obj.save(update_fields=["status", "accepted_at", "participant"])
+    return participant
+
+
+def invited_user(invite_obj):
+    return User.objects.filter(email__iexact=invite_obj.email).first()
+
+
+def accept_new(invite_obj, password, display_name="", time_zone=None):
+    """Claim the placeholder account: set its password, then join. Returns the Participant."""
+    user = invited_user(invite_obj)
+    if user is None:
+        user = User(email=invite_obj.email)
+    elif not is_placeholder(user):
+        raise InviteError(_("This address already has an account: sign in to join."))
+    if display_name:
+        user.display_name = display_name
+    if time_zone:
+        user.time_zone = time_zone
+    password_validation.validate_password(password, user)
+    user.set_password(password)
+    user.save()
+    return _join(invite_obj, user)
+
+
+def accept_existing(invite_obj, user):
+    """A signed-in user whose email the invite names joins the program."""
+    if normalize_email(user.email) != normalize_email(invite_obj.email):
+        raise InviteError(
+            _("This invitation is for %(email)s, but you are signed in as %(me)s.")
+            % {"email": invite_obj.email, "me": user.email}
+        )
+    return _join(invite_obj, user)

@@ -1,0 +1,149 @@
+"""Programs: who may create them, the participants list with its filters, CSV export."""
+
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+
+from mentorship import availability
+from mentorship.models import Participant, Program, Skill
+
+# Pair statuses that count as "matched". Strings on purpose: mentorship never imports pairs.
+MATCHED_PAIR_STATUSES = ("proposed", "active", "paused")
+PAGE_SIZE = 25
+
+
+def can_create_program(user):
+    if not user.is_authenticated:
+        return False
+    return user.is_staff or user.is_superuser or user.administered_programs.exists()
+
+
+@transaction.atomic
+def create_program(form, user):
+    program = form.save()
+    program.admins.add(user)
+    return program
+
+
+def programs_for(user):
+    """(programs I run, my participations) for the programs page."""
+    administered = Program.objects.all() if user.is_superuser else user.administered_programs
+    administered = (
+        administered.all()
+        .annotate(n_participants=Count("participants", distinct=True))
+        .order_by("name")
+    )
+    participations = (
+        user.participations.exclude(status=Participant.Status.WITHDRAWN)
+        .select_related("program")
+        .order_by("program__name")
+    )
+    return administered, participations
+
+
+def status_counts(program):
+    counts = dict(program.participants.values_list("status").annotate(n=Count("pk")).order_by())
+    return {s: counts.get(s, 0) for s in Participant.Status.values}
+
+
+def matched_expression():
+    """True when a participant is in a proposed, active or paused pair (either side).
+
+    Uses the reverse relations the pairs app adds, so mentorship never imports pairs.
+    """
+    names = {f.related_name for f in Participant._meta.related_objects}
+    if not {"mentor_pairs", "mentee_pairs"} <= names:
+        return None
+    return Exists(
+        Participant.objects.filter(
+            pk=OuterRef("pk"), mentor_pairs__status__in=MATCHED_PAIR_STATUSES
+        )
+    ) | Exists(
+        Participant.objects.filter(
+            pk=OuterRef("pk"), mentee_pairs__status__in=MATCHED_PAIR_STATUSES
+        )
+    )
+
+
+def participants(program, q="", role="", status="", skill="", matched=""):
+    """The filtered participants of program, with what the list shows, in one query each."""
+    qs = Participant.objects.filter(program=program).select_related("user")
+    if q:
+        qs = qs.filter(
+            Q(user__email__icontains=q)
+            | Q(user__display_name__icontains=q)
+            | Q(department__icontains=q)
+        )
+    if role in Participant.Role.values:
+        qs = qs.filter(role=role)
+    if status in Participant.Status.values:
+        qs = qs.filter(status=status)
+    if skill:
+        try:
+            skill_id = int(skill)
+        except (TypeError, ValueError):
+            skill_id = None
+        if skill_id is not None:
+            qs = qs.filter(
+                Exists(
+                    Participant.teaches.through.objects.filter(
+                        participant=OuterRef("pk"), skill_id=skill_id
+                    )
+                )
+                | Exists(
+                    Participant.learns.through.objects.filter(
+                        participant=OuterRef("pk"), skill_id=skill_id
+                    )
+                )
+            )
+    matched_expr = matched_expression()
+    if matched_expr is not None:
+        qs = qs.annotate(is_matched=matched_expr)
+        if matched == "matched":
+            qs = qs.filter(is_matched=True)
+        elif matched == "unmatched":
+            qs = qs.filter(is_matched=False)
+    skills_qs = Skill.objects.order_by("name")
+    return qs.prefetch_related(
+        Prefetch("teaches", queryset=skills_qs), Prefetch("learns", queryset=skills_qs)
+    ).order_by("user__display_name", "user__email", "pk")
+
+
+def page_of(queryset, number):
+    paginator = Paginator(queryset, PAGE_SIZE)
+    return paginator.get_page(number)
+
+
+EXPORT_HEADER = [
+    "email",
+    "name",
+    "role",
+    "status",
+    "time_zone",
+    "teaches",
+    "learns",
+    "goals",
+    "department",
+    "manager_email",
+    "capacity",
+    "availability",
+]
+
+
+def export_rows(program):
+    qs = participants(program)
+    for p in qs.iterator(chunk_size=500):
+        yield [
+            p.user.email,
+            p.user.display_name,
+            p.role,
+            p.status,
+            p.user.time_zone,
+            "; ".join(s.name for s in p.teaches.all()),
+            "; ".join(s.name for s in p.learns.all()),
+            p.goals,
+            p.department,
+            p.manager_email,
+            p.capacity,
+            availability.to_text(p.availability),
+        ]

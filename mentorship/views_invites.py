@@ -1,0 +1,167 @@
+"""Invitations: the admin's list, invite, resend, revoke; and the invitee's accept page."""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from mentorship import access, invites
+from mentorship.forms import AcceptInviteForm, InviteForm
+from mentorship.models import Invite, Participant
+
+
+@login_required
+def invite_list(request, slug):
+    program = access.get_program_for_admin(request.user, slug)
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        sent, failed, skipped = 0, 0, []
+        for email in form.cleaned_data["emails"]:
+            try:
+                _invite, ok = invites.invite(
+                    program, email, request.user, role=form.cleaned_data["role"]
+                )
+            except invites.InviteError as exc:
+                skipped.append(str(exc))
+                continue
+            sent += ok
+            failed += not ok
+        if sent:
+            messages.success(
+                request,
+                ngettext("Sent %(n)d invitation.", "Sent %(n)d invitations.", sent) % {"n": sent},
+            )
+        if failed:
+            messages.warning(
+                request,
+                _("%(n)d invitations were saved but could not be emailed; use Resend later.")
+                % {"n": failed},
+            )
+        for message in skipped:
+            messages.info(request, message)
+        return redirect("programs:invites", slug)
+    pending_people = (
+        Participant.objects.filter(program=program, status=Participant.Status.INVITED)
+        .exclude(invites__status=Invite.Status.PENDING)
+        .count()
+    )
+    return render(
+        request,
+        "programs/invites.html",
+        {
+            "program": program,
+            "form": form,
+            "invites": program.invites.select_related("created_by").order_by("-created_at")[:500],
+            "not_yet_invited": pending_people,
+        },
+    )
+
+
+@login_required
+@require_POST
+def invite_imported(request, slug):
+    """Invite everyone marked "invited" (e.g. imported) who has no pending invitation yet."""
+    program = access.get_program_for_admin(request.user, slug)
+    people = (
+        Participant.objects.filter(program=program, status=Participant.Status.INVITED)
+        .exclude(invites__status=Invite.Status.PENDING)
+        .select_related("user")[:200]
+    )
+    sent = 0
+    for participant in people:
+        try:
+            sent += invites.invite(program, participant.user.email, request.user)[1]
+        except invites.InviteError:
+            continue
+    messages.success(
+        request, ngettext("Sent %(n)d invitation.", "Sent %(n)d invitations.", sent) % {"n": sent}
+    )
+    return redirect("programs:invites", slug)
+
+
+@login_required
+@require_POST
+def invite_resend(request, slug, pk):
+    invite = access.get_invite_for_admin(request.user, slug, pk)
+    try:
+        if invites.resend(invite):
+            messages.success(
+                request,
+                _("Sent a new link to %(email)s; the older link no longer works.")
+                % {"email": invite.email},
+            )
+        else:
+            messages.warning(request, _("The email could not be sent; try again later."))
+    except invites.InviteError as exc:
+        messages.error(request, str(exc))
+    return redirect("programs:invites", slug)
+
+
+@login_required
+@require_POST
+def invite_revoke(request, slug, pk):
+    invite = access.get_invite_for_admin(request.user, slug, pk)
+    try:
+        invites.revoke(invite)
+        messages.success(
+            request, _("Revoked the invitation to %(email)s.") % {"email": invite.email}
+        )
+    except invites.InviteError as exc:
+        messages.error(request, str(exc))
+    return redirect("programs:invites", slug)
+
+
+@never_cache
+def accept_invite(request, token):
+    """Anyone holding a valid link may see it; the signature is the access check."""
+    try:
+        invite = invites.load(token)
+    except invites.InviteError as exc:
+        return render(request, "programs/invite_invalid.html", {"error": str(exc)}, status=410)
+    program = invite.program
+    user = invites.invited_user(invite)
+    context = {"invite": invite, "program": program}
+    onboarding = reverse("programs:onboarding", args=[program.slug])
+
+    if user is not None and not invites.is_placeholder(user):
+        # An existing account: sign in as that person, then join.
+        if not request.user.is_authenticated:
+            context["login_url"] = f"{reverse('login')}?next={request.path}"
+            return render(request, "programs/invite_signin.html", context)
+        if request.user.pk != user.pk:
+            context["wrong_user"] = True
+            return render(request, "programs/invite_signin.html", context, status=403)
+        if request.method == "POST":
+            invites.accept_existing(invite, request.user)
+            messages.success(request, _("Welcome to %(program)s!") % {"program": program.name})
+            return redirect(onboarding)
+        return render(request, "programs/invite_join.html", context)
+
+    if request.user.is_authenticated:
+        context["wrong_user"] = True
+        return render(request, "programs/invite_signin.html", context, status=403)
+    initial = {"display_name": user.display_name if user else "", "time_zone": "UTC"}
+    if user is not None:
+        initial["time_zone"] = user.time_zone
+    form = AcceptInviteForm(request.POST or None, initial=initial, user=user)
+    if request.method == "POST" and form.is_valid():
+        participant = invites.accept_new(
+            invite,
+            form.cleaned_data["password1"],
+            display_name=form.cleaned_data["display_name"],
+            time_zone=form.cleaned_data["time_zone"],
+        )
+        login(request, participant.user, backend="mentorship.auth.EmailBackend")
+        messages.success(
+            request,
+            _("Your account is ready. Now tell %(program)s about yourself.")
+            % {"program": program.name},
+        )
+        return redirect(onboarding)
+    context["form"] = form
+    return render(request, "programs/invite_accept.html", context)
