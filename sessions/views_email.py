@@ -1,8 +1,8 @@
 """Email pages: preferences, failed emails for admins, and the one-click links.
 
-A link's GET only shows what it will do; the POST does it. The link views are exempt
-from CSRF because the signed token is the credential (and RFC 8058 one-click
-unsubscribe POSTs come from mail clients without cookies); nothing else is.
+A link's GET only shows what it will do; the POST does it. Only unsubscribe is exempt
+from CSRF: RFC 8058 one-click POSTs come from mail clients without cookies, and its
+signed token is the credential. The confirm pages' forms carry a CSRF token.
 """
 
 from django import forms
@@ -42,7 +42,7 @@ class PreferencesForm(forms.ModelForm):
 def preferences(request):
     pref = links.preferences_for(request.user)
     is_admin = delivery.is_email_admin(request.user)
-    form = PreferencesForm(request.POST or None, instance=pref)
+    form = PreferencesForm(request.POST if request.method == "POST" else None, instance=pref)
     if not is_admin:
         del form.fields["digests"]
     if request.method == "POST" and form.is_valid():
@@ -83,7 +83,6 @@ def _page(request, title, message, button=None, status=200):
     )
 
 
-@csrf_exempt
 @never_cache
 @require_http_methods(["GET", "POST"])
 def action_done(request, token):
@@ -120,7 +119,6 @@ def action_done(request, token):
     )
 
 
-@csrf_exempt
 @never_cache
 @require_http_methods(["GET", "POST"])
 def action_snooze(request, token):

@@ -1,0 +1,304 @@
+"""One-click links (done, snooze, unsubscribe) and the preferences page."""
+
+import datetime
+import time
+
+import pytest
+import time_machine
+from django.core import signing
+from django.test import Client
+from django.urls import reverse
+
+from sessions import links
+from sessions.models import EmailPreference, NextAction, SentEmail
+
+UTC = datetime.UTC
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def action(world):
+    from sessions import actions
+
+    return actions.create_action(
+        world.pair,
+        "Read the SQL chapter",
+        "mentee",
+        datetime.date.today() + datetime.timedelta(days=5),
+        by=world.mentee.user,
+    )
+
+
+def path_of(url):
+    return url.split("://", 1)[1].split("/", 1)[1].join(["/", ""])
+
+
+def link(purpose, user, obj):
+    return path_of(links.make_url(purpose, user, obj))
+
+
+# --- mark done ------------------------------------------------------------------------
+
+
+def test_get_shows_a_confirm_page_and_changes_nothing(world, action, client):
+    url = link(links.DONE, world.mentee.user, action.pk)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"Mark this action done?" in response.content
+    assert b"Read the SQL chapter" in response.content
+    assert b'method="post"' in response.content
+    action.refresh_from_db()
+    assert action.status == "open" and action.version == 1
+
+
+def test_post_marks_done_and_a_second_post_says_already_done(world, action):
+    url = link(links.DONE, world.mentee.user, action.pk)
+    client = Client(enforce_csrf_checks=True)
+    page = client.get(url)
+    token = page.cookies["csrftoken"].value
+    response = client.post(url, {"csrfmiddlewaretoken": token})
+    assert response.status_code == 200
+    assert b"well done" in response.content
+    action.refresh_from_db()
+    assert action.status == "done" and action.done_by == world.mentee.user
+    assert action.next_reminder_at is None  # no more reminders
+    version = action.version
+    again = client.post(url, {"csrfmiddlewaretoken": token})
+    assert again.status_code == 200 and b"Already done" in again.content
+    action.refresh_from_db()
+    assert action.version == version
+
+
+def test_partner_may_mark_a_shared_pair_action_done(world, action, client):
+    url = link(links.DONE, world.mentor.user, action.pk)
+    assert client.post(url).status_code == 200
+    action.refresh_from_db()
+    assert action.status == "done"
+
+
+def test_dropped_action_cannot_be_marked_done(world, action, client):
+    NextAction.objects.filter(pk=action.pk).update(status="dropped")
+    response = client.post(link(links.DONE, world.mentee.user, action.pk))
+    assert b"dropped" in response.content
+    action.refresh_from_db()
+    assert action.status == "dropped"
+
+
+def test_expired_link(world, action, client):
+    url = link(links.DONE, world.mentee.user, action.pk)
+    with time_machine.travel(time.time() + 15 * 24 * 3600):
+        response = client.post(url)
+    assert response.status_code == 410
+    assert b"This link has expired" in response.content
+    action.refresh_from_db()
+    assert action.status == "open"
+
+
+@pytest.mark.parametrize(
+    "mangle",
+    [
+        lambda t: t[:-3] + ("aaa" if not t.endswith("aaa") else "bbb"),  # tampered signature
+        lambda t: t[: len(t) // 2],  # truncated
+        lambda t: "garbage",
+    ],
+    ids=["tampered", "truncated", "garbage"],
+)
+def test_malformed_or_tampered_link(world, action, client, mangle):
+    token = links.make_token(links.DONE, world.mentee.user, action.pk)
+    url = reverse("emails:action_done", args=[mangle(token)])
+    for method in (client.get, client.post):
+        response = method(url)
+        assert response.status_code == 400
+        assert b"This link is not valid" in response.content
+    action.refresh_from_db()
+    assert action.status == "open"
+
+
+def test_a_link_for_one_purpose_does_not_work_for_another(world, action, client):
+    token = links.make_token(links.SNOOZE, world.mentee.user, action.pk)
+    response = client.post(reverse("emails:action_done", args=[token]))
+    assert response.status_code == 400
+    action.refresh_from_db()
+    assert action.status == "open"
+
+
+def test_forged_payload_for_another_user_is_refused(world, action, client):
+    # Without the secret key the signature cannot match another payload.
+    forged = signing.dumps({"u": world.mentor.user.pk, "e": "x", "o": action.pk}, salt="wrong")
+    assert client.post(reverse("emails:action_done", args=[forged])).status_code == 400
+
+
+def test_link_sent_to_an_old_address_stops_working(world, action, client):
+    url = link(links.DONE, world.mentee.user, action.pk)
+    user = world.mentee.user
+    user.email = "theo.new@example.com"
+    user.save()
+    response = client.post(url)
+    assert response.status_code == 410
+    assert b"sent to an old address" in response.content
+    action.refresh_from_db()
+    assert action.status == "open"
+
+
+def test_link_for_a_deleted_action(world, action, client):
+    url = link(links.DONE, world.mentee.user, action.pk)
+    action.delete()
+    response = client.get(url)
+    assert response.status_code == 404
+    assert b"no longer exists" in response.content
+
+
+def test_link_of_a_deleted_user(world, action, client):
+    url = link(links.DONE, world.mentee.user, action.pk)
+    world.mentee.user.delete()
+    response = client.get(url)
+    assert response.status_code == 410
+    assert b"no longer exists" in response.content
+
+
+def test_link_of_someone_no_longer_in_the_pair(world, action, client):
+    url = link(links.DONE, world.other.user, action.pk)
+    response = client.post(url)
+    assert response.status_code == 403
+    assert b"not yours" in response.content
+    action.refresh_from_db()
+    assert action.status == "open"
+
+
+# --- snooze ---------------------------------------------------------------------------
+
+
+def test_snooze_moves_the_next_reminder_a_week_once(world, action, client):
+    url = link(links.SNOOZE, world.mentee.user, action.pk)
+    before = action.next_reminder_at
+    assert client.get(url).status_code == 200
+    action.refresh_from_db()
+    assert action.next_reminder_at == before  # GET changes nothing
+    response = client.post(url)
+    assert response.status_code == 200 and b"Snoozed" in response.content
+    action.refresh_from_db()
+    first = action.next_reminder_at
+    assert first > before
+    assert abs(
+        (first - datetime.datetime.now(UTC)) - datetime.timedelta(days=7)
+    ) < datetime.timedelta(minutes=5)
+    client.post(url)  # the same link again: still one week, not two
+    action.refresh_from_db()
+    assert action.next_reminder_at == first
+
+
+def test_snoozed_reminder_comes_back_once(world):
+    from sessions import actions, delivery, reminders
+
+    with time_machine.travel(datetime.datetime(2026, 11, 2, tzinfo=UTC), tick=False):
+        act = actions.create_action(
+            world.pair, "Plan", "mentee", datetime.date(2026, 11, 20), by=world.mentee.user
+        )
+    moment = datetime.datetime(2026, 11, 18, 9, tzinfo=UTC)
+    with time_machine.travel(moment, tick=False):
+        reminders.claim_due(moment)
+        url = link(links.SNOOZE, world.mentee.user, act.pk)
+        Client().post(url)
+    act.refresh_from_db()
+    assert act.next_reminder_at == moment + datetime.timedelta(days=7)
+    later = moment + datetime.timedelta(days=7, minutes=1)
+    reminders.claim_due(later)
+    reminders.claim_due(later)
+    # The overdue moment (23 Nov) passed while snoozed: one overdue follow-up at the snooze.
+    assert sorted(SentEmail.objects.values_list("kind", flat=True)) == [
+        "reminder_due",
+        "reminder_overdue",
+    ]
+    delivery.deliver_due(later)
+
+
+def test_snooze_of_a_done_action(world, action, client):
+    NextAction.objects.filter(pk=action.pk).update(status="done")
+    response = client.post(link(links.SNOOZE, world.mentee.user, action.pk))
+    assert b"Nothing to snooze" in response.content
+
+
+# --- unsubscribe ----------------------------------------------------------------------
+
+
+def test_unsubscribe_get_confirms_post_unsubscribes(world, client):
+    url = link(links.UNSUBSCRIBE, world.mentee.user, "nudges")
+    response = client.get(url)
+    assert response.status_code == 200 and b"Unsubscribe?" in response.content
+    assert EmailPreference.objects.get(user=world.mentee.user).nudges is True
+    response = client.post(url)
+    assert b"Unsubscribed" in response.content
+    pref = EmailPreference.objects.get(user=world.mentee.user)
+    assert pref.nudges is False and pref.reminders is True
+    assert b"Already unsubscribed" in client.post(url).content
+
+
+def test_one_click_unsubscribe_from_a_mail_client_needs_no_csrf_cookie(world):
+    url = link(links.UNSUBSCRIBE, world.mentee.user, "reminders")
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(
+        url, "List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 200
+    assert EmailPreference.objects.get(user=world.mentee.user).reminders is False
+
+
+def test_unsubscribe_list_name_is_checked(world, client):
+    token = links.make_token(links.UNSUBSCRIBE, world.mentee.user, "is_superuser")
+    response = client.post(reverse("emails:unsubscribe", args=[token]))
+    assert response.status_code == 400
+    assert not world.mentee.user.__class__.objects.get(pk=world.mentee.user.pk).is_superuser
+
+
+# --- preferences ----------------------------------------------------------------------
+
+
+def test_preferences_page_saves_which_emails_and_weekday(world, client):
+    client.force_login(world.mentee.user)
+    page = client.get(reverse("emails:preferences"))
+    assert page.status_code == 200
+    assert b"Weekly nudge day" in page.content
+    assert b"admin digest" not in page.content  # not an admin
+    response = client.post(reverse("emails:preferences"), {"reminders": "on", "nudge_weekday": "3"})
+    assert response.status_code == 302
+    pref = EmailPreference.objects.get(user=world.mentee.user)
+    assert (pref.reminders, pref.nudges, pref.nudge_weekday) == (True, False, 3)
+    client.post(reverse("emails:preferences"), {"nudges": "on", "nudge_weekday": ""})
+    pref.refresh_from_db()
+    assert pref.nudge_weekday is None and pref.nudges is True
+
+
+def test_preferences_rejects_a_bad_weekday(world, client):
+    client.force_login(world.mentee.user)
+    response = client.post(reverse("emails:preferences"), {"nudge_weekday": "9"})
+    assert response.status_code == 200
+    assert b"Select a valid choice" in response.content
+
+
+def test_preferences_needs_sign_in(client):
+    response = client.get(reverse("emails:preferences"))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_admin_sees_digest_choice_and_failed_count(world, client):
+    SentEmail.objects.create(
+        kind="nudge",
+        key="x",
+        user=world.mentee.user,
+        to_email="mentee@example.com",
+        status="failed",
+    )
+    client.force_login(world.admin)
+    page = client.get(reverse("emails:preferences"))
+    assert b"admin digest" in page.content
+    assert b"badge-danger" in page.content
+    failed = client.get(reverse("emails:failed"))
+    assert failed.status_code == 200 and b"mentee@example.com" in failed.content
+    client.force_login(world.other_admin)
+    assert b"mentee@example.com" not in client.get(reverse("emails:failed")).content
+    client.force_login(world.mentee.user)
+    assert client.get(reverse("emails:failed")).status_code == 404
