@@ -120,6 +120,20 @@ MATRIX = {
     "dev_outbox": Row(get=expect(404), note=DEV_ONLY),
     "dev_outbox_message": Row(get=expect(404), note=DEV_ONLY),
     "dev_outbox_html": Row(get=expect(404), note=DEV_ONLY),
+    # --- emails: preferences, undelivered emails, one-click links -------------------------
+    "emails:preferences": Row(get=signed_in(200), post=signed_in(REDIRECT)),
+    "emails:failed": Row(
+        get=signed_in(404, program_admin=200, other_program_admin=200, superuser=200)
+    ),
+    # The token is the credential; with a bad one everyone gets the same clear 400 page.
+    # Valid, expired, reused and tampered links: tests/test_email_links_views.py.
+    "emails:action_done": Row(get=expect(400), post=expect(400)),
+    "emails:action_snooze": Row(get=expect(400), post=expect(400)),
+    "emails:unsubscribe": Row(
+        get=expect(400),
+        post=None,
+        note="RFC 8058 one-click POST comes from mail clients without cookies: CSRF-exempt",
+    ),
     # --- Django admin: staff only (only the superuser is staff in the World) ---------------
     "admin:index": Row(get=only_superuser()),
     "admin:login": Row(get=expect(200, superuser=REDIRECT), post=expect(200)),
