@@ -1,0 +1,39 @@
+"""Site admin for session logs. Content stays readable here only for superusers."""
+
+from django.contrib import admin
+
+from sessions.models import CalendarFeed, NextAction, Session, SessionSide
+
+
+class SessionSideInline(admin.TabularInline):
+    model = SessionSide
+    extra = 0
+    fields = ("side", "author", "version", "updated_at")
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = False
+
+
+@admin.register(Session)
+class SessionAdmin(admin.ModelAdmin):
+    list_display = ("pk", "pair", "status", "occurred_at", "duration_minutes", "format")
+    list_filter = ("status", "format")
+    date_hierarchy = "occurred_at"
+    raw_id_fields = ("pair", "created_by", "updated_by")
+    inlines = [SessionSideInline]
+    list_select_related = ("pair__mentor__user", "pair__mentee__user")
+
+
+@admin.register(NextAction)
+class NextActionAdmin(admin.ModelAdmin):
+    list_display = ("pk", "pair", "owner", "due_on", "status", "next_reminder_at")
+    list_filter = ("status", "owner")
+    raw_id_fields = ("pair", "created_in", "reviewed_in", "created_by", "done_by")
+    list_select_related = ("pair__mentor__user", "pair__mentee__user")
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(admin.ModelAdmin):
+    list_display = ("user", "created_at")
+    raw_id_fields = ("user",)
+    exclude = ("token",)  # the secret is never shown

@@ -1,0 +1,237 @@
+"""Demo sessions: both sides, next actions in every state, some overdue.
+
+Idempotent: a pair that already has sessions is left alone, so a second run creates
+nothing. Dates are relative to the day of the first run, so the demo looks alive.
+"""
+
+import datetime
+
+from django.utils import timezone
+
+from mentorship.models import Participant, Program, User
+from pairs.models import Pair
+from sessions import reminders
+from sessions.models import NextAction, Session, SessionSide
+
+PROGRAM_SLUG = "demo"
+MENTOR_EMAIL = "mentor@example.com"
+MENTEE_EMAIL = "mentee@example.com"
+
+SESSIONS = [
+    # days ago, topics, shared notes, mentor side, mentee side
+    (
+        42,
+        "Getting started, goals",
+        "We agreed to meet every two weeks.\nTheo wants to get confident with SQL.",
+        {
+            "learned": "How the design team plans a sprint.",
+            "shared": "How I learned SQL on the job.",
+            "questions": "What does a good first month look like for you?",
+            "unsure": "Whether I explain things too fast.",
+            "private_note": "Remember to slow down.",
+        },
+        {
+            "learned": "Joins are about sets, not loops.",
+            "shared": "Our Figma component library.",
+            "questions": "Which SQL book would you start with?\nHow do you practise?",
+            "unsure": "If I can ask basic questions.",
+            "private_note": "I felt nervous but it went well.",
+        },
+    ),
+    (
+        28,
+        "SQL joins, design reviews",
+        "Worked through three join exercises together.",
+        {
+            "learned": "Figma auto-layout makes responsive mockups quick.",
+            "shared": "Left vs inner joins with our real tables.",
+            "questions": "How do designers hand over specs?",
+            "unsure": "",
+            "private_note": "",
+        },
+        {
+            "learned": "LEFT JOIN keeps rows without a match.\nIndexes matter for joins.",
+            "shared": "How to review a design critically.",
+            "questions": "When is a subquery better than a join?",
+            "unsure": "How to read a query plan.",
+            "private_note": "",
+        },
+    ),
+    (
+        14,
+        "Query plans, hiring",
+        "Read an EXPLAIN together.",
+        {
+            "learned": "How juniors experience our interviews.",
+            "shared": "Our hiring rubric.",
+            "questions": "What would have helped you in your interview?",
+            "unsure": "Whether our rubric is fair.",
+            "private_note": "Follow up with HR about the rubric.",
+        },
+        {
+            "learned": "Seq scan vs index scan.",
+            "shared": "What my interview felt like.",
+            "questions": "How do you decide what to index?",
+            "unsure": "",
+            "private_note": "",
+        },
+    ),
+    (
+        6,
+        "Writing a report query",
+        "Theo wrote the monthly report query; Maya reviewed it.",
+        None,  # the mentor has not added their side yet: the dashboard asks for it
+        {
+            "learned": "Window functions for running totals.",
+            "shared": "A trick for naming Figma layers.",
+            "questions": "Can you review my next query?",
+            "unsure": "If my query is fast enough.",
+            "private_note": "Proud of this one.",
+        },
+    ),
+]
+
+
+def _pairs(program):
+    pairs = list(
+        Pair.objects.filter(program=program, status=Pair.Status.ACTIVE).select_related(
+            "program", "mentor__user", "mentee__user"
+        )
+    )
+    if pairs:
+        return pairs
+    mentor = Participant.objects.filter(program=program, user__email=MENTOR_EMAIL).first()
+    mentee = Participant.objects.filter(program=program, user__email=MENTEE_EMAIL).first()
+    if mentor is None or mentee is None:
+        return []
+    pair, _created = Pair.objects.get_or_create(
+        program=program,
+        mentor=mentor,
+        mentee=mentee,
+        defaults={
+            "status": Pair.Status.ACTIVE,
+            "source": Pair.Source.MANUAL,
+            "started_on": timezone.localdate() - datetime.timedelta(days=45),
+        },
+    )
+    return [pair] if pair.status == Pair.Status.ACTIVE else []
+
+
+def _at(today, days_ago, hour=16):
+    day = today - datetime.timedelta(days=days_ago)
+    return datetime.datetime.combine(day, datetime.time(hour, 0), tzinfo=datetime.UTC)
+
+
+def _action(pair, text, owner, due_on, created_in, by, **extra):
+    action = NextAction(
+        pair=pair,
+        text=text,
+        owner=owner,
+        due_on=due_on,
+        created_in=created_in,
+        created_by=by,
+        **extra,
+    )
+    reminders.rearm(action, save=False)
+    action.save()
+    return action
+
+
+def seed_pair(pair, today):
+    mentor, mentee = pair.mentor.user, pair.mentee.user
+    sessions = []
+    for days_ago, topics, notes, mentor_side, mentee_side in SESSIONS:
+        author = mentee if mentor_side is None else mentor
+        session = Session.objects.create(
+            pair=pair,
+            status=Session.Status.LOGGED,
+            occurred_at=_at(today, days_ago),
+            duration_minutes=45,
+            format=Session.Format.VIDEO,
+            topics=topics,
+            shared_notes=notes,
+            created_by=author,
+            updated_by=author,
+        )
+        for side, user, values in (
+            ("mentor", mentor, mentor_side),
+            ("mentee", mentee, mentee_side),
+        ):
+            if values is not None:
+                SessionSide.objects.create(session=session, side=side, author=user, **values)
+        sessions.append(session)
+    s1, s2, s3, s4 = sessions
+    d = datetime.timedelta
+    _action(
+        pair,
+        "Read chapter 1 of the SQL book",
+        "mentee",
+        today - d(35),
+        s1,
+        mentee,
+        status="done",
+        done_at=s2.occurred_at,
+        done_by=mentee,
+        reviewed_in=s2,
+    )
+    _action(
+        pair,
+        "Share two design specs as examples",
+        "mentor",
+        today - d(33),
+        s1,
+        mentor,
+        status="done",
+        done_at=s2.occurred_at - d(days=2),
+        done_by=mentor,
+        reviewed_in=s2,
+    )
+    _action(
+        pair,
+        "Try Figma for a small mockup",
+        "mentor",
+        today - d(20),
+        s2,
+        mentor,
+        status="dropped",
+        dropped_reason="Release week took all my time.",
+        reviewed_in=s3,
+    )
+    _action(
+        pair,
+        "Solve five join exercises",
+        "mentee",
+        today - d(18),
+        s2,
+        mentee,
+        status="done",
+        done_at=s3.occurred_at - d(days=1),
+        done_by=mentee,
+        reviewed_in=s3,
+    )
+    _action(pair, "Ask HR whether the rubric changed", "mentor", today - d(4), s3, mentor)
+    _action(pair, "Read about EXPLAIN ANALYZE", "mentee", today - d(2), s3, mentee)
+    _action(pair, "Review Theo's report query", "mentor", today + d(2), s4, mentee)
+    _action(pair, "Write the quarterly report query", "mentee", today + d(9), s4, mentee)
+    _action(pair, "Pick a topic for the next session", "both", today + d(5), s4, mentee)
+    Session.objects.create(
+        pair=pair,
+        status=Session.Status.SCHEDULED,
+        occurred_at=_at(today, -8, hour=15),
+        duration_minutes=45,
+        format=Session.Format.VIDEO,
+        created_by=mentor,
+        updated_by=mentor,
+    )
+
+
+def seed():
+    program = Program.objects.filter(slug=PROGRAM_SLUG).first()
+    if program is None or not User.objects.filter(email=MENTOR_EMAIL).exists():
+        return []
+    today = timezone.localdate()
+    for pair in _pairs(program):
+        if Session.objects.filter(pair=pair).exists():
+            continue  # already seeded (or used): a re-run creates nothing
+        seed_pair(pair, today)
+    return []
