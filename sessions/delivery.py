@@ -202,6 +202,10 @@ def deliver_due(now=None, batch_size=50, max_batches=None):
         connection = get_connection()
         broken = None  # the SMTP server is unreachable: the rest of the batch waits too
         try:
+            try:
+                connection.open()  # one connection for the whole batch
+            except CONNECTION_ERRORS + (smtplib.SMTPException,) as exc:
+                broken = exc
             for row in rows:
                 if broken is not None:
                     counts[_failed_attempt(row, broken, now)] += 1

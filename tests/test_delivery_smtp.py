@@ -1,0 +1,163 @@
+"""Delivery to a real SMTP server (aiosmtpd), retries with backoff, and the failed state."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from sessions import actions, delivery, digests, nudges, reminders
+from sessions.models import SentEmail
+from tests.services import free_port
+from tests.smtpsink import Sink
+
+UTC = datetime.UTC
+T0 = datetime.datetime(2026, 11, 9, 9, 5, tzinfo=UTC)  # a Monday
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def smtp(settings):
+    """Django's SMTP backend pointed at a port; start a sink there with .up()."""
+
+    class Smtp:
+        port = free_port()
+        sink = None
+
+        def up(self):
+            self.sink = Sink(self.port).start()
+            return self.sink
+
+        def down(self):
+            if self.sink:
+                self.sink.stop()
+                self.sink = None
+
+    smtp = Smtp()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = smtp.port
+    settings.EMAIL_TIMEOUT = 5
+    settings.EMAIL_RETRY_DELAYS = [60, 300, 1800, 7200]
+    yield smtp
+    smtp.down()
+
+
+@pytest.fixture
+def due_reminder(world):
+    with time_machine.travel(datetime.datetime(2026, 11, 2, tzinfo=UTC), tick=False):
+        action = actions.create_action(
+            world.pair,
+            "Read the SQL chapter",
+            "mentee",
+            datetime.date(2026, 11, 11),
+            by=world.mentee.user,
+        )
+    reminders.claim_due(T0)
+    return action
+
+
+def deliver(now):
+    with time_machine.travel(now, tick=False):
+        return delivery.deliver_due(now)
+
+
+def test_every_email_reaches_a_real_smtp_server_with_text_html_and_headers(
+    world, smtp, due_reminder
+):
+    sink = smtp.up()
+    nudges.claim_due(T0)
+    digests.claim_due(T0)
+    counts = deliver(T0)
+    assert counts["sent"] == 4  # reminder, two nudges, the admin digest
+    by_to = {}
+    for message in sink.messages:
+        by_to.setdefault(message["To"], []).append(message)
+    assert sorted(by_to) == ["admin@example.com", "mentee@example.com", "mentor@example.com"]
+    reminder, nudge = sorted(by_to["mentee@example.com"], key=lambda m: m["Subject"])
+    assert reminder["Subject"] == "Due Wednesday 11 November: Read the SQL chapter"
+    assert nudge["Subject"] == "Your week with Maya Mentor"
+    for message in sink.messages:
+        assert message.get_body(("plain",)).get_content().strip()
+        assert "<html>" in message.get_body(("html",)).get_content()
+        assert message["List-Unsubscribe"].strip().startswith("<http")
+        assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert "Read the SQL chapter" in reminder.get_body(("plain",)).get_content()
+    assert "/emails/action/done/" in reminder.get_body(("html",)).get_content()
+    assert set(SentEmail.objects.values_list("status", flat=True)) == {"sent", "skipped"}
+
+
+def test_smtp_down_retries_with_backoff_then_delivers_once(world, smtp, due_reminder):
+    counts = deliver(T0)
+    assert counts == {"sent": 0, "retry": 1, "failed": 0, "skipped": 0}
+    row = SentEmail.objects.get()
+    assert row.status == "pending" and row.attempts == 1
+    assert "Connection refused" in row.last_error or "Errno" in row.last_error
+    assert row.next_attempt_at == T0 + datetime.timedelta(seconds=60)
+
+    # Not before the backoff has passed.
+    assert deliver(T0 + datetime.timedelta(seconds=30)) == {
+        "sent": 0,
+        "retry": 0,
+        "failed": 0,
+        "skipped": 0,
+    }
+    # Still down at the second attempt: the wait grows.
+    deliver(T0 + datetime.timedelta(seconds=60))
+    row.refresh_from_db()
+    assert row.attempts == 2
+    assert row.next_attempt_at == T0 + datetime.timedelta(seconds=60 + 300)
+
+    sink = smtp.up()
+    assert deliver(T0 + datetime.timedelta(seconds=360))["sent"] == 1
+    for minutes in (10, 60, 600):
+        deliver(T0 + datetime.timedelta(minutes=minutes))
+    assert [m["To"] for m in sink.messages] == ["mentee@example.com"]
+    row.refresh_from_db()
+    assert row.status == "sent" and row.attempts == 3 and row.last_error == ""
+
+
+def test_after_the_retry_budget_it_is_failed_and_shown_to_admins(world, smtp, due_reminder, client):
+    moment = T0
+    outcomes = []
+    for _ in range(10):
+        counts = deliver(moment)
+        outcomes.append(counts)
+        row = SentEmail.objects.get()
+        if row.status != "pending":
+            break
+        moment = row.next_attempt_at
+    assert row.status == "failed"
+    assert row.attempts == delivery.max_attempts() == 5
+    assert [c["retry"] for c in outcomes] == [1, 1, 1, 1, 0]
+    assert outcomes[-1]["failed"] == 1
+    assert row.last_error
+
+    # Later rounds leave it alone (not resent, not dropped).
+    smtp.up()
+    deliver(moment + datetime.timedelta(days=1))
+    row.refresh_from_db()
+    assert row.status == "failed"
+    assert smtp.sink.messages == []
+
+    client.force_login(world.admin)
+    page = client.get(reverse("emails:failed"))
+    assert b"Theo Mentee" in page.content and b"reminder_due" in page.content
+    # And the admin digest counts it.
+    digests.claim_due(T0 + datetime.timedelta(days=7))
+    deliver(T0 + datetime.timedelta(days=7))
+    [digest] = [m for m in smtp.sink.messages if m["To"] == "admin@example.com"]
+    assert "1 email could not be delivered" in digest.get_body(("plain",)).get_content()
+
+
+def test_a_broken_server_does_not_stall_the_batch_one_by_one(world, smtp):
+    """With the server down, a batch of 30 fails fast, each with one attempt counted."""
+    for n in range(30):
+        delivery.record("reminder_due", f"fake:{n}", world.mentee.user, {"action": 0}, now=T0)
+    counts = deliver(T0)
+    assert counts["retry"] == 30
+    assert set(SentEmail.objects.values_list("attempts", flat=True)) == {1}
