@@ -21,6 +21,7 @@ from sessions.models import NextAction, Session, SessionSide
 DAYS_PER_MONTH = 30.44
 STALLED_SHOWN = 50  # the dashboard lists this many stalled pairs, the export has them all
 NUDGE_KIND = "stalled_nudge"
+RETRY_PENDING = datetime.timedelta(minutes=2)  # a nudge still unsent after this is re-sent
 WEEKLY_UP_TO_DAYS = 120  # longer ranges are charted by month
 # Pairs that have had a life (not merely proposed or declined).
 STARTED = (Pair.Status.ACTIVE, Pair.Status.PAUSED, Pair.Status.COMPLETED, Pair.Status.ENDED)
@@ -411,9 +412,10 @@ def stalled_pair_or_none(program, pair_id, now=None):
 def nudge_pair(pair, by, now=None):
     """Queue one email to each member of the pair; at most one per person per day.
 
-    Returns how many emails were queued (0 when both were already nudged today). The
-    SentEmail row is written in the request's transaction, so a broker outage loses
-    nothing: the row stays pending for a sweep.
+    Returns how many emails were queued (0 when both were already nudged today). Both
+    rows are written in one transaction and published once it commits. If the broker
+    was down, the rows stay pending; a click after RETRY_PENDING re-publishes them
+    (delivery is idempotent: deliver_nudge sends a row at most once).
     """
     from django.db import IntegrityError, transaction
 
@@ -424,24 +426,30 @@ def nudge_pair(pair, by, now=None):
     now = now or timezone.now()
     today = timezone.localdate(now)
     queued = 0
-    for member in (pair.mentor, pair.mentee):
-        key = nudge_key(pair.pk, member.user_id, today)
-        try:
-            with transaction.atomic():
-                sent, created = SentEmail.objects.get_or_create(
-                    kind=NUDGE_KIND,
-                    key=key,
-                    defaults={
-                        "user": member.user,
-                        "to_email": member.user.email,
-                        "context": {"pair_id": pair.pk, "by_id": by.pk},
-                    },
-                )
-        except IntegrityError:  # a concurrent click won the race
-            continue
-        if created:
-            enqueue(send_stalled_nudge, sent.pk)
-            queued += 1
+    with transaction.atomic():
+        for member in (pair.mentor, pair.mentee):
+            key = nudge_key(pair.pk, member.user_id, today)
+            try:
+                with transaction.atomic():
+                    sent, created = SentEmail.objects.get_or_create(
+                        kind=NUDGE_KIND,
+                        key=key,
+                        defaults={
+                            "user": member.user,
+                            "to_email": member.user.email,
+                            "context": {"pair_id": pair.pk, "by_id": by.pk},
+                        },
+                    )
+            except IntegrityError:  # a concurrent click won the race
+                continue
+            stuck = (
+                not created
+                and sent.status == SentEmail.Status.PENDING
+                and sent.created_at < now - RETRY_PENDING
+            )
+            if created or stuck:
+                enqueue(send_stalled_nudge, sent.pk)
+                queued += 1
     return queued
 
 

@@ -2,6 +2,8 @@
 
 import datetime
 
+import pytest
+
 from sessions.models import SessionSide
 from tests.factories import make_action, make_pair, make_participant, make_session, make_user
 
@@ -58,3 +60,9 @@ def populate(world, *, pairs=1, sessions_per_pair=2, actions_per_pair=3):
                     created_in=session,
                 )
     return all_pairs
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    """World makes several users; the default hasher is slow on purpose, tests need not be."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories import make_pair, make_participant
-from tests.health_data import MARKER, NOW, populate
+from tests.health_data import MARKER, NOW, fast_passwords, populate  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,70 @@
+"""The SVG charts: well-formed, labelled, escaped, readable without colour."""
+
+import datetime
+import xml.etree.ElementTree as ET
+
+from sessions import charts
+
+NS = "{http://www.w3.org/2000/svg}"
+
+
+def parse(svg):
+    return ET.fromstring(str(svg))
+
+
+def test_bar_chart_has_title_desc_values_and_dashed_target():
+    svg = charts.bar_chart(
+        "c1", "Sessions <over> time", "Logged & expected", ["1 Nov", "8 Nov"], [3, 12],
+        target=[4, 4], target_label="Expected",
+    )  # fmt: skip
+    root = parse(svg)
+    assert root.get("role") == "img"
+    assert root.get("aria-labelledby") == "c1-title c1-desc"
+    assert root.find(f"{NS}title").text == "Sessions <over> time"
+    assert root.find(f"{NS}desc").text == "Logged & expected"
+    texts = [t.text for t in root.iter(f"{NS}text")]
+    assert "3" in texts and "12" in texts  # direct labels on the bars
+    assert "1 Nov" in texts and "Expected" in texts
+    dashed = [e for e in root.iter(f"{NS}line") if e.get("stroke-dasharray")]
+    assert len(dashed) == 3  # one per bar, and the legend
+    assert "style=" not in str(svg)
+
+
+def test_bar_heights_are_proportional():
+    root = parse(charts.bar_chart("c", "t", "d", ["a", "b"], [5, 10]))
+    bars = [r for r in root.iter(f"{NS}rect") if r.get("class") == "chart-bar"]
+    assert float(bars[1].get("height")) == 2 * float(bars[0].get("height"))
+
+
+def test_line_chart_marks_points_and_leaves_gaps_for_no_data():
+    root = parse(charts.line_chart("c2", "Done", "d", ["a", "b", "c", "d"], [0.5, None, 1, 0]))
+    markers = [r for r in root.iter(f"{NS}rect") if r.get("class") == "chart-marker"]
+    assert len(markers) == 3
+    assert "50%" in [t.text for t in root.iter(f"{NS}text")]
+    assert len(list(root.iter(f"{NS}polyline"))) == 1  # "c" to "d"; "a" stands alone
+
+
+def test_balance_chart_hatches_mentees_and_labels_both():
+    svg = charts.balance_chart("bal", "Balance", "d", [("Questions", 4, 7)], "Mentors", "Mentees")
+    root = parse(svg)
+    assert root.find(f"{NS}defs/{NS}pattern").get("id") == "bal-hatch"
+    fills = {r.get("fill") for r in root.iter(f"{NS}rect")}
+    assert "url(#bal-hatch)" in fills
+    texts = [t.text for t in root.iter(f"{NS}text")]
+    assert "Mentors 4" in texts and "Mentees 7" in texts
+
+
+def test_all_zero_data_still_draws():
+    for svg in (
+        charts.bar_chart("z", "t", "d", [], []),
+        charts.line_chart("z", "t", "d", ["a"], [None]),
+        charts.balance_chart("z", "t", "d", [("q", 0, 0)], "M", "E"),
+    ):
+        parse(svg)
+
+
+def test_many_bars_drop_value_labels_and_thin_the_axis():
+    labels = [str(datetime.date(2020, 1, 1) + datetime.timedelta(days=30 * i)) for i in range(60)]
+    root = parse(charts.bar_chart("m", "t", "d", labels, list(range(60))))
+    texts = [t.text for t in root.iter(f"{NS}text")]
+    assert sum(1 for t in texts if t in labels) < 20

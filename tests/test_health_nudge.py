@@ -1,0 +1,199 @@
+"""'Nudge both people' on a stalled pair: one email each, once a day, admins only."""
+
+import datetime
+import time
+
+import pytest
+import time_machine
+from django.core import mail
+from django.urls import reverse
+
+from sessions.models import SentEmail
+from tests.health_data import MARKER, NOW, fast_passwords, logged_session  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+EXPECTED = {
+    "anonymous": 302,
+    "mentor": 403,
+    "mentee": 403,
+    "other_participant": 403,
+    "program_admin": 302,
+    "other_program_admin": 404,
+    "stranger": 404,
+    "superuser": 302,
+}
+
+
+@pytest.fixture
+def frozen():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@pytest.fixture
+def stalled(world):
+    # Last met 40 days ago; the cadence is 14 days, so the pair is stalled.
+    logged_session(world.pair, NOW - datetime.timedelta(days=40))
+    return world.pair
+
+
+def nudge_url(world, pair):
+    return reverse("health:nudge_pair", args=[world.program.slug, pair.pk])
+
+
+@pytest.mark.parametrize("persona", EXPECTED)
+def test_only_the_programs_admins_can_nudge(
+    client, world, stalled, frozen, persona, django_capture_on_commit_callbacks
+):
+    user = world.personas()[persona]
+    if user:
+        client.force_login(user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(nudge_url(world, stalled))
+    assert response.status_code == EXPECTED[persona]
+    sent = 2 if persona in ("program_admin", "superuser") else 0
+    assert len(mail.outbox) == sent
+    assert SentEmail.objects.filter(kind="stalled_nudge").count() == sent
+
+
+def test_nudge_emails_each_member_once_and_the_page_says_so(
+    client, world, stalled, frozen, django_capture_on_commit_callbacks
+):
+    client.force_login(world.admin)
+    dashboard = reverse("health:dashboard", args=[world.program.slug])
+    assert "Nudge both people</button>" in client.get(dashboard).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(nudge_url(world, stalled), follow=True)
+    assert response.redirect_chain[-1][0] == dashboard
+    html = response.content.decode()
+    assert "We emailed Maya Mentor and Theo Mentee a nudge to meet." in html
+    assert "Nudged today" in html and "Nudge both people</button>" not in html
+    assert sorted(m.to[0] for m in mail.outbox) == ["mentee@example.com", "mentor@example.com"]
+    by_to = {m.to[0]: m for m in mail.outbox}
+    mentee_mail = by_to["mentee@example.com"]
+    assert mentee_mail.subject == "Time to catch up with Maya Mentor?"
+    assert "Hi Theo Mentee," in mentee_mail.body
+    assert "last met on 11 October 2026" in mentee_mail.body
+    html_part = mentee_mail.alternatives[0][0]
+    assert "Maya Mentor" in html_part
+    for message in mail.outbox:
+        assert MARKER not in message.body and MARKER not in message.alternatives[0][0]
+    assert set(SentEmail.objects.values_list("status", flat=True)) == {"sent"}
+
+    # A second click the same day sends nothing more.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(nudge_url(world, stalled), follow=True)
+    assert "were already nudged today" in response.content.decode()
+    assert len(mail.outbox) == 2
+
+    # The next day the admin may nudge again.
+    with (
+        time_machine.travel(NOW + datetime.timedelta(days=1), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        client.post(nudge_url(world, stalled))
+    assert len(mail.outbox) == 4
+
+
+def test_htmx_nudge_swaps_in_feedback(
+    client, world, stalled, frozen, django_capture_on_commit_callbacks
+):
+    client.force_login(world.admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(nudge_url(world, stalled), HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Nudged just now" in html and 'role="status"' in html and "<html" not in html
+    response = client.post(nudge_url(world, stalled), HTTP_HX_REQUEST="true")
+    assert "Already nudged today" in response.content.decode()
+    assert len(mail.outbox) == 2
+
+
+def test_get_is_refused_and_nothing_is_sent(client, world, stalled):
+    client.force_login(world.admin)
+    assert client.get(nudge_url(world, stalled)).status_code == 405
+    assert not SentEmail.objects.exists()
+
+
+@pytest.mark.parametrize("status", ["proposed", "paused", "completed", "ended", "declined"])
+def test_only_active_pairs_can_be_nudged(client, world, stalled, status):
+    stalled.status = status
+    stalled.save()
+    client.force_login(world.admin)
+    assert client.post(nudge_url(world, stalled)).status_code == 404
+    assert not SentEmail.objects.exists()
+
+
+def test_a_pair_of_another_program_is_404(client, world, frozen):
+    from tests.factories import make_pair, make_participant
+
+    other_pair = make_pair(
+        make_participant(world.other_program, role="mentor"),
+        make_participant(world.other_program, role="mentee"),
+    )
+    client.force_login(world.admin)
+    url = reverse("health:nudge_pair", args=[world.program.slug, other_pair.pk])
+    assert client.post(url).status_code == 404
+
+
+def test_a_broker_outage_still_answers_and_keeps_the_rows(
+    client, world, stalled, frozen, settings, django_capture_on_commit_callbacks
+):
+    from sessions.health_tasks import send_stalled_nudge
+
+    def broken(*args, **kwargs):
+        raise ConnectionError("broker down")
+
+    original = send_stalled_nudge.apply_async
+    send_stalled_nudge.apply_async = broken
+    try:
+        client.force_login(world.admin)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(nudge_url(world, stalled), HTTP_HX_REQUEST="true")
+    finally:
+        send_stalled_nudge.apply_async = original
+    assert response.status_code == 200
+    assert list(SentEmail.objects.values_list("status", flat=True)) == ["pending", "pending"]
+    assert mail.outbox == []
+
+
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_sends_the_nudges(redis_required, celery_app, celery_worker, client):
+    from tests.factories import World
+
+    world = World()
+    logged_session(world.pair, NOW - datetime.timedelta(days=40))
+    client.force_login(world.admin)
+    response = client.post(nudge_url(world, world.pair), HTTP_HX_REQUEST="true")
+    assert "Nudged just now" in response.content.decode()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and SentEmail.objects.exclude(status="sent").exists():
+        time.sleep(0.1)
+    assert list(SentEmail.objects.values_list("status", flat=True)) == ["sent", "sent"]
+    assert sorted(m.to[0] for m in mail.outbox) == ["mentee@example.com", "mentor@example.com"]
+
+
+def test_a_nudge_stuck_by_an_outage_is_sent_on_the_next_click(
+    client, world, stalled, django_capture_on_commit_callbacks
+):
+    from sessions.health_tasks import send_stalled_nudge
+
+    original = send_stalled_nudge.apply_async
+    send_stalled_nudge.apply_async = lambda *a, **k: (_ for _ in ()).throw(ConnectionError())
+    client.force_login(world.admin)
+    try:
+        with time_machine.travel(NOW, tick=False), django_capture_on_commit_callbacks(execute=True):
+            client.post(nudge_url(world, stalled))
+    finally:
+        send_stalled_nudge.apply_async = original
+    assert mail.outbox == []
+    with (
+        time_machine.travel(NOW + datetime.timedelta(minutes=5), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = client.post(nudge_url(world, stalled), HTTP_HX_REQUEST="true")
+    assert "Nudged just now" in response.content.decode()
+    assert len(mail.outbox) == 2
+    assert set(SentEmail.objects.values_list("status", flat=True)) == {"sent"}
