@@ -1,0 +1,425 @@
+"""Reciprocal match scoring: pure functions and numpy arrays, no ORM.
+
+A pair is good when the mentor can teach what the mentee wants to learn AND the mentee
+can teach what the mentor wants to learn. The score adds, with program weights:
+
+    teach  = |mentor.teaches ∩ mentee.learns| / |mentee.learns|
+    learn  = |mentee.teaches ∩ mentor.learns| / |mentor.learns|
+    goals  = cosine overlap of goal keywords
+    avail  = min(overlap hours per week, TARGET_HOURS) / TARGET_HOURS
+
+Availability is a set of 30-minute slots of the week in UTC (each person's windows are
+entered in their own time zone). `pair_score` scores one pair with human reasons;
+`Scorer` computes the same numbers for blocks of a whole program with matrix products.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import zoneinfo
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+
+SLOT_MINUTES = 30
+SLOTS_PER_WEEK = 7 * 24 * 60 // SLOT_MINUTES  # 336
+TARGET_HOURS = 2.0  # this much weekly overlap earns the full availability score
+# Any Monday: offsets are taken in a fixed reference week so the score is stable.
+REFERENCE_MONDAY = datetime.date(2026, 1, 5)
+GOAL_VOCABULARY_LIMIT = 256
+STOPWORDS = frozenset(
+    [
+        "about",
+        "after",
+        "again",
+        "also",
+        "because",
+        "been",
+        "before",
+        "being",
+        "between",
+        "could",
+        "from",
+        "have",
+        "into",
+        "just",
+        "like",
+        "more",
+        "most",
+        "much",
+        "need",
+        "other",
+        "over",
+        "really",
+        "some",
+        "such",
+        "than",
+        "that",
+        "their",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "through",
+        "very",
+        "want",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "will",
+        "with",
+        "would",
+        "your",
+        "learn",
+        "learning",
+        "better",
+        "get",
+        "make",
+        "good",
+        "work",
+        "working",
+        "year",
+        "years",
+    ]
+)
+
+
+@dataclass(frozen=True)
+class Weights:
+    teach: float = 1.0
+    learn: float = 0.6
+    goals: float = 0.3
+    availability: float = 0.4
+    min_score: float = 0.1
+    different_department: bool = False
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What matching knows about one participant."""
+
+    key: int
+    name: str
+    teaches: frozenset = frozenset()
+    learns: frozenset = frozenset()
+    goals: frozenset = frozenset()
+    slots: frozenset = frozenset()  # 30-minute slots of the week, UTC
+    department: str = ""
+    email: str = ""
+    manager_email: str = ""
+    capacity: int = 1
+    extra: dict = field(default_factory=dict, compare=False, hash=False)
+
+
+# -- inputs ---------------------------------------------------------------------------------
+
+
+def goal_keywords(text):
+    words = re.findall(r"[a-zA-Z][a-zA-Z+#-]{3,}", text or "")
+    return frozenset(w.lower() for w in words if w.lower() not in STOPWORDS)
+
+
+def goal_vocabulary(keyword_sets, limit=GOAL_VOCABULARY_LIMIT):
+    """Keywords used by at least two people (others can never overlap), most used first."""
+    counts = Counter(word for words in keyword_sets for word in words)
+    common = sorted((w for w, c in counts.items() if c >= 2), key=lambda w: (-counts[w], w))
+    return frozenset(common[:limit])
+
+
+def _minutes(hhmm):
+    hours, minutes = str(hhmm).split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+def utc_slots(windows, tz_name):
+    """Weekly windows [{"day": 0-6, "start": "HH:MM", "end": "HH:MM"}] in a time zone →
+    the set of 30-minute UTC slots of the week they cover (rounded to the nearest slot)."""
+    try:
+        tz = zoneinfo.ZoneInfo(tz_name or "UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        tz = zoneinfo.ZoneInfo("UTC")
+    slots = set()
+    for window in windows or ():
+        try:
+            day = int(window["day"])
+            start, end = _minutes(window["start"]), _minutes(window["end"])
+        except (KeyError, TypeError, ValueError):
+            continue
+        if not 0 <= day <= 6 or end <= start:
+            continue
+        date = REFERENCE_MONDAY + datetime.timedelta(days=day)
+        local = datetime.datetime.combine(date, datetime.time(0, 0), tzinfo=tz)
+        offset = int(local.utcoffset().total_seconds() // 60)
+        first = round((day * 1440 + start - offset) / SLOT_MINUTES)
+        last = round((day * 1440 + end - offset) / SLOT_MINUTES)
+        slots.update(s % SLOTS_PER_WEEK for s in range(first, last))
+    return frozenset(slots)
+
+
+# -- one pair ------------------------------------------------------------------------------
+
+
+def violations(mentor, mentee, weights, blocked=frozenset()):
+    """Hard-constraint problems of pairing mentor with mentee, as messages (empty: fine)."""
+    problems = []
+    if mentor.key == mentee.key:
+        problems.append("same person")
+    if mentor.email and mentee.manager_email and mentee.manager_email == mentor.email:
+        problems.append(f"{mentor.name} is {mentee.name}'s manager")
+    if mentee.email and mentor.manager_email and mentor.manager_email == mentee.email:
+        problems.append(f"{mentee.name} is {mentor.name}'s manager")
+    if (
+        weights.different_department
+        and mentor.department
+        and (mentor.department.strip().lower() == mentee.department.strip().lower())
+    ):
+        problems.append("same department")
+    if (mentor.key, mentee.key) in blocked or (mentee.key, mentor.key) in blocked:
+        problems.append("paired, declined or excluded before")
+    return problems
+
+
+def _fmt_list(items):
+    return ", ".join(sorted(items, key=str.lower))
+
+
+@dataclass(frozen=True)
+class PairScore:
+    score: float
+    breakdown: dict
+    reasons: list
+
+
+def pair_score(mentor, mentee, weights):
+    """The score of mentor teaching mentee (and mentee teaching mentor), with reasons."""
+    can_teach = mentor.teaches & mentee.learns
+    can_learn = mentee.teaches & mentor.learns
+    shared_goals = mentor.goals & mentee.goals
+    overlap_hours = len(mentor.slots & mentee.slots) * SLOT_MINUTES / 60
+    teach = len(can_teach) / len(mentee.learns) if mentee.learns else 0.0
+    learn = len(can_learn) / len(mentor.learns) if mentor.learns else 0.0
+    denominator = (len(mentor.goals) * len(mentee.goals)) ** 0.5
+    goals = len(shared_goals) / denominator if denominator else 0.0
+    avail = min(overlap_hours, TARGET_HOURS) / TARGET_HOURS
+    parts = {
+        "teach": weights.teach * teach,
+        "learn": weights.learn * learn,
+        "goals": weights.goals * goals,
+        "availability": weights.availability * avail,
+    }
+    score = sum(parts.values())
+    breakdown = {k: round(v, 4) for k, v in parts.items()}
+    breakdown["overlap_hours"] = overlap_hours
+    reasons = []
+    if can_teach:
+        reasons.append(f"{mentor.name} can teach {mentee.name}: {_fmt_list(can_teach)}")
+    elif mentee.learns:
+        reasons.append(f"{mentor.name} teaches nothing {mentee.name} asked for")
+    if can_learn:
+        reasons.append(f"{mentee.name} can teach {mentor.name}: {_fmt_list(can_learn)}")
+    if shared_goals:
+        reasons.append(f"shared goals: {_fmt_list(shared_goals)}")
+    if not mentor.slots or not mentee.slots:
+        reasons.append("availability not given")
+    else:
+        reasons.append(f"{overlap_hours:g} h/week overlap")
+    return PairScore(round(score, 4), breakdown, reasons)
+
+
+def reasons_line(reasons):
+    return " · ".join(reasons)
+
+
+# -- whole programs ------------------------------------------------------------------------
+
+
+class Scorer:
+    """Scores of every (row, column) pair, in blocks of rows, as float64 arrays.
+
+    rows are mentees, columns mentors. Forbidden pairs and scores under the minimum are
+    -inf. `blocked` holds (mentor.key, mentee.key) pairs never to suggest.
+    """
+
+    def __init__(self, mentors, mentees, weights, blocked=frozenset(), dtype=np.float32):
+        self.mentors, self.mentees, self.weights = list(mentors), list(mentees), weights
+        self.dtype = dtype
+        skills = sorted(
+            {s for p in self.mentors + self.mentees for s in (p.teaches | p.learns)}, key=str
+        )
+        goals = sorted({g for p in self.mentors + self.mentees for g in p.goals})
+        self.skill_index = {s: i for i, s in enumerate(skills)}
+        self.goal_index = {g: i for i, g in enumerate(goals)}
+        w = weights
+        e_learn = self._sets([p.learns for p in self.mentees], self.skill_index, "count")
+        e_teach = self._sets([p.teaches for p in self.mentees], self.skill_index)
+        e_goal = self._sets([p.goals for p in self.mentees], self.goal_index, "sqrt")
+        m_teach = self._sets([p.teaches for p in self.mentors], self.skill_index)
+        m_learn = self._sets([p.learns for p in self.mentors], self.skill_index, "count")
+        m_goal = self._sets([p.goals for p in self.mentors], self.goal_index, "sqrt")
+        self.x = np.hstack([w.teach * e_learn, w.learn * e_teach, w.goals * e_goal])
+        self.y = np.ascontiguousarray(np.hstack([m_teach, m_learn, m_goal]).T)
+        self.a_rows = self._slots(self.mentees)
+        self.a_cols = np.ascontiguousarray(self._slots(self.mentors).T)
+        self.row_empty = np.array([not p.slots for p in self.mentees])
+        self.capacity = np.array([max(0, int(p.capacity)) for p in self.mentors], dtype=np.int64)
+        self._forbidden = self._forbidden_pairs(blocked)
+        if w.different_department:
+            codes = {}
+            self.dep_rows = np.array([self._code(codes, p.department) for p in self.mentees])
+            self.dep_cols = np.array([self._code(codes, p.department) for p in self.mentors])
+        else:
+            self.dep_rows = self.dep_cols = None
+
+    @property
+    def shape(self):
+        return len(self.mentees), len(self.mentors)
+
+    def _sets(self, sets, index, scale=None):
+        out = np.zeros((len(sets), max(1, len(index))), dtype=self.dtype)
+        for row, items in enumerate(sets):
+            cols = [index[i] for i in items if i in index]
+            if cols:
+                value = 1.0
+                if scale == "count":
+                    value = 1.0 / len(cols)
+                elif scale == "sqrt":
+                    value = 1.0 / len(cols) ** 0.5
+                out[row, cols] = value
+        return out
+
+    def _slots(self, profiles):
+        out = np.zeros((len(profiles), SLOTS_PER_WEEK), dtype=self.dtype)
+        for row, p in enumerate(profiles):
+            if p.slots:
+                out[row, list(p.slots)] = 1.0
+        return out
+
+    @staticmethod
+    def _code(codes, department):
+        key = (department or "").strip().lower()
+        if not key:
+            return 0
+        return codes.setdefault(key, len(codes) + 1)
+
+    def _forbidden_pairs(self, blocked):
+        col_of = {p.key: j for j, p in enumerate(self.mentors)}
+        by_email = {}
+        for j, p in enumerate(self.mentors):
+            if p.email:
+                by_email.setdefault(p.email, []).append(j)
+        managers = {}
+        for j, p in enumerate(self.mentors):
+            if p.manager_email:
+                managers.setdefault(p.manager_email, []).append(j)
+        forbidden = {}
+        for i, p in enumerate(self.mentees):
+            cols = set()
+            if p.key in col_of:
+                cols.add(col_of[p.key])
+            if p.manager_email:
+                cols.update(by_email.get(p.manager_email, ()))
+            if p.email:
+                cols.update(managers.get(p.email, ()))
+            if cols:
+                forbidden[i] = cols
+        for mentor_key, mentee_key in blocked:
+            for a, b in ((mentor_key, mentee_key), (mentee_key, mentor_key)):
+                j = col_of.get(a)
+                if j is None:
+                    continue
+                for i in self._rows_of(b):
+                    forbidden.setdefault(i, set()).add(j)
+        return {i: np.fromiter(sorted(c), dtype=np.int64) for i, c in forbidden.items()}
+
+    def _rows_of(self, key):
+        if not hasattr(self, "_row_of"):
+            self._row_of = {}
+            for i, p in enumerate(self.mentees):
+                self._row_of.setdefault(p.key, []).append(i)
+        return self._row_of.get(key, ())
+
+    def block(self, start, stop):
+        """Scores of rows start:stop against every column (float64, -inf = not allowed)."""
+        return self._score(slice(start, stop), range(start, stop))
+
+    def rows(self, indices):
+        """Scores of the given rows (in order) against every column."""
+        indices = np.asarray(indices, dtype=np.int64)
+        return self._score(indices, indices.tolist())
+
+    def sub(self, indices, columns):
+        """Scores of the given rows against the given columns only."""
+        indices = np.asarray(indices, dtype=np.int64)
+        return self._score(indices, indices.tolist(), np.asarray(columns, dtype=np.int64))
+
+    def _score(self, sel, row_ids, cols=None):
+        w = self.weights
+        y, a_cols, dep_cols = self.y, self.a_cols, self.dep_cols
+        if cols is not None:
+            y, a_cols = self.y[:, cols], self.a_cols[:, cols]
+            dep_cols = None if dep_cols is None else dep_cols[cols]
+        lin = self.x[sel] @ y
+        overlap = self.a_rows[sel] @ a_cols
+        overlap *= SLOT_MINUTES / 60 / TARGET_HOURS
+        np.minimum(overlap, 1.0, out=overlap)
+        lin += w.availability * overlap
+        out = lin.astype(np.float64)
+        out[out < w.min_score - 1e-9] = -np.inf
+        if self.dep_rows is not None:
+            rows = self.dep_rows[sel][:, None]
+            out[(rows == dep_cols[None, :]) & (rows > 0)] = -np.inf
+        for offset, i in enumerate(row_ids):
+            forbidden = self._forbidden.get(i)
+            if forbidden is None:
+                continue
+            if cols is None:
+                out[offset, forbidden] = -np.inf
+            else:
+                out[offset, np.isin(cols, forbidden)] = -np.inf
+        return out
+
+
+class PeerScorer:
+    """One pool: a pair is worth the better of its two orientations (symmetric scores).
+
+    Each person is in at most one pair per matching run.
+    """
+
+    def __init__(self, people, weights, blocked=frozenset(), dtype=np.float32):
+        import dataclasses
+
+        swapped = dataclasses.replace(weights, teach=weights.learn, learn=weights.teach)
+        # as_mentee[i, j]: i mentee of j; as_mentor[i, j]: i mentor of j (swapped weights).
+        self.as_mentee = Scorer(people, people, weights, blocked, dtype)
+        self.as_mentor = Scorer(people, people, swapped, blocked, dtype)
+        self.mentors = self.mentees = self.as_mentee.mentees
+        self.weights = weights
+        self.capacity = np.minimum(self.as_mentee.capacity, 1)
+
+    @property
+    def shape(self):
+        return self.as_mentee.shape
+
+    def block(self, start, stop):
+        return np.maximum(self.as_mentee.block(start, stop), self.as_mentor.block(start, stop))
+
+    def rows(self, indices):
+        return np.maximum(self.as_mentee.rows(indices), self.as_mentor.rows(indices))
+
+    def sub(self, indices, columns):
+        return np.maximum(
+            self.as_mentee.sub(indices, columns), self.as_mentor.sub(indices, columns)
+        )
+
+    def orient(self, a, b):
+        """(mentee, mentor) for the better orientation of the pair a, b."""
+        ab = self.as_mentee.block(a, a + 1)[0, b]  # a mentee of b
+        ba = self.as_mentee.block(b, b + 1)[0, a]
+        return (a, b) if ab >= ba else (b, a)
