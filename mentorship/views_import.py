@@ -51,8 +51,10 @@ def import_upload(request, slug):
                 },
                 status=200 if preview.ok else 422,
             )
-    else:
-        form = ImportUploadForm()
+        return render(
+            request, "programs/import.html", {"program": program, "form": form}, status=422
+        )
+    form = ImportUploadForm()
     return render(request, "programs/import.html", {"program": program, "form": form})
 
 

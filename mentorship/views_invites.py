@@ -5,6 +5,7 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
@@ -131,7 +132,7 @@ def accept_invite(request, token):
     if user is not None and not invites.is_placeholder(user):
         # An existing account: sign in as that person, then join.
         if not request.user.is_authenticated:
-            context["login_url"] = f"{reverse('login')}?next={request.path}"
+            context["login_url"] = f"{reverse('login')}?{urlencode({'next': request.path})}"
             return render(request, "programs/invite_signin.html", context)
         if request.user.pk != user.pk:
             context["wrong_user"] = True
