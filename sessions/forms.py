@@ -86,7 +86,11 @@ class ReviewForm(forms.Form):
         ("drop", _("Drop")),
     ]
     decision = forms.ChoiceField(
-        label=_("What happened?"), choices=DECISIONS, initial="keep", widget=forms.RadioSelect
+        label=_("What happened?"),
+        choices=DECISIONS,
+        initial="keep",
+        required=False,  # an action added meanwhile is not in the form: it stays open
+        widget=forms.RadioSelect,
     )
     new_due = forms.DateField(label=_("New due date"), required=False, widget=DateInput())
     reason = forms.CharField(
@@ -95,10 +99,13 @@ class ReviewForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def clean(self):
         data = super().clean()
+        data["decision"] = data.get("decision") or "keep"
+        if data["decision"] != "keep" and data.get("version") is None:
+            raise forms.ValidationError(_("Reload the page to review this action."))
         if data.get("decision") == "carry":
             due = data.get("new_due")
             if not due:
