@@ -1,0 +1,77 @@
+"""Access helpers for pairs, requests and the matching pages. 404 for strangers, 403 read-only."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from mentorship.access import get_program_for_admin
+from mentorship.models import Participant, Program
+from pairs.models import Pair, PairRequest
+
+__all__ = [
+    "get_pair_for_user",
+    "get_participant_for_user",
+    "get_program_for_admin",
+    "get_request_for_user",
+    "pair_role",
+]
+
+
+def get_pair_for_user(user, pk, *, write=False):
+    """A pair its members may read and change; the program's admins may read it (403 on
+    write; lifecycle changes go through `get_pair_for_lifecycle`). Anyone else: 404."""
+    if not user.is_authenticated:
+        raise Http404
+    pair = (
+        Pair.objects.select_related("program", "mentor__user", "mentee__user").filter(pk=pk).first()
+    )
+    if pair is None:
+        raise Http404
+    if user.pk in pair.member_user_ids():
+        return pair
+    if pair.program.is_admin(user):
+        if write:
+            raise PermissionDenied
+        return pair
+    raise Http404
+
+
+def get_pair_for_lifecycle(user, pk):
+    """Pause, resume, complete, end: members and the program's admins."""
+    pair = get_pair_for_user(user, pk)
+    return pair
+
+
+def pair_role(pair, user):
+    return pair.role_of(user)
+
+
+def get_participant_for_user(user, slug):
+    """The signed-in user's own participation in a program (404 if none)."""
+    if not user.is_authenticated:
+        raise Http404
+    participant = (
+        Participant.objects.select_related("program", "user")
+        .filter(program__slug=slug, user=user)
+        .first()
+    )
+    if participant is None:
+        if Program.objects.filter(slug=slug).exists() and user.is_superuser:
+            raise PermissionDenied
+        raise Http404
+    return participant
+
+
+def get_request_for_user(user, pk):
+    """A pairing request its requester or recipient may act on; anyone else 404."""
+    if not user.is_authenticated:
+        raise Http404
+    request = (
+        PairRequest.objects.select_related(
+            "program", "requester__user", "recipient__user", "requester", "recipient"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if request is None or user.pk not in (request.requester.user_id, request.recipient.user_id):
+        raise Http404
+    return request

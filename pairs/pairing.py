@@ -1,0 +1,439 @@
+"""Pairing services: profiles from the database, matching runs, and making pairs safely."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mentorship.models import Participant
+from pairs import assignment, matching
+from pairs.models import Exclusion, MatchRun, Pair, Suggestion
+
+
+class PairingError(Exception):
+    """A pairing that cannot be made; the message is for the person who tried."""
+
+
+# -- profiles ------------------------------------------------------------------------------
+
+
+def weights_for(program):
+    return matching.Weights(
+        teach=program.weight_teach,
+        learn=program.weight_learn,
+        goals=program.weight_goals,
+        availability=program.weight_availability,
+        min_score=program.min_score,
+        different_department=program.require_different_department,
+    )
+
+
+def participants_with_profiles(program, **filters):
+    return list(
+        Participant.objects.filter(program=program, **filters)
+        .select_related("user")
+        .prefetch_related("teaches", "learns")
+        .order_by("pk")
+    )
+
+
+def profiles(participants, remaining=None):
+    """matching.Profile for each participant (same order). remaining: id -> free slots."""
+    keywords = {p.pk: matching.goal_keywords(p.goals) for p in participants}
+    vocabulary = matching.goal_vocabulary(keywords.values())
+    out = []
+    for p in participants:
+        out.append(
+            matching.Profile(
+                key=p.pk,
+                name=p.user.name,
+                teaches=frozenset(s.name for s in p.teaches.all()),
+                learns=frozenset(s.name for s in p.learns.all()),
+                goals=keywords[p.pk] & vocabulary,
+                slots=matching.utc_slots(p.availability, p.user.time_zone),
+                department=p.department,
+                email=p.user.email,
+                manager_email=(p.manager_email or "").lower(),
+                capacity=remaining.get(p.pk, p.capacity) if remaining else p.capacity,
+            )
+        )
+    return out
+
+
+def occupying_counts(program):
+    """participant id -> number of pairs using one of their slots."""
+    counts = {}
+    for mentor_id, mentee_id in Pair.objects.filter(
+        program=program, status__in=Pair.OCCUPYING
+    ).values_list("mentor_id", "mentee_id"):
+        counts[mentor_id] = counts.get(mentor_id, 0) + 1
+        counts[mentee_id] = counts.get(mentee_id, 0) + 1
+    return counts
+
+
+def blocked_pairs(program):
+    """(a, b) participant ids never to suggest: any earlier pair, exclusion or rejection."""
+    blocked = set(Pair.objects.filter(program=program).values_list("mentor_id", "mentee_id"))
+    blocked |= set(Exclusion.objects.filter(program=program).values_list("first_id", "second_id"))
+    blocked |= set(
+        Suggestion.objects.filter(
+            run__program=program, status=Suggestion.Status.REJECTED
+        ).values_list("mentor_id", "mentee_id")
+    )
+    return frozenset(blocked)
+
+
+def score_pair(mentor, mentee):
+    """(PairScore, hard-constraint problems) for two participants of one program."""
+    program = mentor.program
+    both = participants_with_profiles(program, pk__in=[mentor.pk, mentee.pk])
+    by_pk = {p.pk: prof for p, prof in zip(both, profiles(both), strict=True)}
+    weights = weights_for(program)
+    result = matching.pair_score(by_pk[mentor.pk], by_pk[mentee.pk], weights)
+    problems = matching.violations(
+        by_pk[mentor.pk], by_pk[mentee.pk], weights, blocked=_blocked_between(mentor, mentee)
+    )
+    if result.score < program.min_score:
+        problems.append(_("score below the program minimum (%(min)s)") % {"min": program.min_score})
+    return result, problems
+
+
+def _blocked_between(a, b):
+    program_pairs = Pair.objects.filter(program=a.program).filter(
+        Q(mentor=a, mentee=b) | Q(mentor=b, mentee=a)
+    )
+    excluded = Exclusion.objects.filter(program=a.program).filter(
+        Q(first=a, second=b) | Q(first=b, second=a)
+    )
+    if program_pairs.exists() or excluded.exists():
+        return frozenset({(a.pk, b.pk)})
+    return frozenset()
+
+
+# -- matching runs -------------------------------------------------------------------------
+
+
+def _progress(run, progress, stage):
+    MatchRun.objects.filter(pk=run.pk).update(progress=progress, stage=stage)
+
+
+def start_run(program, by, objective=None):
+    return MatchRun.objects.create(
+        program=program, created_by=by, objective=objective or program.matching_objective
+    )
+
+
+def run_matching(run):
+    """Score everyone, solve, and store draft suggestions. Accepted pairs stay; only the
+    free capacity is matched."""
+    program = run.program
+    MatchRun.objects.filter(pk=run.pk).update(
+        status=MatchRun.Status.RUNNING, progress=1, stage=_("Loading participants")
+    )
+    try:
+        summary = _run(run, program)
+    except Exception as exc:  # the page must say so rather than spin forever
+        MatchRun.objects.filter(pk=run.pk).update(
+            status=MatchRun.Status.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
+        )
+        raise
+    MatchRun.objects.filter(pk=run.pk).update(
+        status=MatchRun.Status.DONE,
+        progress=100,
+        stage=_("Done"),
+        summary=summary,
+        finished_at=timezone.now(),
+    )
+    run.refresh_from_db()
+    return run
+
+
+def _run(run, program):
+    people = participants_with_profiles(program, status=Participant.Status.ACTIVE)
+    counts = occupying_counts(program)
+    remaining = {p.pk: max(0, p.capacity - counts.get(p.pk, 0)) for p in people}
+    free = [p for p in people if remaining[p.pk] > 0]
+    weights = weights_for(program)
+    blocked = blocked_pairs(program)
+    _progress(run, 10, _("Scoring pairs"))
+
+    def on_progress(fraction):
+        _progress(run, 10 + int(fraction * 50), _("Scoring pairs"))
+
+    if program.kind == program.Kind.PEER:
+        pool = free
+        pool_profiles = profiles(pool, remaining)
+        scorer = matching.PeerScorer(pool_profiles, weights, blocked)
+        _progress(run, 60, _("Finding the best pairs"))
+        result = assignment.solve_peer(scorer)
+        mentors = mentees = pool
+        mentor_profiles = mentee_profiles = pool_profiles
+    else:
+        mentors = [p for p in free if p.can_mentor]
+        mentees = [p for p in free if p.can_be_mentee and p.role != Participant.Role.BOTH]
+        mentees += [p for p in free if p.role == Participant.Role.BOTH and p not in mentees]
+        mentor_profiles = profiles(mentors, remaining)
+        mentee_profiles = profiles(mentees, remaining)
+        scorer = matching.Scorer(mentor_profiles, mentee_profiles, weights, blocked)
+        result = assignment.solve(scorer, objective=run.objective, progress=on_progress)
+    _progress(run, 85, _("Saving suggestions"))
+    rows = []
+    for row, col, _score in result.pairs:
+        mentee, mentor = mentees[row], mentors[col]
+        scored = matching.pair_score(mentor_profiles[col], mentee_profiles[row], weights)
+        rows.append(
+            Suggestion(
+                run=run,
+                mentor=mentor,
+                mentee=mentee,
+                score=scored.score,
+                breakdown=scored.breakdown,
+                reasons=scored.reasons,
+            )
+        )
+    Suggestion.objects.bulk_create(rows, batch_size=500)
+    unmatched = _unmatched(program, scorer, result, mentors, mentees, remaining)
+    return {
+        "solver": result.stats.get("solver"),
+        "certified_optimal": result.stats.get("certified_optimal", False),
+        "upper_bound": result.stats.get("upper_bound"),
+        "objective": run.objective,
+        "total": round(result.total, 4),
+        "matched": result.matched,
+        "mentors": len(mentors),
+        "mentees": len(mentees),
+        "kept_pairs": Pair.objects.filter(program=program, status__in=Pair.OCCUPYING).count(),
+        "unmatched": unmatched,
+    }
+
+
+def _unmatched(program, scorer, result, mentors, mentees, remaining):
+    matched_rows = {r for r, _c, _s in result.pairs}
+    load = {}
+    for _r, c, _s in result.pairs:
+        load[c] = load.get(c, 0) + 1
+    if program.kind == program.Kind.PEER:
+        matched_rows |= {c for _r, c, _s in result.pairs}
+    out = []
+    missing = [i for i in range(len(mentees)) if i not in matched_rows]
+    any_capacity = any(remaining[m.pk] > 0 for m in mentors)
+    if missing and len(mentors):
+        raw = scorer.rows(np.array(missing)) if hasattr(scorer, "rows") else None
+    for n, i in enumerate(missing):
+        person = mentees[i]
+        if not any_capacity or not mentors:
+            reason = _("no mentor with capacity left")
+        else:
+            row = raw[n]
+            allowed = int(np.isfinite(row).sum())
+            if allowed == 0:
+                reason = _(
+                    "no one above the minimum score, or every candidate is ruled out "
+                    "(manager, department, earlier pair, exclusion)"
+                )
+            else:
+                reason = _("the %(n)s mentors who fit are full with better-scoring pairs") % {
+                    "n": allowed
+                }
+        out.append({"id": person.pk, "name": person.user.name, "side": "mentee", "reason": reason})
+    if program.kind != program.Kind.PEER:
+        for j, mentor in enumerate(mentors):
+            left = remaining[mentor.pk] - load.get(j, 0)
+            if left > 0:
+                out.append(
+                    {
+                        "id": mentor.pk,
+                        "name": mentor.user.name,
+                        "side": "mentor",
+                        "reason": _(
+                            "%(n)s free slot(s): no remaining mentee fits above the minimum score"
+                        )
+                        % {"n": left},
+                    }
+                )
+    return out
+
+
+# -- making pairs --------------------------------------------------------------------------
+
+
+def _lock(*participants):
+    ids = sorted({p.pk for p in participants})
+    query = Participant.objects.select_related("user").select_for_update(of=("self",))
+    locked = {p.pk: p for p in query.filter(pk__in=ids).order_by("pk")}
+    return [locked[p.pk] for p in participants]
+
+
+def _occupying(participant):
+    return Pair.objects.filter(
+        Q(mentor=participant) | Q(mentee=participant), status__in=Pair.OCCUPYING
+    ).count()
+
+
+def check_can_pair(mentor, mentee):
+    """Raise PairingError unless these two may form a new pair now (rows already locked)."""
+    if mentor.pk == mentee.pk:
+        raise PairingError(_("A person cannot be paired with themselves."))
+    if mentor.program_id != mentee.program_id:
+        raise PairingError(_("Both people must be in the same program."))
+    for person in (mentor, mentee):
+        if person.status != Participant.Status.ACTIVE:
+            raise PairingError(
+                _("%(name)s is not an active participant (%(status)s).")
+                % {"name": person.user.name, "status": person.get_status_display()}
+            )
+    previous = Pair.objects.filter(program_id=mentor.program_id).filter(
+        Q(mentor=mentor, mentee=mentee) | Q(mentor=mentee, mentee=mentor)
+    )
+    if previous.exists():
+        raise PairingError(
+            _("%(a)s and %(b)s were already paired in this program.")
+            % {"a": mentor.user.name, "b": mentee.user.name}
+        )
+    for person in (mentor, mentee):
+        used = _occupying(person)
+        if used >= person.capacity:
+            raise PairingError(
+                _("%(name)s has no capacity left (%(used)s of %(cap)s pairs).")
+                % {"name": person.user.name, "used": used, "cap": person.capacity}
+            )
+
+
+def create_pair(
+    mentor,
+    mentee,
+    *,
+    by=None,
+    source=Pair.Source.MATCHING,
+    status=Pair.Status.ACTIVE,
+    score=None,
+):
+    """Create a pair, holding capacity under concurrent requests (call inside atomic)."""
+    from pairs import lifecycle
+
+    with transaction.atomic():
+        mentor, mentee = _lock(mentor, mentee)
+        check_can_pair(mentor, mentee)
+        if score is None:
+            score, _problems = score_pair(mentor, mentee)
+        try:
+            with transaction.atomic():
+                pair = Pair.objects.create(
+                    program_id=mentor.program_id,
+                    mentor=mentor,
+                    mentee=mentee,
+                    status=Pair.Status.PROPOSED,
+                    source=source,
+                    score=score.score,
+                    score_breakdown=score.breakdown,
+                    reasons=score.reasons,
+                    created_by=by,
+                )
+        except IntegrityError:
+            raise PairingError(_("These two people were already paired in this program."))
+        if status == Pair.Status.ACTIVE:
+            lifecycle.activate(pair, by=by, check_access=False)
+        return pair
+
+
+def accept_suggestion(suggestion, by):
+    with transaction.atomic():
+        suggestion = (
+            Suggestion.objects.select_for_update()
+            .select_related("mentor__user", "mentee__user", "run")
+            .get(pk=suggestion.pk)
+        )
+        if suggestion.status != Suggestion.Status.DRAFT:
+            raise PairingError(
+                _("This suggestion was already %(status)s.")
+                % {"status": suggestion.get_status_display().lower()}
+            )
+        score = matching.PairScore(suggestion.score, suggestion.breakdown, suggestion.reasons)
+        pair = create_pair(suggestion.mentor, suggestion.mentee, by=by, score=score)
+        suggestion.status = Suggestion.Status.ACCEPTED
+        suggestion.pair = pair
+        suggestion.save(update_fields=["status", "pair"])
+        return suggestion
+
+
+def reject_suggestion(suggestion, by):
+    updated = Suggestion.objects.filter(pk=suggestion.pk, status=Suggestion.Status.DRAFT).update(
+        status=Suggestion.Status.REJECTED
+    )
+    if not updated:
+        raise PairingError(_("Only a draft suggestion can be rejected."))
+    suggestion.refresh_from_db()
+    return suggestion
+
+
+def bulk(suggestions, by, accept=True):
+    """Accept or reject many; each on its own, so one failure does not undo the others."""
+    done, failed = 0, []
+    for suggestion in suggestions:
+        try:
+            (accept_suggestion if accept else reject_suggestion)(suggestion, by)
+            done += 1
+        except PairingError as exc:
+            failed.append((suggestion, str(exc)))
+    return done, failed
+
+
+def swap_suggestion(suggestion, new_mentor, by):
+    """Point a draft suggestion's mentee at another mentor, rescored."""
+    if suggestion.status != Suggestion.Status.DRAFT:
+        raise PairingError(_("Only a draft suggestion can be changed."))
+    if new_mentor.program_id != suggestion.run.program_id:
+        raise PairingError(_("Choose a mentor from this program."))
+    if new_mentor.pk == suggestion.mentee_id:
+        raise PairingError(_("A person cannot be paired with themselves."))
+    score, problems = score_pair(new_mentor, suggestion.mentee)
+    suggestion.mentor = new_mentor
+    suggestion.score = score.score
+    suggestion.breakdown = {**score.breakdown, "warnings": problems}
+    suggestion.reasons = score.reasons
+    suggestion.save(update_fields=["mentor", "score", "breakdown", "reasons"])
+    return suggestion
+
+
+def draft_load(run):
+    """mentor id -> number of draft or accepted suggestions in this run."""
+    load = {}
+    for mentor_id in run.suggestions.exclude(status=Suggestion.Status.REJECTED).values_list(
+        "mentor_id", flat=True
+    ):
+        load[mentor_id] = load.get(mentor_id, 0) + 1
+    return load
+
+
+def preview(mentor, mentee, run=None):
+    """Score and warnings for a prospective pair (swap or manual)."""
+    score, problems = score_pair(mentor, mentee)
+    warnings = list(problems)
+    counts = occupying_counts(mentor.program)
+    for person in (mentor, mentee):
+        used = counts.get(person.pk, 0)
+        if used >= person.capacity:
+            warnings.append(
+                _("%(name)s has no capacity left (%(used)s of %(cap)s pairs)")
+                % {"name": person.user.name, "used": used, "cap": person.capacity}
+            )
+    if run is not None:
+        drafts = draft_load(run).get(mentor.pk, 0)
+        if drafts + counts.get(mentor.pk, 0) >= mentor.capacity:
+            warnings.append(
+                _("%(name)s already has %(n)s suggested or current pairs (capacity %(cap)s)")
+                % {
+                    "name": mentor.user.name,
+                    "n": drafts + counts.get(mentor.pk, 0),
+                    "cap": mentor.capacity,
+                }
+            )
+    for person in (mentor, mentee):
+        if person.status != Participant.Status.ACTIVE:
+            warnings.append(_("%(name)s is not active") % {"name": person.user.name})
+    return dataclasses.asdict(score), warnings

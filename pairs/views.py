@@ -1,0 +1,438 @@
+"""Matching review (program admins), suggestions and requests (participants), pair lifecycle."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from mentorship.models import Participant
+from mentorship.queue import enqueue
+from pairs import lifecycle, pairing
+from pairs import requests as pair_requests
+from pairs.access import (
+    get_pair_for_lifecycle,
+    get_participant_for_user,
+    get_program_for_admin,
+    get_request_for_user,
+)
+from pairs.models import Exclusion, MatchRun, Pair, PairRequest, Suggestion
+from pairs.tasks import run_matching
+
+PAGE_SIZE = 100
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _participant(program, pk):
+    person = Participant.objects.select_related("user", "program").filter(
+        program=program, pk=_int(pk)
+    )
+    return person.first()
+
+
+def _latest_run(program):
+    return MatchRun.objects.filter(program=program).order_by("-created_at", "-pk").first()
+
+
+def _review_context(request, program, run):
+    """Everything the review page shows, in a fixed number of queries."""
+    suggestions = Suggestion.objects.none()
+    if run is not None:
+        suggestions = (
+            run.suggestions.select_related("mentor__user", "mentee__user")
+            .order_by("status", "-score", "pk")
+            .only(
+                "id",
+                "score",
+                "breakdown",
+                "reasons",
+                "status",
+                "pair_id",
+                "mentor__id",
+                "mentor__capacity",
+                "mentor__user__display_name",
+                "mentor__user__email",
+                "mentee__id",
+                "mentee__user__display_name",
+                "mentee__user__email",
+            )
+        )
+    page = Paginator(suggestions, PAGE_SIZE).get_page(request.GET.get("page"))
+    drafts = run.suggestions.filter(status=Suggestion.Status.DRAFT).count() if run else 0
+    return {
+        "program": program,
+        "run": run,
+        "page": page,
+        "drafts": drafts,
+        "objectives": program.Objective.choices,
+    }
+
+
+@login_required
+@require_GET
+def matching(request, slug):
+    program = get_program_for_admin(request.user, slug)
+    context = _review_context(request, program, _latest_run(program))
+    if request.htmx and request.GET.get("partial") == "table":
+        return render(request, "pairs/matching.html#review-table", context)
+    people = list(
+        Participant.objects.filter(program=program, status=Participant.Status.ACTIVE)
+        .select_related("user")
+        .order_by("user__display_name", "user__email")
+    )
+    context["mentors"] = [p for p in people if p.can_mentor or program.kind == program.Kind.PEER]
+    context["mentees"] = [p for p in people if p.can_be_mentee or program.kind == program.Kind.PEER]
+    context["exclusions"] = Exclusion.objects.filter(program=program).select_related(
+        "first__user", "second__user"
+    )
+    return render(request, "pairs/matching.html", context)
+
+
+@login_required
+@require_POST
+def matching_run(request, slug):
+    program = get_program_for_admin(request.user, slug)
+    objective = request.POST.get("objective") or program.matching_objective
+    if objective not in program.Objective.values:
+        messages.error(request, _("Choose what the matching should aim for."))
+        return redirect("pairs:matching", slug)
+    busy = MatchRun.objects.filter(
+        program=program, status__in=[MatchRun.Status.QUEUED, MatchRun.Status.RUNNING]
+    ).first()
+    if busy:
+        messages.info(request, _("Matching is already running for this program."))
+        run = busy
+    else:
+        run = pairing.start_run(program, request.user, objective)
+        enqueue(run_matching, run.pk)
+        messages.success(request, _("Matching started. Accepted pairs are kept."))
+    if request.htmx:
+        return render(request, "pairs/matching.html#progress", {"program": program, "run": run})
+    return redirect("pairs:matching", slug)
+
+
+@login_required
+@require_GET
+def run_progress(request, slug, run_id):
+    program = get_program_for_admin(request.user, slug)
+    run = MatchRun.objects.filter(program=program, pk=run_id).first()
+    if run is None:
+        raise Http404
+    response = render(request, "pairs/matching.html#progress", {"program": program, "run": run})
+    if request.htmx and run.status in (MatchRun.Status.DONE, MatchRun.Status.FAILED):
+        response["HX-Refresh"] = "true"  # show the fresh draft list
+    return response
+
+
+def _row_response(request, program, suggestion, error=None):
+    suggestion = Suggestion.objects.select_related("mentor__user", "mentee__user").get(
+        pk=suggestion.pk
+    )
+    return render(
+        request,
+        "pairs/matching.html#suggestion-row",
+        {"program": program, "s": suggestion, "row_error": error},
+    )
+
+
+def _suggestion(program, pk):
+    suggestion = (
+        Suggestion.objects.select_related("run", "mentor__user", "mentee__user")
+        .filter(run__program=program, pk=pk)
+        .first()
+    )
+    if suggestion is None:
+        raise Http404
+    return suggestion
+
+
+@login_required
+@require_POST
+def suggestion_decide(request, slug, pk):
+    program = get_program_for_admin(request.user, slug)
+    suggestion = _suggestion(program, pk)
+    accept = request.POST.get("action") == "accept"
+    error = None
+    try:
+        if accept:
+            pairing.accept_suggestion(suggestion, request.user)
+        else:
+            pairing.reject_suggestion(suggestion, request.user)
+    except pairing.PairingError as exc:
+        error = str(exc)
+    if request.htmx:
+        return _row_response(request, program, suggestion, error)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, _("Pair accepted.") if accept else _("Suggestion rejected."))
+    return redirect("pairs:matching", slug)
+
+
+@login_required
+@require_POST
+def suggestions_bulk(request, slug):
+    program = get_program_for_admin(request.user, slug)
+    run = _latest_run(program)
+    action = request.POST.get("action")
+    accept = action in ("accept", "accept_all")
+    drafts = Suggestion.objects.none()
+    if run is not None:
+        drafts = run.suggestions.filter(status=Suggestion.Status.DRAFT).select_related(
+            "mentor__user", "mentee__user", "run"
+        )
+        if action != "accept_all":
+            ids = [i for i in map(_int, request.POST.getlist("ids")) if i]
+            drafts = drafts.filter(pk__in=ids)
+    drafts = list(drafts.order_by("-score", "pk"))
+    if not drafts:
+        messages.warning(request, _("Select at least one draft suggestion."))
+    else:
+        done, failed = pairing.bulk(drafts, request.user, accept=accept)
+        verb = _("accepted") if accept else _("rejected")
+        messages.success(request, _("%(n)s suggestions %(verb)s.") % {"n": done, "verb": verb})
+        for suggestion, error in failed[:10]:
+            messages.error(
+                request,
+                _("%(a)s ↔ %(b)s: %(error)s")
+                % {
+                    "a": suggestion.mentor.user.name,
+                    "b": suggestion.mentee.user.name,
+                    "error": error,
+                },
+            )
+        if len(failed) > 10:
+            messages.error(
+                request, _("…and %(n)s more could not be changed.") % {"n": len(failed) - 10}
+            )
+    if request.htmx:
+        context = _review_context(request, program, run)
+        return render(request, "pairs/matching.html#review-table", context)
+    return redirect("pairs:matching", slug)
+
+
+@login_required
+def suggestion_swap(request, slug, pk):
+    """GET: the swap form, or with ?mentor= the new score; POST: save the swap."""
+    program = get_program_for_admin(request.user, slug)
+    suggestion = _suggestion(program, pk)
+    mentor = _participant(program, request.POST.get("mentor") or request.GET.get("mentor"))
+    if request.method == "POST":
+        error = None
+        if mentor is None:
+            error = _("Choose a mentor from this program.")
+        else:
+            try:
+                pairing.swap_suggestion(suggestion, mentor, request.user)
+            except pairing.PairingError as exc:
+                error = str(exc)
+        if request.htmx:
+            return _row_response(request, program, suggestion, error)
+        if error:
+            messages.error(request, error)
+        else:
+            messages.success(request, _("Suggestion changed."))
+        return redirect("pairs:matching", slug)
+    preview = warnings = None
+    if mentor is not None:
+        preview, warnings = pairing.preview(mentor, suggestion.mentee, suggestion.run)
+    mentors = (
+        Participant.objects.filter(program=program, status=Participant.Status.ACTIVE)
+        .exclude(pk=suggestion.mentee_id)
+        .select_related("user")
+        .order_by("user__display_name", "user__email")
+    )
+    if program.kind != program.Kind.PEER:
+        mentors = mentors.filter(role__in=[Participant.Role.MENTOR, Participant.Role.BOTH])
+    context = {
+        "program": program,
+        "s": suggestion,
+        "mentors": mentors,
+        "chosen": mentor,
+        "preview": preview,
+        "warnings": warnings,
+    }
+    if request.htmx and request.GET.get("preview"):
+        return render(request, "pairs/swap.html#swap-preview", context)
+    return render(request, "pairs/swap.html", context)
+
+
+@login_required
+def manual_pair(request, slug):
+    program = get_program_for_admin(request.user, slug)
+    mentor = _participant(program, request.POST.get("mentor") or request.GET.get("mentor"))
+    mentee = _participant(program, request.POST.get("mentee") or request.GET.get("mentee"))
+    preview = warnings = None
+    if mentor and mentee and mentor.pk != mentee.pk:
+        preview, warnings = pairing.preview(mentor, mentee)
+    if request.method == "POST":
+        if mentor is None or mentee is None:
+            messages.error(request, _("Choose a mentor and a mentee from this program."))
+        elif warnings and not request.POST.get("confirm"):
+            messages.warning(request, _("Review the warnings and confirm to pair anyway."))
+        else:
+            try:
+                pairing.create_pair(mentor, mentee, by=request.user, source=Pair.Source.MANUAL)
+            except pairing.PairingError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(
+                    request,
+                    _("%(a)s and %(b)s are now paired.")
+                    % {"a": mentor.user.name, "b": mentee.user.name},
+                )
+                return redirect("pairs:matching", slug)
+    context = {
+        "program": program,
+        "mentor": mentor,
+        "mentee": mentee,
+        "preview": preview,
+        "warnings": warnings,
+    }
+    if request.htmx:
+        return render(request, "pairs/manual_preview.html", context)
+    return render(request, "pairs/manual.html", context)
+
+
+@login_required
+@require_POST
+def exclusion_add(request, slug):
+    program = get_program_for_admin(request.user, slug)
+    first = _participant(program, request.POST.get("first"))
+    second = _participant(program, request.POST.get("second"))
+    if first is None or second is None or first.pk == second.pk:
+        messages.error(request, _("Choose two different people from this program."))
+    else:
+        a, b = sorted([first, second], key=lambda p: p.pk)
+        Exclusion.objects.get_or_create(
+            program=program,
+            first=a,
+            second=b,
+            defaults={"reason": request.POST.get("reason", "")[:200], "created_by": request.user},
+        )
+        messages.success(
+            request,
+            _("%(a)s and %(b)s will not be suggested together.")
+            % {"a": a.user.name, "b": b.user.name},
+        )
+    return redirect("pairs:matching", slug)
+
+
+# -- participants ---------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def suggestions(request, slug):
+    me = get_participant_for_user(request.user, slug)
+    pair_requests.expire_due()
+    top = pair_requests.suggestions_for(me) if me.status == Participant.Status.ACTIVE else []
+    related = PairRequest.objects.select_related("requester__user", "recipient__user")
+    incoming = related.filter(recipient=me, status=PairRequest.Status.OPEN)
+    outgoing = related.filter(requester=me).order_by("-created_at")[:20]
+    return render(
+        request,
+        "pairs/suggestions.html",
+        {
+            "program": me.program,
+            "me": me,
+            "top": top,
+            "incoming": incoming,
+            "outgoing": outgoing,
+        },
+    )
+
+
+@login_required
+@require_POST
+def request_create(request, slug):
+    me = get_participant_for_user(request.user, slug)
+    recipient = (
+        Participant.objects.select_related("user", "program")
+        .filter(pk=_int(request.POST.get("recipient")))
+        .first()
+    )
+    if recipient is None:
+        messages.error(request, _("That person is not in this program."))
+        return redirect("pairs:suggestions", slug)
+    try:
+        pair_requests.create_request(me, recipient, request.POST.get("message", ""))
+    except pair_requests.RequestError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Request sent to %(name)s.") % {"name": recipient.user.name})
+    return redirect("pairs:suggestions", slug)
+
+
+@login_required
+@require_POST
+def request_respond(request, pk):
+    pair_request = get_request_for_user(request.user, pk)
+    accept = request.POST.get("action") == "accept"
+    try:
+        pair_requests.respond(pair_request, request.user, accept)
+    except pair_requests.RequestError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request, _("You are now paired. Check your email.") if accept else _("Declined.")
+        )
+    return redirect("pairs:suggestions", pair_request.program.slug)
+
+
+@login_required
+@require_POST
+def request_withdraw(request, pk):
+    pair_request = get_request_for_user(request.user, pk)
+    try:
+        pair_requests.withdraw(pair_request, request.user)
+    except pair_requests.RequestError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Request withdrawn."))
+    return redirect("pairs:suggestions", pair_request.program.slug)
+
+
+# -- lifecycle ------------------------------------------------------------------------------
+
+
+def _pair_page(pair):
+    try:
+        return reverse("sessions:pair", args=[pair.pk])
+    except NoReverseMatch:
+        return None
+
+
+@login_required
+@require_POST
+def pair_status(request, pk):
+    pair = get_pair_for_lifecycle(request.user, pk)
+    try:
+        lifecycle.change(pair, request.POST.get("action"), request.user, request.POST.get("reason"))
+    except lifecycle.LifecycleError as exc:
+        messages.error(request, str(exc))
+        status = 400
+    else:
+        messages.success(
+            request, _("The pair is now %(s)s.") % {"s": pair.get_status_display().lower()}
+        )
+        status = 200
+    referer = request.headers.get("Referer", "")
+    if not url_has_allowed_host_and_scheme(referer, {request.get_host()}, request.is_secure()):
+        referer = ""
+    target = _pair_page(pair) or referer or reverse("home")
+    if request.htmx:
+        response = HttpResponse(status=status if status != 400 else 200)
+        response["HX-Redirect"] = target
+        return response
+    return redirect(target)
