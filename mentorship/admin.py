@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from mentorship.models import Invite, Participant, Program, Skill, User
+from mentorship.models import ImportBatch, Invite, Participant, Program, Skill, User
 
 
 @admin.register(User)
@@ -41,12 +41,22 @@ class SkillAdmin(admin.ModelAdmin):
 class ParticipantAdmin(admin.ModelAdmin):
     list_display = ["user", "program", "role", "status", "capacity"]
     list_filter = ["program", "role", "status"]
-    search_fields = ["user__email", "user__display_name"]
+    search_fields = ["user__email", "user__display_name", "department"]
     raw_id_fields = ["user"]
     filter_horizontal = ["teaches", "learns"]
 
 
 @admin.register(Invite)
 class InviteAdmin(admin.ModelAdmin):
-    list_display = ["email", "program", "status", "sent_at"]
+    list_display = ["email", "program", "status", "sent_at", "send_count"]
     list_filter = ["status", "program"]
+    search_fields = ["email"]
+    raw_id_fields = ["participant", "created_by"]
+    readonly_fields = ["nonce", "sent_at", "send_count", "accepted_at"]
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(admin.ModelAdmin):
+    list_display = ["filename", "program", "row_count", "created_by", "created_at"]
+    list_filter = ["program"]
+    readonly_fields = ["columns", "rows", "row_count"]
