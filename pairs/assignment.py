@@ -449,3 +449,30 @@ def solve_peer(scorer, k=DEFAULT_K):
         {"solver": "peer-relaxation", "upper_bound": relaxed.total / 2},
         row_info=relaxed.row_info,
     )
+
+
+def solve_peer_exact(scorer):
+    """Exact best pairing of a small pool (HiGHS MILP via SciPy): for checking solve_peer."""
+    from scipy.optimize import Bounds, LinearConstraint, milp
+    from scipy.sparse import coo_matrix
+
+    n = scorer.shape[0]
+    block = scorer.block(0, n)
+    a, b = np.nonzero(np.isfinite(np.triu(block, 1)) & (np.triu(np.ones((n, n)), 1) > 0))
+    keep = scorer.capacity[a] * scorer.capacity[b] > 0
+    a, b = a[keep], b[keep]
+    if len(a) == 0:
+        return 0.0
+    w = block[a, b]
+    e = np.arange(len(a))
+    incidence = coo_matrix(
+        (np.ones(2 * len(a)), (np.concatenate([a, b]), np.concatenate([e, e]))),
+        shape=(n, len(a)),
+    )
+    res = milp(
+        -w,
+        constraints=LinearConstraint(incidence, 0, 1),
+        integrality=np.ones(len(a)),
+        bounds=Bounds(0, 1),
+    )
+    return float(-res.fun)
