@@ -1,0 +1,63 @@
+"""make run (no broker): the in-process beat sends reminders and nudges into var/outbox."""
+
+import datetime
+import threading
+
+import pytest
+from django.conf import settings as django_settings
+from django.utils import timezone
+
+from mentorship import mail
+from mentorship.management.commands.devserver import run_beat_forever
+from sessions.models import SentEmail
+from tests.factories import make_action
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def test_the_schedule_has_the_reminder_nudge_and_delivery_tasks():
+    tasks = {entry["task"] for entry in django_settings.CELERY_BEAT_SCHEDULE.values()}
+    assert {
+        "mentorship.heartbeat",
+        "sessions.send_due_reminders",
+        "sessions.send_weekly_nudges",
+        "sessions.deliver_pending_email",
+    } <= tasks
+    assert django_settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] > (
+        django_settings.CELERY_TASK_TIME_LIMIT
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_in_process_beat_delivers_reminders_and_nudges_to_the_outbox(world, settings):
+    settings.EMAIL_BACKEND = "mentorship.mail.OutboxBackend"
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    assert not settings.CELERY_BROKER_URL  # the make run default
+    make_action(
+        world.pair,
+        text="Read the SQL chapter",
+        owner="mentee",
+        due_on=timezone.localdate() + datetime.timedelta(days=2),
+        next_reminder_at=timezone.now() - datetime.timedelta(minutes=1),
+    )
+    stop = threading.Event()
+    thread = threading.Thread(target=run_beat_forever, args=(stop,), kwargs={"tick": 0.05})
+    thread.start()
+    try:
+        for _ in range(200):
+            if SentEmail.objects.filter(kind="reminder_due", status="sent").exists():
+                break
+            stop.wait(0.05)
+    finally:
+        stop.set()
+        thread.join(10)
+    subjects = [m["subject"] for m in mail.read_outbox()]
+    assert any("Read the SQL chapter" in s for s in subjects), subjects
+    assert SentEmail.objects.filter(kind="reminder_due").count() == 1
+    # The nudge day (Monday) 09:00 of this ISO week has passed, unless it is Monday morning.
+    now = timezone.now()
+    if not (now.weekday() == 0 and now.hour < 9):
+        assert any(s.startswith("Your week with") for s in subjects), subjects
