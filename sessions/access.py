@@ -7,9 +7,9 @@ False and ``can_read_content`` False); anyone else gets 404.
 
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from pairs import access as pairs_access
 from pairs.models import Pair
 from sessions.models import NextAction, Session
 
@@ -37,27 +37,15 @@ class PairAccess:
         return None
 
 
-def _pair_lookup(user, pk):
-    """The pair with its people, and how the user relates to it (or 404)."""
-    if not user.is_authenticated:
-        raise Http404
-    try:
-        pair = Pair.objects.select_related("program", "mentor__user", "mentee__user").get(pk=pk)
-    except Pair.DoesNotExist:
-        raise Http404
-    role = pair.role_of(user)
-    is_admin = user.is_superuser or pair.program.admins.filter(pk=user.pk).exists()
-    if role is None and not is_admin:
-        raise Http404
-    return PairAccess(pair=pair, role=role, is_program_admin=is_admin)
-
-
 def get_pair_for_user(user, pk, write=False):
-    """A PairAccess for a member (read/write) or a program admin (read-only: 403 on write)."""
-    access = _pair_lookup(user, pk)
-    if write and not access.can_write:
-        raise PermissionDenied
-    return access
+    """A PairAccess for a member (read/write) or a program admin (read-only: 403 on write).
+
+    Built on pairs.access.get_pair_for_user: strangers get 404.
+    """
+    pair = pairs_access.get_pair_for_user(user, pk, write=write)
+    role = pair.role_of(user)
+    is_admin = pair.program.is_admin(user)
+    return PairAccess(pair=pair, role=role, is_program_admin=is_admin)
 
 
 def get_session_for_user(user, pk, write=False):

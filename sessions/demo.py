@@ -22,7 +22,7 @@ SESSIONS = [
     (
         42,
         "Getting started, goals",
-        "We agreed to meet every two weeks.\nTheo wants to get confident with SQL.",
+        "We agreed to meet every two weeks.\n{mentee} wants to get confident with SQL.",
         {
             "learned": "How the design team plans a sprint.",
             "shared": "How I learned SQL on the job.",
@@ -79,7 +79,7 @@ SESSIONS = [
     (
         6,
         "Writing a report query",
-        "Theo wrote the monthly report query; Maya reviewed it.",
+        "{mentee} wrote the monthly report query; {mentor} reviewed it.",
         None,  # the mentor has not added their side yet: the dashboard asks for it
         {
             "learned": "Window functions for running totals.",
@@ -125,7 +125,7 @@ def _at(today, days_ago, hour=16):
 def _action(pair, text, owner, due_on, created_in, by, **extra):
     action = NextAction(
         pair=pair,
-        text=text,
+        text=text.format(mentor=pair.mentor.user.name, mentee=pair.mentee.user.name),
         owner=owner,
         due_on=due_on,
         created_in=created_in,
@@ -149,7 +149,7 @@ def seed_pair(pair, today):
             duration_minutes=45,
             format=Session.Format.VIDEO,
             topics=topics,
-            shared_notes=notes,
+            shared_notes=notes.format(mentor=mentor.name, mentee=mentee.name),
             created_by=author,
             updated_by=author,
         )
@@ -211,7 +211,7 @@ def seed_pair(pair, today):
     )
     _action(pair, "Ask HR whether the rubric changed", "mentor", today - d(4), s3, mentor)
     _action(pair, "Read about EXPLAIN ANALYZE", "mentee", today - d(2), s3, mentee)
-    _action(pair, "Review Theo's report query", "mentor", today + d(2), s4, mentee)
+    _action(pair, "Review {mentee}'s report query", "mentor", today + d(2), s4, mentee)
     _action(pair, "Write the quarterly report query", "mentee", today + d(9), s4, mentee)
     _action(pair, "Pick a topic for the next session", "both", today + d(5), s4, mentee)
     Session.objects.create(
