@@ -48,24 +48,8 @@ def _review_context(request, program, run):
     """Everything the review page shows, in a fixed number of queries."""
     suggestions = Suggestion.objects.none()
     if run is not None:
-        suggestions = (
-            run.suggestions.select_related("mentor__user", "mentee__user")
-            .order_by("status", "-score", "pk")
-            .only(
-                "id",
-                "score",
-                "breakdown",
-                "reasons",
-                "status",
-                "pair_id",
-                "mentor__id",
-                "mentor__capacity",
-                "mentor__user__display_name",
-                "mentor__user__email",
-                "mentee__id",
-                "mentee__user__display_name",
-                "mentee__user__email",
-            )
+        suggestions = run.suggestions.select_related("mentor__user", "mentee__user").order_by(
+            "status", "-score", "pk"
         )
     page = Paginator(suggestions, PAGE_SIZE).get_page(request.GET.get("page"))
     drafts = run.suggestions.filter(status=Suggestion.Status.DRAFT).count() if run else 0

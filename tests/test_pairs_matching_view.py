@@ -1,0 +1,280 @@
+"""The admin review: run matching (progress polled), accept/reject (htmx), bulk, swap,
+manual pairs with warnings, re-runs that keep accepted pairs, invalid accepts."""
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from pairs import pairing
+from pairs.models import MatchRun, Pair, Suggestion
+from tests.factories import make_pair, make_participant, make_user
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def url(name, *args):
+    return reverse(f"pairs:{name}", args=args)
+
+
+def run_now(client, world, django_capture_on_commit_callbacks, **data):
+    client.force_login(world.admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url("run", "main"), data)
+    assert response.status_code == 302
+    return MatchRun.objects.filter(program=world.program).latest("pk")
+
+
+@pytest.mark.parametrize(
+    "persona,status",
+    [
+        ("program_admin", 200),
+        ("superuser", 200),
+        ("mentor", 403),
+        ("other_program_admin", 404),
+        ("stranger", 404),
+    ],
+)
+def test_matching_page_per_persona(client, world, persona, status):
+    client.force_login(world.personas()[persona])
+    assert client.get(url("matching", "main")).status_code == status
+
+
+def test_anonymous_is_sent_to_sign_in(client, world):
+    response = client.get(url("matching", "main"))
+    assert response.status_code == 302 and "login" in response.url
+
+
+def test_run_suggests_pairs_with_reasons_and_keeps_accepted_ones(
+    client, world, django_capture_on_commit_callbacks
+):
+    run = run_now(client, world, django_capture_on_commit_callbacks)
+    assert run.status == MatchRun.Status.DONE and run.progress == 100
+    suggestions = list(run.suggestions.select_related("mentor__user", "mentee__user"))
+    # Maya has one free slot; Olga wants Hiring, which Maya teaches. Theo is already paired.
+    assert [(s.mentor, s.mentee) for s in suggestions] == [(world.mentor, world.other)]
+    assert "Maya Mentor can teach Olga Other: Hiring" in suggestions[0].reasons
+    assert run.summary["certified_optimal"] is True
+    page = client.get(url("matching", "main")).content.decode()
+    assert "Maya Mentor can teach Olga Other: Hiring" in page
+    assert "Breakdown" in page
+
+
+def test_unmatched_people_come_with_a_reason(client, world, django_capture_on_commit_callbacks):
+    make_participant(world.program, role="mentee", learns=["Cooking"])
+    run = run_now(client, world, django_capture_on_commit_callbacks)
+    reasons = {u["name"]: u["reason"] for u in run.summary["unmatched"]}
+    assert any("minimum score" in r for r in reasons.values())
+
+
+def test_progress_partial_polls_while_running_and_refreshes_when_done(client, world):
+    client.force_login(world.admin)
+    run = MatchRun.objects.create(
+        program=world.program, status="running", progress=40, stage="Scoring pairs"
+    )
+    response = client.get(url("progress", "main", run.pk), **HTMX)
+    body = response.content.decode()
+    assert 'hx-trigger="every 1s"' in body and 'value="40"' in body
+    assert "HX-Refresh" not in response.headers
+    MatchRun.objects.filter(pk=run.pk).update(status="done", progress=100)
+    response = client.get(url("progress", "main", run.pk), **HTMX)
+    assert response.headers["HX-Refresh"] == "true"
+    assert "every 1s" not in response.content.decode()
+    other = MatchRun.objects.create(program=world.other_program)
+    assert client.get(url("progress", "main", other.pk)).status_code == 404
+
+
+def draft(world, mentor=None, mentee=None, score=0.9):
+    run = MatchRun.objects.create(program=world.program, status="done")
+    return Suggestion.objects.create(
+        run=run,
+        mentor=mentor or world.mentor,
+        mentee=mentee or world.other,
+        score=score,
+        reasons=["because"],
+        breakdown={"teach": 0.5},
+    )
+
+
+def test_accept_with_htmx_makes_an_active_pair_and_sends_intros(
+    client, world, django_capture_on_commit_callbacks
+):
+    suggestion = draft(world)
+    client.force_login(world.admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url("decide", "main", suggestion.pk), {"action": "accept"}, **HTMX)
+    assert response.status_code == 200
+    assert "Accepted" in response.content.decode()
+    assert "<html" not in response.content.decode()  # only the row
+    pair = Pair.objects.get(mentor=world.mentor, mentee=world.other)
+    assert pair.status == "active" and pair.started_on and pair.score == 0.9
+    assert pair.reasons == ["because"]
+    assert sorted(m.to[0] for m in mail.outbox) == ["mentor@example.com", "other@example.com"]
+
+
+def test_accepting_when_capacity_filled_changes_nothing(client, world):
+    make_pair(world.mentor, make_participant(world.program))  # Maya is now at 2 of 2
+    suggestion = draft(world)
+    client.force_login(world.admin)
+    response = client.post(url("decide", "main", suggestion.pk), {"action": "accept"}, **HTMX)
+    assert "Maya Mentor has no capacity left (2 of 2 pairs)." in response.content.decode()
+    suggestion.refresh_from_db()
+    assert suggestion.status == "draft"
+    assert not Pair.objects.filter(mentee=world.other).exists()
+
+
+def test_accepting_a_withdrawn_person_is_refused(client, world):
+    suggestion = draft(world)
+    world.other.status = "withdrawn"
+    world.other.save()
+    client.force_login(world.admin)
+    response = client.post(url("decide", "main", suggestion.pk), {"action": "accept"}, follow=True)
+    assert "Olga Other is not an active participant (Withdrawn)." in response.content.decode()
+    assert not Pair.objects.filter(mentee=world.other).exists()
+
+
+def test_reject_and_rerun_does_not_suggest_it_again(
+    client, world, django_capture_on_commit_callbacks
+):
+    run = run_now(client, world, django_capture_on_commit_callbacks)
+    suggestion = run.suggestions.get()
+    response = client.post(url("decide", "main", suggestion.pk), {"action": "reject"}, **HTMX)
+    assert "Rejected" in response.content.decode()
+    rerun = run_now(client, world, django_capture_on_commit_callbacks)
+    assert rerun.suggestions.count() == 0
+
+
+def test_rerun_fills_only_the_gaps(client, world, django_capture_on_commit_callbacks):
+    first = run_now(client, world, django_capture_on_commit_callbacks)
+    pairing.accept_suggestion(first.suggestions.get(), world.admin)
+    newcomer = make_participant(world.program, role="mentee", learns=["SQL"])
+    second_mentor = make_participant(world.program, role="mentor", teaches=["SQL"])
+    rerun = run_now(client, world, django_capture_on_commit_callbacks)
+    assert [(s.mentor, s.mentee) for s in rerun.suggestions.all()] == [(second_mentor, newcomer)]
+    assert Pair.objects.filter(program=world.program, status="active").count() == 2
+
+
+def test_bulk_accept_selected_and_all(client, world):
+    extra = [make_participant(world.program, role="mentee", learns=["SQL"]) for _ in range(3)]
+    mentor2 = make_participant(world.program, role="mentor", teaches=["SQL"], capacity=3)
+    run = MatchRun.objects.create(program=world.program, status="done")
+    rows = [
+        Suggestion.objects.create(run=run, mentor=mentor2, mentee=m, score=1 - i / 10)
+        for i, m in enumerate(extra)
+    ]
+    client.force_login(world.admin)
+    response = client.post(url("bulk", "main"), {"action": "accept", "ids": [rows[0].pk]}, **HTMX)
+    assert response.status_code == 200 and 'id="review-table"' in response.content.decode()
+    assert Suggestion.objects.get(pk=rows[0].pk).status == "accepted"
+    assert Suggestion.objects.get(pk=rows[1].pk).status == "draft"
+    client.post(url("bulk", "main"), {"action": "accept_all"})
+    assert set(run.suggestions.values_list("status", flat=True)) == {"accepted"}
+    assert Pair.objects.filter(mentor=mentor2, status="active").count() == 3
+
+
+def test_bulk_reports_rows_that_became_invalid(client, world):
+    run = MatchRun.objects.create(program=world.program, status="done")
+    ok = Suggestion.objects.create(run=run, mentor=world.mentor, mentee=world.other, score=1)
+    newcomer = make_participant(world.program, role="mentee")
+    full = Suggestion.objects.create(run=run, mentor=world.mentor, mentee=newcomer, score=0.5)
+    client.force_login(world.admin)
+    response = client.post(url("bulk", "main"), {"action": "accept_all"}, follow=True)
+    body = response.content.decode()
+    assert "1 suggestions accepted." in body and "no capacity left" in body
+    assert Suggestion.objects.get(pk=ok.pk).status == "accepted"
+    assert Suggestion.objects.get(pk=full.pk).status == "draft"
+
+
+def test_swap_shows_the_new_score_before_saving(client, world):
+    suggestion = draft(world, score=0.1)
+    mentor2 = make_participant(world.program, role="mentor", teaches=["Hiring"], learns=["Go"])
+    client.force_login(world.admin)
+    preview = client.get(
+        url("swap", "main", suggestion.pk), {"mentor": mentor2.pk, "preview": "1"}, **HTMX
+    )
+    body = preview.content.decode()
+    assert "New score with" in body and "can teach Olga Other: Hiring" in body
+    suggestion.refresh_from_db()
+    assert suggestion.mentor == world.mentor  # nothing saved yet
+    response = client.post(url("swap", "main", suggestion.pk), {"mentor": mentor2.pk}, **HTMX)
+    assert response.status_code == 200
+    suggestion.refresh_from_db()
+    assert suggestion.mentor == mentor2 and suggestion.score > 0.1
+
+
+def test_manual_pair_warns_then_pairs_when_confirmed(client, world):
+    boss = make_participant(
+        world.program,
+        make_user("boss@example.com", display_name="Bo Boss"),
+        role="mentor",
+        teaches=["Hiring"],
+    )
+    world.other.manager_email = "boss@example.com"
+    world.other.save()
+    client.force_login(world.admin)
+    preview = client.get(
+        url("manual", "main"), {"mentor": boss.pk, "mentee": world.other.pk}, **HTMX
+    )
+    assert "Bo Boss is Olga Other&#x27;s manager" in preview.content.decode()
+    response = client.post(
+        url("manual", "main"), {"mentor": boss.pk, "mentee": world.other.pk}, follow=True
+    )
+    assert "confirm to pair anyway" in response.content.decode()
+    assert not Pair.objects.filter(mentor=boss).exists()
+    client.post(
+        url("manual", "main"), {"mentor": boss.pk, "mentee": world.other.pk, "confirm": "1"}
+    )
+    pair = Pair.objects.get(mentor=boss, mentee=world.other)
+    assert pair.source == "manual" and pair.status == "active"
+    # The same two people cannot be paired twice.
+    response = client.post(
+        url("manual", "main"),
+        {"mentor": boss.pk, "mentee": world.other.pk, "confirm": "1"},
+        follow=True,
+    )
+    assert "were already paired" in response.content.decode()
+
+
+def test_exclusion_keeps_two_people_apart(client, world, django_capture_on_commit_callbacks):
+    client.force_login(world.admin)
+    client.post(
+        url("exclusion_add", "main"),
+        {"first": world.mentor.pk, "second": world.other.pk, "reason": "team lead"},
+    )
+    run = run_now(client, world, django_capture_on_commit_callbacks)
+    assert run.suggestions.count() == 0
+
+
+def review_queries(client, world, n):
+    run = MatchRun.objects.create(program=world.program, status="done")
+    Suggestion.objects.bulk_create(
+        Suggestion(
+            run=run,
+            mentor=world.mentor,
+            mentee=world.other,
+            score=i / n,
+            reasons=["a", "b"],
+            breakdown={"teach": 0.1},
+        )
+        for i in range(n)
+    )
+    client.force_login(world.admin)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url("matching", "main"))
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_review_page_queries_do_not_grow_with_suggestions(client, world):
+    small = review_queries(client, world, 20)
+    large = review_queries(client, world, 2000)
+    assert small == large
+    assert large <= 16
