@@ -4,16 +4,26 @@ The app runs on a live server, the email goes over SMTP to an in-process aiosmtp
 the link in it is followed in the browser. Proves the harness (tests/browser.py) end to end.
 """
 
+import os
 import re
+import subprocess
+import sys
 
 import pytest
 
-from tests.browser import sign_in
+from tests.browser import ARTIFACTS, sign_in
 from tests.factories import make_user
+from tests.services import require_chromium
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 OLD, NEW = "old-password-123", "brand-new-pw-456"
+
+
+@pytest.fixture(autouse=True)
+def _quick_hashing(settings):
+    # The live server runs in this process: it uses the fast hasher too.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def test_forgotten_password_journey(page, live_server, smtp_sink):
@@ -72,3 +82,40 @@ def test_too_many_failures_show_a_clear_message_in_the_browser(page, live_server
     assert "Too many failed sign-in attempts" in page.get_by_role("alert").inner_text()
     # The typed address stays so the person can go straight to a reset.
     assert page.get_by_label("Email").input_value() == "bo@example.com"
+
+
+FORCED = os.environ.get("MENTORSHIP_FORCE_BROWSER_FAILURE") == "1"
+
+
+@pytest.mark.skipif(not FORCED, reason="a deliberate failure, run only by the test below")
+def test_deliberate_failure(page, live_server):
+    page.goto("/accounts/login/")
+    raise AssertionError("deliberate failure to prove the screenshot")
+
+
+def test_a_failing_journey_leaves_a_screenshot():
+    require_chromium()
+    shot = ARTIFACTS / "test_deliberate_failure_chromium_.png"
+    shot.unlink(missing_ok=True)
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CI"}}
+    env["MENTORSHIP_FORCE_BROWSER_FAILURE"] = "1"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            f"{__file__}::test_deliberate_failure",
+        ],
+        cwd=ARTIFACTS.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 1, result.stdout[-2000:]
+    assert "deliberate failure to prove the screenshot" in result.stdout
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert shot.stat().st_size > 5_000  # a rendered page, not an empty image
