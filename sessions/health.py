@@ -7,6 +7,7 @@ a note: sides are only counted by whether a field is filled in.
 
 import dataclasses
 import datetime
+import logging
 
 from django import forms
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery
@@ -18,6 +19,7 @@ from mentorship.models import Participant
 from pairs.models import Pair
 from sessions.models import NextAction, Session, SessionSide
 
+log = logging.getLogger(__name__)
 DAYS_PER_MONTH = 30.44
 STALLED_SHOWN = 50  # the dashboard lists this many stalled pairs, the export has them all
 NUDGE_KIND = "stalled_nudge"
@@ -348,6 +350,7 @@ class Health:
     stalled: list
     stalled_count: int
     nudged: set
+    computed_at: datetime.datetime | None = None
 
     @property
     def pace_ratio(self):
@@ -362,7 +365,54 @@ class Health:
         return not self.pairs["total"] and not self.participants["active"]
 
 
-def program_health(program, date_range, now=None):
+def cache_seconds():
+    from django.conf import settings
+
+    return getattr(settings, "HEALTH_CACHE_SECONDS", 60)
+
+
+def cached_program_health(program, date_range, now=None):
+    """program_health, shared for a minute by every admin asking for the same range.
+
+    The figures are aggregates over the whole program: recomputing them on every
+    request of every admin would cost the database the same work over and over. Only
+    which stalled pairs were nudged today is always read fresh (one query).
+    """
+    from django.core.cache import cache
+
+    now = now or timezone.now()
+    seconds = cache_seconds()
+    if seconds <= 0:
+        return program_health(program, date_range, now)
+    key = ":".join(
+        str(part)
+        for part in (
+            "health:v1",
+            program.pk,
+            program.cadence_days,
+            date_range.start,
+            date_range.end,
+            timezone.get_current_timezone_name(),
+            timezone.localdate(now),
+        )
+    )
+    try:
+        result = cache.get(key)
+    except Exception:  # a dead cache server must not break the page: compute instead
+        log.warning("Health cache unavailable; computing the figures", exc_info=True)
+        result, seconds = None, 0
+    if result is None:
+        result = program_health(program, date_range, now, with_nudged=False)
+        if seconds:
+            try:
+                cache.set(key, result, seconds)
+            except Exception:
+                log.warning("Health cache unavailable; figures not kept", exc_info=True)
+    result.nudged = nudged_today(result.stalled, timezone.localdate(now))
+    return result
+
+
+def program_health(program, date_range, now=None, with_nudged=True):
     """Everything the dashboard shows: seven queries, and one more if any pair is stalled."""
     now = now or timezone.now()
     today = timezone.localdate(now)
@@ -392,7 +442,8 @@ def program_health(program, date_range, now=None):
         balance=balance,
         stalled=shown,
         stalled_count=len(stalled),
-        nudged=nudged_today(shown, today),
+        nudged=nudged_today(shown, today) if with_nudged else set(),
+        computed_at=now,
     )
 
 

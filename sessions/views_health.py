@@ -41,7 +41,7 @@ def dashboard(request, slug):
     program = get_program_for_admin(request.user, slug)
     form, date_range = health.range_from_request(request.GET, program)
     now = timezone.now()
-    result = health.program_health(program, date_range, now)
+    result = health.cached_program_health(program, date_range, now)
     context = {
         "program": program,
         "form": form,
@@ -53,6 +53,7 @@ def dashboard(request, slug):
         "completion_percent": _percent(result.completion_ratio),
         "export_kinds": exports.KINDS,
         "stalled_limit": health.STALLED_SHOWN,
+        "cache_seconds": health.cache_seconds(),
     }
     template = "health/dashboard.html"
     if request.htmx and not request.htmx.boosted:

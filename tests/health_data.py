@@ -1,5 +1,6 @@
 """Test data for the health, growth and export tests: sessions full of secret markers."""
 
+import contextlib
 import datetime
 
 import pytest
@@ -63,6 +64,16 @@ def populate(world, *, pairs=1, sessions_per_pair=2, actions_per_pair=3):
 
 
 @pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    """World makes several users; the default hasher is slow on purpose, tests need not be."""
+def health_settings(settings):
+    """World makes several users; the default hasher is slow on purpose, tests need not be.
+
+    The dashboard's one-minute cache is off unless a test turns it on.
+    """
+    from django.core.cache import cache
+
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.HEALTH_CACHE_SECONDS = 0
+    cache.clear()
+    yield
+    with contextlib.suppress(Exception):  # a test may point the cache at a dead server
+        cache.clear()

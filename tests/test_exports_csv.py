@@ -10,7 +10,7 @@ from django.http import StreamingHttpResponse
 from django.urls import reverse
 
 from tests.factories import make_pair, make_participant, make_user
-from tests.health_data import MARKER, NOW, fast_passwords, populate  # noqa: F401
+from tests.health_data import MARKER, NOW, health_settings, populate  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ import time_machine
 from django.urls import reverse
 
 from tests.factories import make_action, make_pair, make_participant, make_program, make_session
-from tests.health_data import NOW, fast_passwords, side  # noqa: F401
+from tests.health_data import NOW, health_settings, side  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories import make_pair, make_participant
-from tests.health_data import MARKER, NOW, fast_passwords, populate  # noqa: F401
+from tests.health_data import MARKER, NOW, health_settings, populate  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -164,3 +164,41 @@ def test_query_count_is_fixed_whatever_the_size(client, world, frozen, django_as
     assert small == 12
     assert html.count("Nudge both people</button>") == 6
     assert MARKER not in html
+
+
+def test_figures_are_shared_for_a_minute_but_nudges_are_fresh(
+    client, world, frozen, settings, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    settings.HEALTH_CACHE_SECONDS = 60
+    populate(world)
+    stalled = _stalled_pair(world)
+    client.force_login(world.admin)
+    first = client.get(url(world, preset="30")).content.decode()
+    assert "Figures as of 12:00" in first and "at most every 60 seconds" in first
+    assert first.count("Nudge both people</button>") == 1
+    # Cached: session, user, program, admin check, and the fresh nudged-today check.
+    with django_assert_num_queries(5):
+        client.get(url(world, preset="30"))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("health:nudge_pair", args=[world.program.slug, stalled.pk]))
+    html = client.get(url(world, preset="30")).content.decode()
+    assert "Nudge both people</button>" not in html and "Nudged today" in html
+    # Another range is computed on its own.
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(url(world, preset="90"))
+    assert len(ctx.captured_queries) == 12
+
+
+def test_a_dead_cache_server_does_not_break_the_page(client, world, frozen, settings):
+    settings.HEALTH_CACHE_SECONDS = 60
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    client.force_login(world.admin)
+    response = client.get(url(world))
+    assert response.status_code == 200
+    assert "Stalled pairs" in response.content.decode()

@@ -9,7 +9,7 @@ from django.core import mail
 from django.urls import reverse
 
 from sessions.models import SentEmail
-from tests.health_data import MARKER, NOW, fast_passwords, logged_session  # noqa: F401
+from tests.health_data import MARKER, NOW, health_settings, logged_session  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
