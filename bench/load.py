@@ -15,6 +15,7 @@ resolve yet is skipped and listed as such).
 """
 
 import argparse
+import datetime
 import http.client
 import json
 import os
@@ -29,7 +30,9 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -63,9 +66,27 @@ MIX = [
     Entry("program health", 5, "health:dashboard", "admin", kwargs=("slug",)),
     Entry("my growth", 5, "health:growth", "member"),
     Entry("programs", 3, "programs:list", "admin"),
-    # Session logging (POST) joins when its form is settled, e.g.:
-    # Entry("log a session", 15, "sessions:log", "member", "POST", ("pk",), (200, 302),
-    #       form=lambda s: {"occurred_at": "2026-11-01T10:00", "topics": "load test"}),
+    # POST entries GET the page first (recorded as "<name> (form)"), keep every field as
+    # rendered (CSRF token included), override the fields given by `form` (matched by
+    # name or by name suffix after a formset prefix) and post it back.
+    Entry(
+        "log a session",
+        10,
+        "sessions:log",
+        "member",
+        "POST",
+        ("pk",),
+        (302, 303),
+        form=lambda rng: {
+            "occurred_at": (
+                datetime.datetime(2026, 9, 1, 8) + datetime.timedelta(minutes=rng.randint(0, 10**5))
+            ).strftime("%Y-%m-%dT%H:%M"),
+            "topics": "Load test: SQL joins, career goals",
+            "shared_notes": "We talked through the plan and agreed the next steps. " * 3,
+            "learned": "How the other team ships.",
+            "questions": "What would you do differently?",
+        },
+    ),
 ]
 
 
@@ -102,8 +123,6 @@ def server_env(var_dir):
 
 def seed(size, rng):
     """A program with `size` active pairs, their sessions and next actions; one other."""
-    import datetime
-
     from django.contrib.auth.hashers import make_password
     from django.core.management import call_command
     from django.utils import timezone
@@ -321,42 +340,132 @@ class Recorder:
                 self.examples.setdefault(name, error)
 
 
+class _Forms(HTMLParser):
+    """The POST forms of a page: action and fields with their rendered values."""
+
+    def __init__(self):
+        super().__init__()
+        self.forms, self._form, self._textarea, self._select = [], None, None, None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form":
+            if (a.get("method") or "").lower() == "post":
+                self._form = {"action": a.get("action") or "", "fields": []}
+                self.forms.append(self._form)
+            return
+        if tag == "option":  # options have no name: they belong to the open <select>
+            if self._select is not None and (self._select[1] is None or "selected" in a):
+                self._select[1] = a.get("value", "")
+            return
+        if self._form is None or not a.get("name") or "disabled" in a:
+            return
+        kind = (a.get("type") or "text").lower()
+        if tag == "input" and kind not in ("submit", "button", "file", "image", "reset"):
+            if kind in ("checkbox", "radio") and "checked" not in a:
+                return
+            self._form["fields"].append([a["name"], a.get("value") or ""])
+        elif tag == "textarea":
+            self._textarea = [a["name"], ""]
+            self._form["fields"].append(self._textarea)
+        elif tag == "select":
+            self._select = [a["name"], None]
+            self._form["fields"].append(self._select)
+
+    def handle_data(self, data):
+        if self._textarea is not None:
+            self._textarea[1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._form = None
+        elif tag == "textarea":
+            self._textarea = None
+        elif tag == "select":
+            self._select = None
+
+
+def fill(page_html, path, overrides):
+    """Fields of the page's form that posts to `path` (or to itself), with overrides."""
+    parser = _Forms()
+    parser.feed(page_html)
+    forms = [f for f in parser.forms if f["action"] in ("", path)]
+    if not forms:
+        raise ValueError(f"no POST form for {path} on the page")
+    fields = []
+    for name, value in forms[0]["fields"]:
+        short = name.rsplit("-", 1)[-1]
+        value = overrides.get(name, overrides.get(short, value))
+        fields.append((name, "" if value is None else value))
+    return urlencode(fields)
+
+
+def _cookies(response, jar):
+    for header in response.headers.get_all("Set-Cookie") or []:
+        name, _, rest = header.partition("=")
+        jar[name.strip()] = rest.split(";", 1)[0]
+
+
 def virtual_user(port, entries, sample, stop_at, recorder, seed_value):
     from django.urls import reverse
 
     rng = random.Random(seed_value)
     weights = [e.weight for e in entries]
     conn = None
-    while time.monotonic() < stop_at and recorder.total < MAX_REQUESTS:
-        entry = rng.choices(entries, weights)[0]
-        path = reverse(entry.url_name, kwargs={k: sample[k] for k in entry.kwargs})
-        headers = {"Host": "127.0.0.1", "User-Agent": "bench-load"}
-        if entry.who != "anonymous":
-            headers["Cookie"] = sample[entry.who]
-        body = None
-        if entry.method == "POST":
-            from urllib.parse import urlencode
+    jar = {}
 
-            body = urlencode(entry.form(sample))
+    def send(method, path, who, body=None):
+        nonlocal conn
+        headers = {"Host": "127.0.0.1", "User-Agent": "bench-load"}
+        cookies = dict(jar)
+        if who != "anonymous":
+            name, _, value = sample[who].partition("=")
+            cookies[name] = value
+        if cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
+        if body is not None:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
-        started = time.perf_counter()
-        error = None
         try:
             if conn is None:
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            conn.request(entry.method, path, body=body, headers=headers)
+            conn.request(method, path, body=body, headers=headers)
             response = conn.getresponse()
-            response.read()
-            if response.status not in entry.expect:
-                error = f"{entry.method} {path}: HTTP {response.status}"
+            content = response.read()
+            _cookies(response, jar)
             if response.getheader("Connection", "").lower() == "close":
                 conn.close()
                 conn = None
-        except (OSError, http.client.HTTPException) as exc:
-            error = f"{entry.method} {path}: {type(exc).__name__}: {exc}"
+            return response.status, content
+        except (OSError, http.client.HTTPException):
             if conn is not None:
                 conn.close()
             conn = None
+            raise
+
+    while time.monotonic() < stop_at and recorder.total < MAX_REQUESTS:
+        entry = rng.choices(entries, weights)[0]
+        path = reverse(entry.url_name, kwargs={k: sample[k] for k in entry.kwargs})
+        body = None
+        if entry.method == "POST":
+            started = time.perf_counter()
+            try:
+                status, content = send("GET", path, entry.who)
+                error = None if status == 200 else f"GET {path}: HTTP {status}"
+                if error is None:
+                    body = fill(content.decode(), path, entry.form(rng))
+            except (OSError, http.client.HTTPException, ValueError) as exc:
+                error = f"GET {path}: {type(exc).__name__}: {exc}"
+            recorder.add(entry.name + " (form)", (time.perf_counter() - started) * 1000, error)
+            if error:
+                continue
+        started = time.perf_counter()
+        error = None
+        try:
+            status, _content = send(entry.method, path, entry.who, body)
+            if status not in entry.expect:
+                error = f"{entry.method} {path}: HTTP {status}"
+        except (OSError, http.client.HTTPException) as exc:
+            error = f"{entry.method} {path}: {type(exc).__name__}: {exc}"
         recorder.add(entry.name, (time.perf_counter() - started) * 1000, error)
     if conn is not None:
         conn.close()
@@ -464,7 +573,7 @@ def main():
     for name, page in report["pages"].items():
         note = f"  first error: {page['first_error']}" if page["errors"] else ""
         print(
-            f"  {name:<18} n={page['count']:<6} p50={page['p50_ms']:>7.1f} "
+            f"  {name:<22} n={page['count']:<6} p50={page['p50_ms']:>7.1f} "
             f"p95={page['p95_ms']:>7.1f} p99={page['p99_ms']:>7.1f} ms "
             f"errors={page['errors']}{note}"
         )
