@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from pairs.models import Pair
 from sessions.models import NextAction, Session, SessionSide
+from sessions.timeline import label_action
 
 DUE_SOON_DAYS = 7
 ACTIONS_SHOWN = 100
@@ -97,6 +98,7 @@ def build(user, now=None):
         "due_on", "pk"
     )[:ACTIONS_SHOWN]
     for action in actions:
+        label_action(action)
         action.pair = by_id[action.pair_id]
         role = roles[action.pair_id]
         action.is_overdue = action.due_on < today

@@ -13,9 +13,26 @@ from django.utils.translation import gettext_lazy as _
 
 from sessions.models import NextAction, Session, SessionSide
 
-PAGE_SIZE = 20
+PAGE_SIZE = 10
 BALANCE_MONTHS = 6
 OPEN_ACTIONS_SHOWN = 50
+
+
+FORMAT_LABELS = dict(Session.Format.choices)
+OWNER_LABELS = dict(NextAction.Owner.choices)
+STATUS_LABELS = dict(NextAction.Status.choices)
+
+
+def label_action(action):
+    """Display labels looked up once (get_FOO_display rebuilds its choices on every call)."""
+    action.owner_label = OWNER_LABELS.get(action.owner, action.owner)
+    action.status_label = STATUS_LABELS.get(action.status, action.status)
+    return action
+
+
+def label_session(session):
+    session.format_label = FORMAT_LABELS.get(session.format, session.format)
+    return session
 
 
 @dataclass
@@ -48,6 +65,7 @@ def timeline(pair, page=1):
     entries = {s.pk: TimelineEntry(session=s) for s in sessions}
     for s in sessions:
         s.pair = pair
+        label_session(s)
     if entries:
         for side in SessionSide.objects.filter(session_id__in=entries).select_related("author"):
             entry = entries[side.session_id]
@@ -59,6 +77,7 @@ def timeline(pair, page=1):
         for action in NextAction.objects.filter(pair=pair).filter(
             Q(created_in_id__in=ids) | Q(reviewed_in_id__in=ids)
         ):
+            label_action(action)
             if action.created_in_id in entries:
                 entries[action.created_in_id].created.append(action)
             if action.reviewed_in_id in entries:
@@ -67,20 +86,18 @@ def timeline(pair, page=1):
 
 
 def open_actions(pair):
-    return list(
-        NextAction.objects.filter(pair=pair, status=NextAction.Status.OPEN).order_by(
-            "due_on", "pk"
-        )[:OPEN_ACTIONS_SHOWN]
-    )
+    actions = NextAction.objects.filter(pair=pair, status=NextAction.Status.OPEN).order_by(
+        "due_on", "pk"
+    )[:OPEN_ACTIONS_SHOWN]
+    return [label_action(a) for a in actions]
 
 
 def upcoming(pair, now=None):
     now = now or timezone.now()
-    return list(
-        Session.objects.filter(
-            pair=pair, status=Session.Status.SCHEDULED, occurred_at__gte=now
-        ).order_by("occurred_at")[:3]
-    )
+    sessions = Session.objects.filter(
+        pair=pair, status=Session.Status.SCHEDULED, occurred_at__gte=now
+    ).order_by("occurred_at")[:3]
+    return [label_session(s) for s in sessions]
 
 
 def counts(pair):
