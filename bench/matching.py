@@ -1,0 +1,247 @@
+"""Matching benchmark: scoring plus optimal assignment, against the dense anchor and greedy.
+
+    .venv/bin/python bench/matching.py                 # 500, 2,000 and 10,000 mentees
+    .venv/bin/python bench/matching.py --size 2000     # one size
+    .venv/bin/python bench/matching.py --with-50k      # also 50,000 mentees (sparse only)
+    .venv/bin/python bench/matching.py --service 2000  # also the Django service on PostgreSQL
+
+Mentors are 40% of mentees, capacities 1-3. Every (size, method) runs in its own
+subprocess so its peak RSS (ru_maxrss) is clean; time covers building the score model,
+scoring and solving (not generating the synthetic people). The machine has 2 cores shared
+with other engineers' work while this runs: times are noisy upwards.
+Figures are printed last as `matching.<figure>: value unit`.
+"""
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+
+def child(size, method, objective):
+    from _matching_data import pool, program
+
+    from pairs import assignment
+    from pairs.matching import PeerScorer, Scorer
+
+    if method.startswith("peer"):
+        people, weights = pool(size)
+        base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        start = time.perf_counter()
+        scorer = PeerScorer(people, weights)
+        if method == "peer-exact":
+            total, matched, stats = assignment.solve_peer_exact(scorer), None, {}
+        else:
+            result = assignment.solve_peer(scorer)
+            total, matched, stats = result.total, result.matched, result.stats
+    else:
+        mentors, mentees, weights = program(size)
+        base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        start = time.perf_counter()
+        scorer = Scorer(mentors, mentees, weights)
+        solver = {
+            "sparse": assignment.solve,
+            "dense": assignment.solve_dense,
+            "greedy": assignment.solve_greedy,
+        }[method]
+        result = solver(scorer, objective)
+        total, matched, stats = result.total, result.matched, result.stats
+    seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "peak_mb": peak / 1024,
+                "base_mb": base / 1024,
+                "total": total,
+                "matched": matched,
+                "stats": {k: v for k, v in stats.items() if isinstance(v, int | float | str)},
+            }
+        )
+    )
+
+
+def measure(size, method, objective="score"):
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", method, "--size", str(size), "--objective",
+         objective],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=1800,
+    )
+    if out.returncode != 0:
+        print(out.stderr[-2000:], file=sys.stderr)
+        return None
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def service(size):
+    """The Django service end to end on its own PostgreSQL database."""
+    import psycopg
+
+    admin_url = os.environ.get(
+        "BENCH_ADMIN_URL", "postgresql://mentorship:mentorship@127.0.0.1:5432/postgres"
+    )
+    name = "bench_matching"
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name}")
+        conn.execute(f"CREATE DATABASE {name}")
+    os.environ["DATABASE_URL"] = admin_url.rsplit("/", 1)[0] + f"/{name}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentorship.settings")
+    os.environ["MENTORSHIP_VAR_DIR"] = "/tmp/bench_matching_var"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from _matching_data import program as make_program_data
+    from mentorship.models import Participant, Program, Skill, User
+    from pairs import pairing
+    from pairs.models import MatchRun, Suggestion
+
+    figures = {}
+    try:
+        call_command("migrate", verbosity=0)
+        mentors, mentees, _weights = make_program_data(size)
+        program = Program.objects.create(name="Bench", slug="bench")
+        admin = User.objects.create_user("bench-admin@example.com", "x")
+        program.admins.add(admin)
+        names = sorted({s for p in mentors + mentees for s in p.teaches | p.learns})
+        skills = {s.name: s for s in Skill.objects.bulk_create(
+            Skill(program=program, name=n) for n in names)}
+        users = User.objects.bulk_create(
+            User(email=p.email, display_name=p.name, password="!") for p in mentors + mentees
+        )
+        people = Participant.objects.bulk_create(
+            Participant(program=program, user=u, status="active",
+                        role="mentor" if i < len(mentors) else "mentee",
+                        capacity=p.capacity, availability=[
+                            {"day": s // 48, "start": f"{s % 48 // 2:02d}:{s % 2 * 30:02d}",
+                             "end": f"{(s % 48 + 1) // 2:02d}:{(s % 48 + 1) % 2 * 30:02d}"}
+                            for s in sorted(p.slots) if s % 48 != 47
+                        ])
+            for i, (u, p) in enumerate(zip(users, mentors + mentees, strict=True))
+        )
+        teach, learn = Participant.teaches.through, Participant.learns.through
+        teach.objects.bulk_create(
+            teach(participant_id=part.pk, skill_id=skills[s].pk)
+            for part, p in zip(people, mentors + mentees, strict=True) for s in p.teaches
+        )
+        learn.objects.bulk_create(
+            learn(participant_id=part.pk, skill_id=skills[s].pk)
+            for part, p in zip(people, mentors + mentees, strict=True) for s in p.learns
+        )
+        start = time.perf_counter()
+        run = pairing.run_matching(pairing.start_run(program, admin))
+        figures["service_run_seconds"] = time.perf_counter() - start
+        figures["service_suggestions"] = run.suggestions.count()
+        # The review page with 2,000 suggestions.
+        Suggestion.objects.filter(run=run).delete()
+        review = MatchRun.objects.create(program=program, status="done")
+        mentor, mentee = people[0], people[-1]
+        Suggestion.objects.bulk_create(
+            Suggestion(run=review, mentor=mentor, mentee=mentee, score=i / 2000,
+                       reasons=["x can teach y: SQL"], breakdown={"teach": 0.5})
+            for i in range(2000)
+        )
+        client = Client()
+        client.force_login(admin)
+        with CaptureQueriesContext(connection) as queries:
+            start = time.perf_counter()
+            response = client.get(f"/programs/{program.slug}/matching/")
+            figures["review_page_seconds"] = time.perf_counter() - start
+        assert response.status_code == 200, response.status_code
+        figures["review_page_queries"] = len(queries)
+    finally:
+        connection.close()
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name}")
+    return figures
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--size", type=int, action="append", help="mentees (repeatable)")
+    parser.add_argument("--with-50k", action="store_true", help="also 50,000 mentees")
+    parser.add_argument("--service", type=int, default=0, help="mentees for the DB service run")
+    parser.add_argument("--objective", default="score", choices=["score", "coverage"])
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.size[0], args.child, args.objective)
+        return
+    sizes = args.size or [500, 2000, 10000]
+    if args.with_50k:
+        sizes.append(50000)
+    figures = []
+    for size in sizes:
+        sparse = measure(size, "sparse", args.objective)
+        dense = measure(size, "dense", args.objective) if size <= 10000 else None
+        greedy = measure(size, "greedy", args.objective) if size <= 10000 else None
+        print(f"-- {size} mentees: sparse {sparse}\n   dense {dense}\n   greedy {greedy}",
+              flush=True)
+        tag = f"{size // 1000}k" if size >= 1000 else str(size)
+        figures += [
+            (f"sparse_{tag}_seconds", sparse["seconds"], "s"),
+            (f"sparse_{tag}_peak_rss", sparse["peak_mb"], "MB"),
+            (f"sparse_{tag}_total", sparse["total"], "score"),
+            (f"sparse_{tag}_matched", sparse["matched"], "pairs"),
+            (f"sparse_{tag}_rounds", sparse["stats"].get("rounds", 0), "rounds"),
+            (f"sparse_{tag}_certified_optimal", int(sparse["stats"].get("certified_optimal",
+                                                                          False)), "bool"),
+        ]
+        if dense:
+            figures += [
+                (f"dense_{tag}_seconds", dense["seconds"], "s"),
+                (f"dense_{tag}_peak_rss", dense["peak_mb"], "MB"),
+                (f"dense_{tag}_total", dense["total"], "score"),
+                (f"sparse_vs_dense_{tag}_total", 100 * sparse["total"] / dense["total"], "%"),
+            ]
+        if greedy:
+            figures += [
+                (f"greedy_{tag}_seconds", greedy["seconds"], "s"),
+                (f"greedy_{tag}_total", greedy["total"], "score"),
+                (f"greedy_vs_optimum_{tag}", 100 * greedy["total"] / sparse["total"], "%"),
+            ]
+        figures.append((f"baseline_{tag}_rss", sparse["base_mb"], "MB"))
+    # Peer programs: the scalable pairing against the exact optimum (small) and the bound.
+    for size in (60, 120, 200, 2000):
+        peer = measure(size, "peer")
+        figures += [
+            (f"peer_{size}_seconds", peer["seconds"], "s"),
+            (f"peer_{size}_total", peer["total"], "score"),
+            (f"peer_{size}_vs_upper_bound", 100 * peer["total"] / peer["stats"]["upper_bound"],
+             "%"),
+        ]
+        if size <= 200:
+            exact = measure(size, "peer-exact")
+            figures += [
+                (f"peer_{size}_exact_seconds", exact["seconds"], "s"),
+                (f"peer_{size}_vs_exact", 100 * peer["total"] / exact["total"], "%"),
+            ]
+    if args.service:
+        for name, value in service(args.service).items():
+            unit = "s" if name.endswith("seconds") else ("queries" if "queries" in name else "")
+            figures.append((name + (f"_{args.service}" if "service" in name else ""), value,
+                            unit))
+    figures.append(("cpu_cores_shared", os.cpu_count(), "cores"))
+    for name, value, unit in figures:
+        shown = f"{value:.4f}" if isinstance(value, float) else str(value)
+        print(f"matching.{name}: {shown} {unit}".rstrip())
+
+
+if __name__ == "__main__":
+    main()
