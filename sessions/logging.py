@@ -13,6 +13,7 @@ from django.db.models import F
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from pairs.models import Pair
 from sessions import actions as action_service
 from sessions.models import NextAction, Session, SessionSide
 
@@ -47,6 +48,11 @@ class LogResult:
     session: Session
     created: bool
     prompts: list = field(default_factory=list)
+
+
+def can_log(pair):
+    """Sessions are logged while the pairing is live (active or paused)."""
+    return pair.status in Pair.LIVE
 
 
 def next_scheduled(pair, now=None):

@@ -277,6 +277,13 @@ def _scheduled_from(request, pair):
 @require_http_methods(["GET", "POST"])
 def log_session(request, pk):
     access = get_pair_for_user(request.user, pk, write=True)
+    if not log_service.can_log(access.pair):
+        messages.error(
+            request,
+            _("This pairing is %(status)s: new sessions can no longer be logged.")
+            % {"status": access.pair.get_status_display().lower()},
+        )
+        return redirect("sessions:pair", pk=access.pair.pk)
     scheduled = _scheduled_from(request, access.pair)
     forms = _build_forms(request, access, scheduled=scheduled)
     error = None

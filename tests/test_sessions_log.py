@@ -280,3 +280,13 @@ def test_text_cannot_inject_html_or_htmx(client, world):
     html = client.get(reverse("sessions:pair", args=[world.pair.pk])).content.decode()
     assert "<img src=x" not in html and 'hx-trigger="load"' not in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+@pytest.mark.parametrize("status", ["completed", "ended", "proposed", "declined"])
+def test_no_new_log_once_the_pairing_is_not_live(client, world, status):
+    world.pair.status = status
+    world.pair.save()
+    client.force_login(world.mentee.user)
+    response = client.post(log_url(world), base_post(), follow=True)
+    assert "new sessions can no longer be logged" in response.content.decode()
+    assert not Session.objects.exists()
