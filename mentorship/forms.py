@@ -117,7 +117,13 @@ class ParticipantFilterForm(forms.Form):
         ("matched", _("Matched")),
         ("unmatched", _("Not matched")),
     ]
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=100,
+        widget=forms.SearchInput(attrs={"autocomplete": "off"}),
+        help_text=_("Name, email or department"),
+    )
     role = forms.ChoiceField(
         label=_("Role"), required=False, choices=[("", _("Any role")), *Participant.Role.choices]
     )
@@ -135,7 +141,6 @@ class ParticipantFilterForm(forms.Form):
             ("", _("Any skill")),
             *Skill.objects.filter(program=program).values_list("pk", "name"),
         ]
-        self.fields["q"].widget.attrs.update({"type": "search", "autocomplete": "off"})
 
     def filters(self):
         if not self.is_valid():
