@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.mail import get_connection
-from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from mentorship.emails import build_email
@@ -47,6 +47,19 @@ class Rendered:
     context: dict
     unsubscribe_url: str | None = None
     headers: dict = field(default_factory=dict)
+
+
+# kind -> function(rows) called once per claimed batch, to load what all rows need at once.
+PREPARERS = {}
+
+
+def preparer(*kinds):
+    def register(function):
+        for kind in kinds:
+            PREPARERS[kind] = function
+        return function
+
+    return register
 
 
 def renderer(*kinds):
@@ -116,21 +129,67 @@ def claim(now=None, limit=50):
             .order_by("next_attempt_at", "pk")
             .values_list("pk", "attempts")[:limit]
         )
-        for pk, attempts in candidates:
-            # Compare-and-set: only one claimer moves `attempts` from this value.
-            won = SentEmail.objects.filter(
-                pk=pk, status=SentEmail.Status.PENDING, attempts=attempts
-            ).update(attempts=attempts + 1, next_attempt_at=until)
-            if won:
-                claimed.append(pk)
+        if connection.vendor == "postgresql":
+            # The rows are locked FOR UPDATE by this transaction: all of them are ours.
+            claimed = [pk for pk, _ in candidates]
+            SentEmail.objects.filter(pk__in=claimed).update(
+                attempts=F("attempts") + 1, next_attempt_at=until
+            )
+        else:
+            for pk, attempts in candidates:
+                # No row locks here: a compare-and-set on `attempts` picks one claimer.
+                won = SentEmail.objects.filter(
+                    pk=pk, status=SentEmail.Status.PENDING, attempts=attempts
+                ).update(attempts=attempts + 1, next_attempt_at=until)
+                if won:
+                    claimed.append(pk)
     if not claimed:
         return []
-    return list(SentEmail.objects.filter(pk__in=claimed).select_related("user").order_by("pk"))
+    return list(
+        SentEmail.objects.filter(pk__in=claimed)
+        .select_related("user", "user__email_preference")
+        .order_by("pk")
+    )
+
+
+def preference(user):
+    """The user's EmailPreference or None (loaded with the claimed row, no extra query)."""
+    from sessions.models import EmailPreference
+
+    try:
+        return user.email_preference
+    except EmailPreference.DoesNotExist:
+        return None
+
+
+def opted_out(user, field):
+    pref = preference(user)
+    return pref is not None and not getattr(pref, field)
 
 
 def _finish(row, **changes):
     # Only the lease holder's outcome counts: status must still be pending.
     return SentEmail.objects.filter(pk=row.pk, status=SentEmail.Status.PENDING).update(**changes)
+
+
+@contextlib.contextmanager
+def _async_commit():
+    """On PostgreSQL, do not wait for the WAL flush of each 'sent' mark.
+
+    A worker killed right after a commit still has it recorded (the server has it);
+    only a crash of the database server itself could lose the last fraction of a
+    second of marks, and those emails would then be sent again, never lost.
+    """
+    if connection.vendor != "postgresql" or not connection.get_autocommit():
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO OFF")
+    try:
+        yield
+    finally:
+        with contextlib.suppress(Exception), connection.cursor() as cursor:
+            cursor.execute("RESET synchronous_commit")
 
 
 def _skip(row, reason):
@@ -194,36 +253,51 @@ def deliver_due(now=None, batch_size=50, max_batches=None):
     now = now or timezone.now()
     counts = {"sent": 0, "retry": 0, "failed": 0, "skipped": 0}
     batches = 0
-    while max_batches is None or batches < max_batches:
-        rows = claim(now, batch_size)
-        if not rows:
-            break
-        batches += 1
-        connection = get_connection()
-        broken = None  # the SMTP server is unreachable: the rest of the batch waits too
-        try:
-            try:
-                connection.open()  # one connection for the whole batch
-            except CONNECTION_ERRORS + (smtplib.SMTPException,) as exc:
-                broken = exc
-            for row in rows:
-                if broken is not None:
-                    counts[_failed_attempt(row, broken, now)] += 1
-                    continue
-                try:
-                    counts[_send(row, connection, now)] += 1
-                except CONNECTION_ERRORS as exc:
-                    broken = exc
-                    counts[_failed_attempt(row, exc, now)] += 1
-                except smtplib.SMTPException as exc:
-                    counts[_failed_attempt(row, exc, now)] += 1
-                except Exception as exc:  # a rendering bug must not lose the email silently
-                    log.exception("Email %s %s could not be built", row.kind, row.key)
-                    counts[_failed_attempt(row, exc, now)] += 1
-        finally:
-            with contextlib.suppress(Exception):  # closing a dead connection is not news
-                connection.close()
+    with _async_commit():
+        while max_batches is None or batches < max_batches:
+            rows = claim(now, batch_size)
+            if not rows:
+                break
+            batches += 1
+            _deliver_batch(rows, now, counts)
     return counts
+
+
+def _prepare(rows):
+    by_kind = {}
+    for row in rows:
+        by_kind.setdefault(row.kind, []).append(row)
+    for kind, some in by_kind.items():
+        if kind in PREPARERS:
+            PREPARERS[kind](some)
+
+
+def _deliver_batch(rows, now, counts):
+    smtp = get_connection()
+    broken = None  # the SMTP server is unreachable: the rest of the batch waits too
+    try:
+        try:
+            _prepare(rows)
+            smtp.open()  # one connection for the whole batch
+        except CONNECTION_ERRORS + (smtplib.SMTPException,) as exc:
+            broken = exc
+        for row in rows:
+            if broken is not None:
+                counts[_failed_attempt(row, broken, now)] += 1
+                continue
+            try:
+                counts[_send(row, smtp, now)] += 1
+            except CONNECTION_ERRORS as exc:
+                broken = exc
+                counts[_failed_attempt(row, exc, now)] += 1
+            except smtplib.SMTPException as exc:
+                counts[_failed_attempt(row, exc, now)] += 1
+            except Exception as exc:  # a rendering bug must not lose the email silently
+                log.exception("Email %s %s could not be built", row.kind, row.key)
+                counts[_failed_attempt(row, exc, now)] += 1
+    finally:
+        with contextlib.suppress(Exception):  # closing a dead connection is not news
+            smtp.close()
 
 
 def failed_for_admin(user):

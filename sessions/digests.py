@@ -130,10 +130,8 @@ def _program_url(slug):
 
 @delivery.renderer(KIND)
 def render(row):
-    from sessions.models import EmailPreference
-
     user = row.user
-    if EmailPreference.objects.filter(user=user, digests=False).exists():
+    if delivery.opted_out(user, "digests"):
         return "The recipient turned the admin digest off."
     programs = []
     for summary in row.context.get("programs", []):

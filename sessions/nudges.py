@@ -233,10 +233,13 @@ def claim_due(now=None, batch_size=500):
     return counts
 
 
-def _still_open(content):
+def _action_ids(content):
+    return [a["id"] for p in content["pairs"] for a in p["my_actions"] + p["partner_actions"]]
+
+
+def _open_among(ids):
     from sessions.models import NextAction
 
-    ids = [a["id"] for p in content["pairs"] for a in p["my_actions"] + p["partner_actions"]]
     if not ids:
         return set()
     return set(
@@ -246,17 +249,31 @@ def _still_open(content):
     )
 
 
+@delivery.preparer(KIND)
+def prepare(rows):
+    """One query for a whole batch: which listed actions are still open."""
+    still_open = _open_among([i for row in rows for i in _action_ids(row.context or {"pairs": []})])
+    for row in rows:
+        row.open_action_ids = still_open
+
+
+def _still_open(row):
+    cached = getattr(row, "open_action_ids", None)
+    if cached is not None:
+        return cached
+    return _open_among(_action_ids(row.context or {"pairs": []}))
+
+
 @delivery.renderer(KIND)
 def render(row):
     """The nudge, minus anything done since it was recorded; skipped if nothing is left."""
-    from sessions.models import EmailPreference
     from sessions.reminders import pair_url
 
     user = row.user
-    if EmailPreference.objects.filter(user=user, nudges=False).exists():
+    if delivery.opted_out(user, "nudges"):
         return "The recipient turned the weekly nudge off."
     content = row.context or {"pairs": []}
-    still_open = _still_open(content)
+    still_open = _still_open(row)
     pairs = []
     for entry in content.get("pairs", []):
         entry = dict(entry)

@@ -164,7 +164,7 @@ def pair_url(pair_id):
 def render(row):
     """The reminder as it stands now, or why it no longer applies."""
     from pairs.models import Pair
-    from sessions.models import EmailPreference, NextAction
+    from sessions.models import NextAction
 
     user = row.user
     action = (
@@ -184,7 +184,7 @@ def render(row):
         return "The due date moved; a new reminder is armed."
     if user.pk not in {u.pk for u in _recipients(action)}:
         return "The recipient no longer owns this action."
-    if EmailPreference.objects.filter(user=user, reminders=False).exists():
+    if delivery.opted_out(user, "reminders"):
         return "The recipient turned reminders off."
     pair = action.pair
     partner = pair.partner_of(user)

@@ -1,0 +1,234 @@
+"""Weekly nudge round: seed N participants, render and deliver every nudge to a real SMTP sink.
+
+    .venv/bin/python bench/nudges.py                 # small: 2,500 and 10,000 people
+    .venv/bin/python bench/nudges.py --size 100000   # the full figure (25,000 and 100,000)
+
+Each size gets a fresh PostgreSQL database (bench_nudges) with N participants in N/2
+active pairs, each person owning an open action. The round runs the real task
+(sessions.send_weekly_nudges: claim + deliver) in a fresh worker process with Django's
+SMTP backend pointed at an aiosmtpd sink running in another process. Printed: emails/s,
+total seconds and the worker's peak RSS, at a quarter of the size and at the size, so you
+can see whether memory stays flat as the count grows.
+"""
+
+import argparse
+import datetime
+import json
+import multiprocessing
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentorship.settings")
+
+PG = os.environ.get("BENCH_PG", "postgres://mentorship:mentorship@127.0.0.1:5432")
+DB = "bench_nudges"
+NOW = datetime.datetime(2026, 11, 9, 22, 0, tzinfo=datetime.UTC)  # a Monday evening
+ZONES = ["UTC", "Europe/Berlin", "America/New_York", "Asia/Tokyo", "Australia/Sydney"]
+
+
+def fresh_database():
+    import psycopg
+
+    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{DB}"')
+    return f"{PG}/{DB}"
+
+
+def seed(size):
+    """N people in N/2 active pairs of one program; each owns one open action."""
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connections
+
+    from mentorship.models import Participant, Program, User
+    from pairs.models import Pair
+    from sessions.models import NextAction
+
+    call_command("migrate", verbosity=0, interactive=False)
+    program = Program.objects.create(name="Bench", slug="bench", nudge_weekday=0)
+    chunk = 5000
+    for start in range(0, size, chunk):
+        users = [
+            User(
+                email=f"p{n}@bench.example",
+                display_name=f"Person {n}",
+                time_zone=ZONES[n % len(ZONES)],
+                password="!",
+            )
+            for n in range(start, min(size, start + chunk))
+        ]
+        users = User.objects.bulk_create(users)
+        participants = Participant.objects.bulk_create(
+            [
+                Participant(
+                    program=program,
+                    user=u,
+                    role="mentor" if i % 2 == 0 else "mentee",
+                    status="active",
+                )
+                for i, u in enumerate(users)
+            ]
+        )
+        pairs = Pair.objects.bulk_create(
+            [
+                Pair(
+                    program=program,
+                    mentor=participants[i],
+                    mentee=participants[i + 1],
+                    status="active",
+                    started_on=datetime.date(2026, 10, 1),
+                )
+                for i in range(0, len(participants) - 1, 2)
+            ]
+        )
+        NextAction.objects.bulk_create(
+            [
+                NextAction(pair=p, text=f"{owner} step for pair {p.pk}", owner=owner,
+                           due_on=datetime.date(2026, 11, 12))
+                for p in pairs
+                for owner in ("mentor", "mentee")
+            ]
+        )  # fmt: skip
+    connections.close_all()
+
+
+def sink_process(port, counter, ready):
+    """An aiosmtpd server counting what it accepts."""
+    import asyncio
+
+    from aiosmtpd.controller import Controller
+
+    class Handler:
+        async def handle_DATA(self, server, session, envelope):
+            with counter.get_lock():
+                counter.value += 1
+            return "250 OK"
+
+    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
+    controller.start()
+    ready.set()
+    try:
+        asyncio.run(asyncio.sleep(10**6))
+    finally:
+        controller.stop()
+
+
+def worker_main():
+    """In a fresh process: the real task, eagerly; prints JSON with its own figures."""
+    import django
+
+    django.setup()
+    from sessions import delivery, digests, nudges
+
+    # What the task sessions.send_weekly_nudges does, timed step by step.
+    started = time.perf_counter()
+    result = {"nudges": nudges.claim_due(NOW), "digests": digests.claim_due(NOW)}
+    claimed = time.perf_counter()
+    result["delivery"] = delivery.deliver_due(NOW)
+    seconds = time.perf_counter() - started
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(
+        json.dumps(
+            {
+                "result": result,
+                "seconds": seconds,
+                "claim_seconds": claimed - started,
+                "peak_rss_mb": peak_kb / 1024,
+            }
+        )
+    )
+
+
+def free_port():
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def measure(size):
+    url = fresh_database()
+    env = {**os.environ, "DATABASE_URL": url}
+    t = time.perf_counter()
+    subprocess.run([sys.executable, __file__, "--seed", str(size)], env=env, check=True)
+    seed_seconds = time.perf_counter() - t
+    port = free_port()
+    counter = multiprocessing.Value("i", 0)
+    ready = multiprocessing.Event()
+    sink = multiprocessing.Process(target=sink_process, args=(port, counter, ready), daemon=True)
+    sink.start()
+    ready.wait(10)
+    try:
+        env.update(EMAIL_HOST="127.0.0.1", EMAIL_PORT=str(port), LOG_LEVEL="WARNING", DEBUG="false")
+        out = subprocess.run(
+            [sys.executable, __file__, "--worker"],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        figures = json.loads(out.stdout.strip().splitlines()[-1])
+        time.sleep(0.5)
+        figures["received"] = counter.value
+    finally:
+        sink.terminate()
+        sink.join(5)
+    figures["seed_seconds"] = seed_seconds
+    figures["size"] = size
+    return figures
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", type=int, default=10_000, help="participants (default 10000)")
+    parser.add_argument("--seed", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.seed:
+        return seed(args.seed)
+    if args.worker:
+        return worker_main()
+
+    runs = []
+    for size in (max(args.size // 4, 100), args.size):
+        figures = measure(size)
+        sent = figures["result"]["delivery"]["sent"]
+        figures["emails_per_s"] = sent / figures["seconds"]
+        runs.append(figures)
+        print(
+            f"size {size}: seeded in {figures['seed_seconds']:.1f}s;"
+            f" round {figures['seconds']:.1f}s (claiming {figures['claim_seconds']:.1f}s),"
+            f" {sent} sent, {figures['received']} received by the sink, "
+            f"{figures['emails_per_s']:.0f} emails/s, worker peak RSS "
+            f"{figures['peak_rss_mb']:.0f} MB",
+            flush=True,
+        )
+        assert figures["received"] == sent == size, "every nudge delivered, once"
+    import psycopg
+
+    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
+    small, large = runs
+    print(f"(one worker process, one SMTP connection per batch of 50; the machine has "
+          f"{os.cpu_count()} cores shared with other work)")  # fmt: skip
+    print(f"nudges.participants: {large['size']} people")
+    print(f"nudges.emails_per_s: {large['emails_per_s']:.0f} emails/s")
+    print(f"nudges.total_s: {large['seconds']:.1f} s")
+    print(f"nudges.peak_rss: {large['peak_rss_mb']:.0f} MB")
+    print(f"nudges.emails_per_s_at_quarter_size: {small['emails_per_s']:.0f} emails/s")
+    print(f"nudges.peak_rss_at_quarter_size: {small['peak_rss_mb']:.0f} MB")
+    print(f"nudges.rss_growth: {large['peak_rss_mb'] - small['peak_rss_mb']:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
