@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -82,9 +83,11 @@ def participants(request, slug):
         "filtered": bool(filters),
         "query": query.urlencode(),
     }
-    if request.htmx:
-        return render(request, "programs/participants.html#results", context)
-    return render(request, "programs/participants.html", context)
+    partial = request.htmx and not request.htmx.history_restore_request
+    template = "programs/participants.html" + ("#results" if partial else "")
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @login_required

@@ -95,6 +95,10 @@ def test_htmx_request_gets_only_the_results(client, world):
     assert response.status_code == 200
     assert html.lstrip().startswith('<div id="participant-results">')
     assert "<html" not in html and "mentee@example.com" in html and "mentor@example.com" not in html
+    assert "HX-Request" in response["Vary"]
+    # Going back in history gets the whole page.
+    restore = client.get(url, headers={"HX-Request": "true", "HX-History-Restore-Request": "true"})
+    assert "<html" in restore.content.decode()
     # The full page keeps a real form and links, so it works without JavaScript.
     full = client.get(url).content.decode()
     assert (
