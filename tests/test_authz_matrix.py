@@ -100,7 +100,77 @@ SAMPLES = {
     "app_label": lambda w: "mentorship",
 }
 
+# The usual shapes (mentorship/access.py and the apps' access helpers): the program's admins
+# and the superuser may; its participants get 403 (read-only/no right); everyone else 404.
+ADMIN_PAGE = signed_in(403, program_admin=200, other_program_admin=404, stranger=404, superuser=200)
+ADMIN_ACTION = signed_in(
+    403, program_admin=REDIRECT, other_program_admin=404, stranger=404, superuser=REDIRECT
+)
+
+
+def PARTICIPANTS_ONLY(outcome):  # noqa: N802 - reads as a constant in the table
+    return signed_in(404, participant=outcome, partner=outcome, other_participant=outcome)
+
+
+def PAIR_WRITE(outcome):  # noqa: N802
+    """The pair's two people; admins may look but not write (403); others 404."""
+    return signed_in(404, participant=outcome, partner=outcome, program_admin=403, superuser=403)
+
+
 DEV_ONLY = "development outbox: tests run with DEBUG off, so 404 for everyone"
+
+
+def sample(world, name):
+    """Objects the World does not have, made once per test on first use (by kwargs lambdas)."""
+    cache = world.__dict__.setdefault("_samples", {})
+    if name not in cache:
+        cache[name] = _make_sample(world, name)
+    return cache[name]
+
+
+def _make_sample(w, name):
+    import datetime
+
+    from django.utils import timezone
+
+    from tests.factories import make_action, make_session
+
+    if name == "session":
+        return make_session(w.pair, author=w.mentee.user)
+    if name == "action":
+        return make_action(w.pair)
+    if name == "invite":
+        from mentorship.models import Invite
+
+        return Invite.objects.create(program=w.program, email="invitee@example.com")
+    if name == "import_batch":
+        from mentorship.models import ImportBatch
+
+        return ImportBatch.objects.create(program=w.program, created_by=w.admin)
+    if name == "match_run":
+        from pairs.models import MatchRun
+
+        return MatchRun.objects.create(program=w.program)
+    if name == "suggestion":
+        from pairs.models import Suggestion
+
+        run = sample(w, "match_run")
+        return Suggestion.objects.create(run=run, mentor=w.mentor, mentee=w.other, score=1.0)
+    if name == "pair_request":  # other_participant asks partner (the mentor)
+        from pairs.models import PairRequest
+
+        return PairRequest.objects.create(
+            program=w.program,
+            requester=w.other,
+            recipient=w.mentor,
+            expires_at=timezone.now() + datetime.timedelta(days=7),
+        )
+    if name == "calendar_feed":
+        from sessions.models import CalendarFeed
+
+        return CalendarFeed.objects.create(user=w.mentee.user)
+    raise KeyError(name)
+
 
 MATRIX = {
     # --- mentorship: dashboard, health, accounts -------------------------------------------
@@ -134,6 +204,139 @@ MATRIX = {
         post=None,
         note="RFC 8058 one-click POST comes from mail clients without cookies: CSRF-exempt",
     ),
+    # --- programs: admins run them (403 for participants, 404 for others) ----------------
+    # Pages below without post= answer a POST like a GET (no require_GET): not a change.
+    "programs:list": Row(get=signed_in(200)),
+    "programs:create": Row(
+        get=signed_in(403, program_admin=200, other_program_admin=200, superuser=200),
+        post=signed_in(403, program_admin=200, other_program_admin=200, superuser=200),
+        note="program admins and the superuser may start programs",
+    ),
+    "programs:detail": Row(get=ADMIN_PAGE),
+    "programs:edit": Row(get=ADMIN_PAGE, post=ADMIN_PAGE),
+    "programs:participants": Row(get=ADMIN_PAGE),
+    "programs:export": Row(get=ADMIN_PAGE),
+    "programs:person": Row(
+        get=signed_in(200, other_participant=404, other_program_admin=404, stranger=404),
+        kwargs=lambda w: {"pk": w.mentee.pk},
+        note="the person, their partner and the program's admins",
+    ),
+    "programs:skills": Row(get=ADMIN_PAGE, post=ADMIN_PAGE),
+    "programs:skill_merge": Row(get=signed_in(405), post=ADMIN_ACTION),
+    "programs:skill_rename": Row(
+        get=signed_in(405),
+        post=ADMIN_ACTION,
+        kwargs=lambda w: {"pk": w.program.skills.order_by("pk").first().pk},
+    ),
+    "programs:import": Row(
+        get=ADMIN_PAGE,
+        post=signed_in(
+            403, program_admin=422, other_program_admin=404, stranger=404, superuser=422
+        ),
+        note="an empty upload: 422 with a message",
+    ),
+    "programs:import_template": Row(get=ADMIN_PAGE),
+    "programs:import_confirm": Row(
+        # A pending batch is its uploader's (the program admin); others are sent back.
+        get=signed_in(
+            403, program_admin=200, other_program_admin=404, stranger=404, superuser=REDIRECT
+        ),
+        post=ADMIN_ACTION,
+        kwargs=lambda w: {"batch_id": sample(w, "import_batch").pk},
+    ),
+    "programs:import_cancel": Row(
+        get=signed_in(405),
+        post=ADMIN_ACTION,
+        kwargs=lambda w: {"batch_id": sample(w, "import_batch").pk},
+    ),
+    "programs:invites": Row(get=ADMIN_PAGE, post=ADMIN_PAGE),
+    "programs:invite_imported": Row(get=signed_in(405), post=ADMIN_ACTION),
+    "programs:invite_resend": Row(
+        get=signed_in(405), post=ADMIN_ACTION, kwargs=lambda w: {"pk": sample(w, "invite").pk}
+    ),
+    "programs:invite_revoke": Row(
+        get=signed_in(405), post=ADMIN_ACTION, kwargs=lambda w: {"pk": sample(w, "invite").pk}
+    ),
+    "programs:accept_invite": Row(get=expect(410), post=expect(410), note="bad token: gone"),
+    # Participants' own pages: the program's participants only.
+    "programs:profile": Row(get=PARTICIPANTS_ONLY(REDIRECT)),
+    "programs:profile_edit": Row(get=PARTICIPANTS_ONLY(200), post=PARTICIPANTS_ONLY(422)),
+    "programs:onboarding": Row(get=PARTICIPANTS_ONLY(200), post=PARTICIPANTS_ONLY(422)),
+    # --- pairs: matching (admins), requests and pair status (members) -------------------
+    "pairs:matching": Row(get=ADMIN_PAGE),
+    "pairs:run": Row(get=signed_in(405), post=ADMIN_ACTION),
+    "pairs:progress": Row(get=ADMIN_PAGE, kwargs=lambda w: {"run_id": sample(w, "match_run").pk}),
+    "pairs:bulk": Row(get=signed_in(405), post=ADMIN_ACTION),
+    "pairs:manual": Row(get=ADMIN_PAGE, post=ADMIN_PAGE),
+    "pairs:exclusion_add": Row(get=signed_in(405), post=ADMIN_ACTION),
+    "pairs:decide": Row(
+        get=signed_in(405), post=ADMIN_ACTION, kwargs=lambda w: {"pk": sample(w, "suggestion").pk}
+    ),
+    "pairs:swap": Row(
+        get=ADMIN_PAGE, post=ADMIN_ACTION, kwargs=lambda w: {"pk": sample(w, "suggestion").pk}
+    ),
+    "pairs:suggestions": Row(
+        get=signed_in(200, program_admin=404, other_program_admin=404, stranger=404, superuser=403),
+        note="peer suggestions for the program's participants",
+    ),
+    "pairs:request_create": Row(
+        get=signed_in(405),
+        post=signed_in(
+            REDIRECT, program_admin=404, other_program_admin=404, stranger=404, superuser=403
+        ),
+    ),
+    "pairs:request_respond": Row(
+        get=signed_in(405),
+        post=signed_in(404, partner=REDIRECT, other_participant=REDIRECT),
+        kwargs=lambda w: {"pk": sample(w, "pair_request").pk},
+        note="its two people only (requester: other_participant, recipient: partner)",
+    ),
+    "pairs:request_withdraw": Row(
+        get=signed_in(405),
+        post=signed_in(404, partner=REDIRECT, other_participant=REDIRECT),
+        kwargs=lambda w: {"pk": sample(w, "pair_request").pk},
+    ),
+    "pairs:status": Row(
+        get=signed_in(405),
+        post=signed_in(REDIRECT, other_participant=404, other_program_admin=404, stranger=404),
+        kwargs=lambda w: {"pk": w.pair.pk},
+    ),
+    # --- sessions: the pair's two people write; admins may look, never write ------------
+    "sessions:pair": Row(
+        get=signed_in(200, other_participant=404, other_program_admin=404, stranger=404),
+        kwargs=lambda w: {"pk": w.pair.pk},
+    ),
+    "sessions:log": Row(
+        get=PAIR_WRITE(200), post=PAIR_WRITE(400), kwargs=lambda w: {"pk": w.pair.pk}
+    ),
+    "sessions:action_row": Row(get=PAIR_WRITE(200), kwargs=lambda w: {"pk": w.pair.pk}),
+    "sessions:schedule": Row(
+        get=signed_in(405), post=PAIR_WRITE(REDIRECT), kwargs=lambda w: {"pk": w.pair.pk}
+    ),
+    "sessions:side": Row(
+        get=PAIR_WRITE(200),
+        post=PAIR_WRITE(400),
+        kwargs=lambda w: {"pk": sample(w, "session").pk},
+    ),
+    "sessions:ics": Row(get=PAIR_WRITE(200), kwargs=lambda w: {"pk": sample(w, "session").pk}),
+    "sessions:action_done": Row(
+        get=signed_in(405),
+        post=PAIR_WRITE(REDIRECT),
+        kwargs=lambda w: {"pk": sample(w, "action").pk},
+    ),
+    "sessions:calendar": Row(get=signed_in(200)),
+    "sessions:calendar_revoke": Row(get=signed_in(405), post=signed_in(REDIRECT)),
+    "sessions:feed": Row(
+        get=expect(200),
+        post=None,
+        kwargs=lambda w: {"token": sample(w, "calendar_feed").token},
+        note="the secret token is the credential (calendar apps send no cookie)",
+    ),
+    # --- health: program admins; growth: everyone signed in -----------------------------
+    "health:dashboard": Row(get=ADMIN_PAGE),
+    "health:export": Row(get=ADMIN_PAGE, kwargs={"kind": "pairs"}),
+    "health:nudge_pair": Row(get=signed_in(405), post=ADMIN_ACTION),
+    "health:growth": Row(get=signed_in(200)),
     # --- Django admin: staff only (only the superuser is staff in the World) ---------------
     "admin:index": Row(get=only_superuser()),
     "admin:login": Row(get=expect(200, superuser=REDIRECT), post=expect(200)),
