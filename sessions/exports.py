@@ -8,23 +8,62 @@ mentorship.csvutil (formula-injection safe).
 
 import datetime
 
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db import connection
+from django.db.models import (
+    CharField,
+    Count,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
+from django.http import StreamingHttpResponse
 from django.utils import timezone
 
-from mentorship.csvutil import streaming_csv_response
+from mentorship.csvutil import csv_lines
 from pairs.models import Pair
 from sessions.health import is_stalled, stalled_threshold
 from sessions.models import NextAction, Session
 
-CHUNK = 2000
+CHUNK = 2000  # rows fetched from the database at a time
+BATCH = 500  # rows per piece of the HTTP response
 KINDS = ("pairs", "sessions", "actions")
+
+
+class _UtcText(Func):
+    """A timestamp as ISO 8601 UTC text, formatted by PostgreSQL (cheaper than in Python)."""
+
+    template = "to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+    output_field = CharField()
+
+
+def _utc_field(name):
+    """Select a timestamp column for _utc(): as text on PostgreSQL, as-is elsewhere."""
+    return _UtcText(F(name)) if connection.vendor == "postgresql" else F(name)
 
 
 def _utc(value):
     if value is None:
         return ""
+    if isinstance(value, str):
+        return value
     return value.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _batched(lines, size=BATCH):
+    """Join CSV lines into larger pieces: one write per piece, not one per row."""
+    batch = []
+    for line in lines:
+        batch.append(line)
+        if len(batch) >= size:
+            yield "".join(batch)
+            batch = []
+    if batch:
+        yield "".join(batch)
 
 
 def _day(value):
@@ -108,13 +147,15 @@ def session_rows(program):
             mentor_side=Count("sides", filter=Q(sides__side="mentor")),
             mentee_side=Count("sides", filter=Q(sides__side="mentee")),
             actions_created=Coalesce(Subquery(created, output_field=IntegerField()), Value(0)),
+            occurred_utc=_utc_field("occurred_at"),
+            logged_utc=_utc_field("created_at"),
             **filled,
         )
         .order_by("occurred_at", "pk")
         .values_list(
             "pk",
             "pair_id",
-            "occurred_at",
+            "occurred_utc",
             "duration_minutes",
             "format",
             "status",
@@ -124,7 +165,7 @@ def session_rows(program):
             "with_learned",
             "with_shared",
             "actions_created",
-            "created_at",
+            "logged_utc",
         )
     )
     for (
@@ -149,14 +190,15 @@ def action_rows(program, now=None):
     rows = (
         NextAction.objects.filter(pair__program=program)
         .order_by("pk")
+        .annotate(created_utc=_utc_field("created_at"), done_utc=_utc_field("done_at"))
         .values_list(
             "pk",
             "pair_id",
             "owner",
             "status",
             "due_on",
-            "created_at",
-            "done_at",
+            "created_utc",
+            "done_utc",
             "created_in_id",
             "reviewed_in_id",
         )
@@ -193,6 +235,10 @@ def export_response(program, kind, now=None):
         "actions": lambda: (ACTION_HEADER, action_rows(program, now)),
     }[kind]()
     day = timezone.localdate(now or timezone.now()).isoformat()
-    response = streaming_csv_response(f"{program.slug}-{kind}-{day}.csv", header, rows)
+    # As mentorship.csvutil.streaming_csv_response (same safe cells), in larger pieces.
+    response = StreamingHttpResponse(
+        _batched(csv_lines(header, rows)), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{program.slug}-{kind}-{day}.csv"'
     response["Cache-Control"] = "no-store"
     return response

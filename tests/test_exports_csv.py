@@ -126,3 +126,12 @@ def test_query_count_is_fixed(client, world, frozen, kind, django_assert_num_que
     populate(world, pairs=5, sessions_per_pair=3, actions_per_pair=4)
     with django_assert_num_queries(len(ctx.captured_queries)):
         export(client, world, kind)
+
+
+def test_large_exports_stream_in_pieces(client, world, frozen):
+    populate(world, pairs=3, sessions_per_pair=20, actions_per_pair=20)  # 1,200 actions
+    client.force_login(world.admin)
+    response = client.get(reverse("health:export", args=[world.program.slug, "actions"]))
+    pieces = list(response.streaming_content)
+    assert len(pieces) == 3  # 500 + 500 + 201 lines (with the header)
+    assert sum(p.count(b"\n") for p in pieces) == 1201
