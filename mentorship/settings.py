@@ -252,6 +252,8 @@ CELERY_BEAT_SCHEDULE = {
 # worker may hold a claimed email before another round may take it over.
 EMAIL_RETRY_DELAYS = [int(s) for s in env_list("EMAIL_RETRY_DELAYS", ["60", "300", "1800", "7200"])]
 EMAIL_SEND_LEASE_SECONDS = env_int("EMAIL_SEND_LEASE_SECONDS", 300)
+# Threads one delivery task sends with (PostgreSQL only), each with its own SMTP connection.
+EMAIL_DELIVERY_THREADS = env_int("EMAIL_DELIVERY_THREADS", 4)
 
 # Security. Production gets the strict defaults; each can be relaxed by env for
 # local HTTP-only trials (see docker-compose.yml).

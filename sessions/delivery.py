@@ -21,6 +21,7 @@ import contextlib
 import datetime
 import logging
 import smtplib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -247,10 +248,33 @@ def _send(row, connection, now):
     return "sent"
 
 
-def deliver_due(now=None, batch_size=50, max_batches=None):
-    """Send every due pending email; returns counts per outcome."""
+def deliver_due(now=None, batch_size=50, max_batches=None, threads=None):
+    """Send every due pending email; returns counts per outcome.
+
+    On PostgreSQL several threads (EMAIL_DELIVERY_THREADS) each claim their own
+    batches (SKIP LOCKED keeps them apart) and keep their own SMTP connection, so one
+    worker is not idle while a server or the database answers. Elsewhere: one thread.
+    """
     _load_renderers()
     now = now or timezone.now()
+    if threads is None:
+        threads = getattr(settings, "EMAIL_DELIVERY_THREADS", 4)
+    # Other threads have their own connections: they cannot see uncommitted rows.
+    if threads <= 1 or connection.vendor != "postgresql" or connection.in_atomic_block:
+        return _deliver_loop(now, batch_size, max_batches)
+
+    def run():
+        try:
+            return _deliver_loop(now, batch_size, max_batches)
+        finally:
+            connection.close()  # this thread's own database connection
+
+    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="deliver") as pool:
+        results = [f.result() for f in [pool.submit(run) for _ in range(threads)]]
+    return {key: sum(r[key] for r in results) for key in results[0]}
+
+
+def _deliver_loop(now, batch_size, max_batches):
     counts = {"sent": 0, "retry": 0, "failed": 0, "skipped": 0}
     batches = 0
     with _async_commit():

@@ -103,6 +103,21 @@ def kind_for(action, program, now):
     return SNOOZED, action.next_reminder_at.strftime("%Y%m%dT%H%M")
 
 
+def claim_query(now, limit=500):
+    """Ids of due reminders, locked; rows another claimer holds are skipped (PostgreSQL).
+
+    Served by the partial index action_reminder_due (open rows with a reminder armed).
+    """
+    from sessions.models import NextAction
+
+    return (
+        NextAction.objects.select_for_update(skip_locked=True)
+        .filter(status=NextAction.Status.OPEN, next_reminder_at__lte=now)
+        .order_by("next_reminder_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
 def claim_due(now=None, limit=500):
     """Record the reminders due by `now` (at most once each); returns how many were recorded."""
     from pairs.models import Pair
@@ -112,14 +127,15 @@ def claim_due(now=None, limit=500):
     recorded = 0
     while True:
         with transaction.atomic():
-            due = list(
-                NextAction.objects.select_for_update(skip_locked=True, of=("self",))
-                .filter(status=NextAction.Status.OPEN, next_reminder_at__lte=now)
-                .select_related("pair__program", "pair__mentor__user", "pair__mentee__user")
-                .order_by("next_reminder_at", "pk")[:limit]
-            )
-            if not due:
+            ids = list(claim_query(now, limit))
+            if not ids:
                 return recorded
+            # Locked above; load them with what the emails need (no lock on the joins).
+            due = list(
+                NextAction.objects.filter(pk__in=ids)
+                .select_related("pair__program", "pair__mentor__user", "pair__mentee__user")
+                .order_by("next_reminder_at", "pk")
+            )
             user_ids = {u.pk for action in due for u in _recipients(action)}
             muted = set(
                 EmailPreference.objects.filter(user_id__in=user_ids, reminders=False).values_list(
@@ -149,7 +165,7 @@ def claim_due(now=None, limit=500):
             delivery.record_many(rows)
             NextAction.objects.bulk_update(due, ["next_reminder_at"])
             recorded += len(rows)
-        if len(due) < limit:
+        if len(ids) < limit:
             return recorded
 
 
