@@ -10,7 +10,20 @@ import datetime
 import logging
 
 from django import forms
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    DateField,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -212,41 +225,70 @@ def session_series(program, date_range):
     return weekly, [(a, b, by_bucket.get(a, 0)) for a, b in spans]
 
 
-def action_figures(program, date_range, today):
-    start, end = date_range.bounds()
-    came_due = Q(due_on__gte=date_range.start, due_on__lte=date_range.end) & (
-        Q(due_on__lte=today) | Q(status=NextAction.Status.DONE)
-    )
-    done = Q(status=NextAction.Status.DONE)
-    done_in_range = done & Q(done_at__gte=start, done_at__lt=end)
-    return NextAction.objects.filter(pair__program=program).aggregate(
-        due=Count("pk", filter=came_due),
-        due_done=Count("pk", filter=came_due & done),
-        due_dropped=Count("pk", filter=came_due & Q(status=NextAction.Status.DROPPED)),
-        overdue=Count("pk", filter=Q(status=NextAction.Status.OPEN, due_on__lt=today)),
-        open=Count("pk", filter=Q(status=NextAction.Status.OPEN)),
-        done_mentor=Count("pk", filter=done_in_range & Q(owner=NextAction.Owner.MENTOR)),
-        done_mentee=Count("pk", filter=done_in_range & Q(owner=NextAction.Owner.MENTEE)),
-        done_both=Count("pk", filter=done_in_range & Q(owner=NextAction.Owner.BOTH)),
-    )
+def action_stats(program, date_range, today):
+    """(figures, series) of next actions in one pass over the program's actions.
 
-
-def completion_series(program, date_range, today):
-    """Per bucket of due dates: (start, end, due, done) for actions that came due."""
+    figures: due / due_done / due_dropped (actions that came due in the range: due by
+    today, or already done), overdue and open (now), done_mentor / done_mentee /
+    done_both (done within the range, by owner). series: per bucket of due dates,
+    (start, end, came due, done).
+    """
     weekly, spans = buckets(date_range)
     trunc = TruncWeek if weekly else TruncMonth
+    start, end = date_range.bounds()
+    status = NextAction.Status
     rows = (
-        NextAction.objects.filter(
-            pair__program=program, due_on__gte=date_range.start, due_on__lte=date_range.end
+        NextAction.objects.filter(pair__program=program)
+        .annotate(
+            bucket=Case(
+                When(
+                    Q(due_on__gte=date_range.start, due_on__lte=date_range.end)
+                    & (Q(due_on__lte=today) | Q(status=status.DONE)),
+                    then=trunc("due_on"),
+                ),
+                default=None,
+                output_field=DateField(),
+            ),
+            late=Case(
+                When(status=status.OPEN, due_on__lt=today, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+            done_in=Case(
+                When(status=status.DONE, done_at__gte=start, done_at__lt=end, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
         )
-        .filter(Q(due_on__lte=today) | Q(status=NextAction.Status.DONE))
-        .annotate(bucket=trunc("due_on"))
-        .values("bucket")
-        .annotate(n=Count("pk"), done=Count("pk", filter=Q(status=NextAction.Status.DONE)))
+        .values("bucket", "status", "owner", "late", "done_in")
+        .annotate(n=Count("pk"))
         .order_by()
     )
-    by_bucket = {_as_date(r["bucket"]): (r["n"], r["done"]) for r in rows}
-    return [(a, b, *by_bucket.get(a, (0, 0))) for a, b in spans]
+    figures = dict.fromkeys(
+        ("due", "due_done", "due_dropped", "overdue", "open", "done_mentor", "done_mentee",
+         "done_both"),
+        0,
+    )  # fmt: skip
+    by_bucket = {}
+    for row in rows:
+        n = row["n"]
+        if row["bucket"] is not None:
+            figures["due"] += n
+            due, done = by_bucket.get(_as_date(row["bucket"]), (0, 0))
+            if row["status"] == status.DONE:
+                figures["due_done"] += n
+                done += n
+            elif row["status"] == status.DROPPED:
+                figures["due_dropped"] += n
+            by_bucket[_as_date(row["bucket"])] = (due + n, done)
+        if row["late"]:
+            figures["overdue"] += n
+        if row["status"] == status.OPEN:
+            figures["open"] += n
+        if row["done_in"]:
+            figures[f"done_{row['owner']}"] += n
+    series = [(a, b, *by_bucket.get(a, (0, 0))) for a, b in spans]
+    return figures, series
 
 
 def balance_figures(program, date_range):
@@ -284,6 +326,25 @@ def is_stalled(status, last_session, started_on, created_at, threshold, threshol
     return created_at < threshold
 
 
+@dataclasses.dataclass
+class StalledPair:
+    """A stalled pair as the dashboard shows it: plain values, cheap to cache."""
+
+    pk: int
+    mentor_name: str
+    mentee_name: str
+    mentor_user_id: int
+    mentee_user_id: int
+    started_on: datetime.date | None
+    created_at: datetime.datetime
+    last_session: datetime.datetime | None
+    last_done: datetime.datetime | None
+
+
+def _name(display_name, email):
+    return display_name or email.split("@")[0]  # as User.name
+
+
 def stalled_pairs(program, now=None):
     """Active pairs with no logged session within twice the cadence, oldest activity first."""
     now = now or timezone.now()
@@ -298,7 +359,7 @@ def stalled_pairs(program, now=None):
         .order_by("-done_at")
         .values("done_at")[:1]
     )
-    return list(
+    rows = (
         Pair.objects.filter(program=program, status=Pair.Status.ACTIVE)
         .annotate(last_session=Subquery(last_session), last_done=Subquery(last_done))
         .filter(
@@ -306,9 +367,30 @@ def stalled_pairs(program, now=None):
             | Q(last_session__isnull=True, started_on__lt=threshold_day)
             | Q(last_session__isnull=True, started_on__isnull=True, created_at__lt=threshold)
         )
-        .select_related("mentor__user", "mentee__user")
         .order_by(F("last_session").asc(nulls_first=True), "started_on", "pk")
-    )
+        .values_list(
+            "pk", "mentor__user__display_name", "mentor__user__email", "mentor__user_id",
+            "mentee__user__display_name", "mentee__user__email", "mentee__user_id",
+            "started_on", "created_at", "last_session", "last_done",
+        )
+    )  # fmt: skip
+    return [
+        StalledPair(
+            pk=pk,
+            mentor_name=_name(mentor_display, mentor_email),
+            mentee_name=_name(mentee_display, mentee_email),
+            mentor_user_id=mentor_id,
+            mentee_user_id=mentee_id,
+            started_on=started_on,
+            created_at=created_at,
+            last_session=last,
+            last_done=done,
+        )
+        for (
+            pk, mentor_display, mentor_email, mentor_id, mentee_display, mentee_email, mentee_id,
+            started_on, created_at, last, done,
+        ) in rows
+    ]  # fmt: skip
 
 
 def nudged_today(pairs, today=None):
@@ -318,7 +400,7 @@ def nudged_today(pairs, today=None):
     today = today or timezone.localdate()
     keys = {}
     for pair in pairs:
-        for user_id in (pair.mentor.user_id, pair.mentee.user_id):
+        for user_id in (pair.mentor_user_id, pair.mentee_user_id):
             keys[nudge_key(pair.pk, user_id, today)] = pair.pk
     if not keys:
         return set()
@@ -413,7 +495,7 @@ def cached_program_health(program, date_range, now=None):
 
 
 def program_health(program, date_range, now=None, with_nudged=True):
-    """Everything the dashboard shows: seven queries, and one more if any pair is stalled."""
+    """Everything the dashboard shows: six queries, and one more if any pair is stalled."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     participants = participants_figures(program)
@@ -421,8 +503,7 @@ def program_health(program, date_range, now=None, with_nudged=True):
     weekly, sessions = session_series(program, date_range)
     total = sum(n for _, _, n in sessions)
     pair_months = pairs["overlapping"] * date_range.months
-    actions = action_figures(program, date_range, today)
-    completion = completion_series(program, date_range, today)
+    actions, completion = action_stats(program, date_range, today)
     balance = balance_figures(program, date_range)
     stalled = stalled_pairs(program, now)
     shown = stalled[:STALLED_SHOWN]

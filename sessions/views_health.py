@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -17,8 +18,18 @@ def _percent(ratio):
     return "–" if ratio is None else f"{round(ratio * 100)}%"
 
 
-def _stalled_rows(result, now):
+def _url_pattern(name, *args):
+    """reverse() once with a placeholder id; rows fill in their own (cheap for 50 rows)."""
+    try:
+        return reverse(name, args=[*args, 999999999]).replace("999999999", "{}")
+    except NoReverseMatch:  # a page another feature has not built yet
+        return None
+
+
+def _stalled_rows(program, result, now):
     today = timezone.localdate(now)
+    nudge_url = _url_pattern("health:nudge_pair", program.slug)
+    pair_url = _url_pattern("sessions:pair")
     rows = []
     for pair in result.stalled:
         last = timezone.localdate(pair.last_session) if pair.last_session else None
@@ -26,10 +37,13 @@ def _stalled_rows(result, now):
         rows.append(
             {
                 "pair": pair,
+                "started": pair.started_on or timezone.localdate(pair.created_at),
                 "last_session": last,
                 "last_done": timezone.localdate(pair.last_done) if pair.last_done else None,
                 "days": (today - since).days,
                 "nudged": pair.pk in result.nudged,
+                "nudge_url": nudge_url.format(pair.pk),
+                "pair_url": pair_url.format(pair.pk) if pair_url else None,
             }
         )
     return rows
@@ -48,7 +62,7 @@ def dashboard(request, slug):
         "invalid": form.is_bound and not form.is_valid(),
         "h": result,
         "charts": charts.dashboard_charts(result),
-        "stalled_rows": _stalled_rows(result, now),
+        "stalled_rows": _stalled_rows(program, result, now),
         "matched_percent": _percent(result.participants["matched_ratio"]),
         "completion_percent": _percent(result.completion_ratio),
         "export_kinds": exports.KINDS,

@@ -46,12 +46,17 @@ def test_stalled_rule_uses_twice_the_cadence_and_the_start_date(world):
     )
     stalled = health.stalled_pairs(program)
     assert [p.pk for p in stalled] == [old_start.pk, long_quiet.pk]
-    assert fresh_start not in stalled and paused not in stalled and world.pair not in stalled
+    assert stalled[1].last_session == NOW - datetime.timedelta(days=29)
+    assert stalled[0].last_session is None and stalled[0].mentor_name == old_start.mentor.user.name
     program.cadence_days = 7
     program.save()
-    assert world.pair in health.stalled_pairs(program) and fresh_start in health.stalled_pairs(
-        program
-    )
+    assert {p.pk for p in health.stalled_pairs(program)} == {
+        world.pair.pk,
+        fresh_start.pk,
+        old_start.pk,
+        long_quiet.pk,
+    }
+    assert paused.pk not in {p.pk for p in health.stalled_pairs(program)}
 
 
 def test_balance_counts_only_non_empty_fields_by_role(world):
@@ -83,10 +88,15 @@ def test_actions_completion_overdue_and_done_by_owner(world):
     )  # done early: counts as came due
     make_action(world.pair, owner="mentee", due_on=TODAY + datetime.timedelta(days=3))  # not yet
     rng = health.DateRange(TODAY - datetime.timedelta(days=29), TODAY + datetime.timedelta(days=5))
-    a = health.action_figures(world.program, rng, TODAY)
+    a, series = health.action_stats(world.program, rng, TODAY)
     assert (a["due"], a["due_done"], a["due_dropped"]) == (4, 2, 1)
     assert a["overdue"] == 1 and a["open"] == 2
     assert (a["done_mentor"], a["done_mentee"], a["done_both"]) == (1, 0, 1)
+    # By week of due date: three came due last week (one done), one done early this week.
+    assert [(start, due, done) for start, _end, due, done in series if due] == [
+        (datetime.date(2026, 11, 16), 3, 1),
+        (datetime.date(2026, 11, 23), 1, 1),
+    ]
 
 
 def test_participants_matched_ratio(world):
