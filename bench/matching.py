@@ -72,8 +72,16 @@ def child(size, method, objective):
 
 def measure(size, method, objective="score"):
     out = subprocess.run(
-        [sys.executable, __file__, "--child", method, "--size", str(size), "--objective",
-         objective],
+        [
+            sys.executable,
+            __file__,
+            "--child",
+            method,
+            "--size",
+            str(size),
+            "--objective",
+            objective,
+        ],
         capture_output=True,
         text=True,
         check=False,
@@ -102,12 +110,12 @@ def service(size):
     import django
 
     django.setup()
+    from _matching_data import program as make_program_data
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from _matching_data import program as make_program_data
     from mentorship.models import Participant, Program, Skill, User
     from pairs import pairing
     from pairs.models import MatchRun, Suggestion
@@ -120,29 +128,42 @@ def service(size):
         admin = User.objects.create_user("bench-admin@example.com", "x")
         program.admins.add(admin)
         names = sorted({s for p in mentors + mentees for s in p.teaches | p.learns})
-        skills = {s.name: s for s in Skill.objects.bulk_create(
-            Skill(program=program, name=n) for n in names)}
+        skills = {
+            s.name: s
+            for s in Skill.objects.bulk_create(Skill(program=program, name=n) for n in names)
+        }
         users = User.objects.bulk_create(
             User(email=p.email, display_name=p.name, password="!") for p in mentors + mentees
         )
         people = Participant.objects.bulk_create(
-            Participant(program=program, user=u, status="active",
-                        role="mentor" if i < len(mentors) else "mentee",
-                        capacity=p.capacity, availability=[
-                            {"day": s // 48, "start": f"{s % 48 // 2:02d}:{s % 2 * 30:02d}",
-                             "end": f"{(s % 48 + 1) // 2:02d}:{(s % 48 + 1) % 2 * 30:02d}"}
-                            for s in sorted(p.slots) if s % 48 != 47
-                        ])
+            Participant(
+                program=program,
+                user=u,
+                status="active",
+                role="mentor" if i < len(mentors) else "mentee",
+                capacity=p.capacity,
+                availability=[
+                    {
+                        "day": s // 48,
+                        "start": f"{s % 48 // 2:02d}:{s % 2 * 30:02d}",
+                        "end": f"{(s % 48 + 1) // 2:02d}:{(s % 48 + 1) % 2 * 30:02d}",
+                    }
+                    for s in sorted(p.slots)
+                    if s % 48 != 47
+                ],
+            )
             for i, (u, p) in enumerate(zip(users, mentors + mentees, strict=True))
         )
         teach, learn = Participant.teaches.through, Participant.learns.through
         teach.objects.bulk_create(
             teach(participant_id=part.pk, skill_id=skills[s].pk)
-            for part, p in zip(people, mentors + mentees, strict=True) for s in p.teaches
+            for part, p in zip(people, mentors + mentees, strict=True)
+            for s in p.teaches
         )
         learn.objects.bulk_create(
             learn(participant_id=part.pk, skill_id=skills[s].pk)
-            for part, p in zip(people, mentors + mentees, strict=True) for s in p.learns
+            for part, p in zip(people, mentors + mentees, strict=True)
+            for s in p.learns
         )
         start = time.perf_counter()
         run = pairing.run_matching(pairing.start_run(program, admin))
@@ -153,8 +174,14 @@ def service(size):
         review = MatchRun.objects.create(program=program, status="done")
         mentor, mentee = people[0], people[-1]
         Suggestion.objects.bulk_create(
-            Suggestion(run=review, mentor=mentor, mentee=mentee, score=i / 2000,
-                       reasons=["x can teach y: SQL"], breakdown={"teach": 0.5})
+            Suggestion(
+                run=review,
+                mentor=mentor,
+                mentee=mentee,
+                score=i / 2000,
+                reasons=["x can teach y: SQL"],
+                breakdown={"teach": 0.5},
+            )
             for i in range(2000)
         )
         client = Client()
@@ -191,8 +218,9 @@ def main():
         sparse = measure(size, "sparse", args.objective)
         dense = measure(size, "dense", args.objective) if size <= 10000 else None
         greedy = measure(size, "greedy", args.objective) if size <= 10000 else None
-        print(f"-- {size} mentees: sparse {sparse}\n   dense {dense}\n   greedy {greedy}",
-              flush=True)
+        print(
+            f"-- {size} mentees: sparse {sparse}\n   dense {dense}\n   greedy {greedy}", flush=True
+        )
         tag = f"{size // 1000}k" if size >= 1000 else str(size)
         figures += [
             (f"sparse_{tag}_seconds", sparse["seconds"], "s"),
@@ -200,8 +228,11 @@ def main():
             (f"sparse_{tag}_total", sparse["total"], "score"),
             (f"sparse_{tag}_matched", sparse["matched"], "pairs"),
             (f"sparse_{tag}_rounds", sparse["stats"].get("rounds", 0), "rounds"),
-            (f"sparse_{tag}_certified_optimal", int(sparse["stats"].get("certified_optimal",
-                                                                          False)), "bool"),
+            (
+                f"sparse_{tag}_certified_optimal",
+                int(sparse["stats"].get("certified_optimal", False)),
+                "bool",
+            ),
         ]
         if dense:
             figures += [
@@ -223,8 +254,11 @@ def main():
         figures += [
             (f"peer_{size}_seconds", peer["seconds"], "s"),
             (f"peer_{size}_total", peer["total"], "score"),
-            (f"peer_{size}_vs_upper_bound", 100 * peer["total"] / peer["stats"]["upper_bound"],
-             "%"),
+            (
+                f"peer_{size}_vs_upper_bound",
+                100 * peer["total"] / peer["stats"]["upper_bound"],
+                "%",
+            ),
         ]
         if size <= 200:
             exact = measure(size, "peer-exact")
@@ -235,8 +269,7 @@ def main():
     if args.service:
         for name, value in service(args.service).items():
             unit = "s" if name.endswith("seconds") else ("queries" if "queries" in name else "")
-            figures.append((name + (f"_{args.service}" if "service" in name else ""), value,
-                            unit))
+            figures.append((name + (f"_{args.service}" if "service" in name else ""), value, unit))
     figures.append(("cpu_cores_shared", os.cpu_count(), "cores"))
     for name, value, unit in figures:
         shown = f"{value:.4f}" if isinstance(value, float) else str(value)

@@ -17,6 +17,7 @@ Deterministic for the same input. `solve_dense` is the anchor (SciPy's dense
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -24,11 +25,12 @@ from scipy.optimize import linear_sum_assignment
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
-BLOCK_ELEMENTS = 8_000_000  # scores computed per block (rows × columns)
-DEFAULT_K = 12
-EPS = 1e-7
+BLOCK_ELEMENTS = 4_000_000  # scores computed per block (rows × columns)
+DEFAULT_K = 16
+EPS = 1e-6  # scores are float32 sums of O(1) terms
 DEBUG = False
-ADD_PER_ROW = 4
+ADD_PER_ROW = 8
+RESERVE_FACTOR = 3
 
 
 @dataclass
@@ -85,7 +87,7 @@ def _candidates(scorer, k, progress=None):
         r = np.broadcast_to(np.arange(start, stop)[:, None], top.shape)
         rows.append(r[keep])
         cols.append(top[keep])
-        vals.append(top_vals[keep])
+        vals.append(top_vals[keep].astype(np.float64))
         if progress:
             progress(stop / n)
     if rows:
@@ -177,7 +179,7 @@ def _potentials(n, m, capacity, rows, cols, weights, chosen):
     d = np.zeros(n + m + 2)
     for iteration in range(n + m + 3):
         relaxed = np.minimum.reduceat(d[src] + cost, starts)
-        better = relaxed < d[heads] - 1e-12
+        better = relaxed < d[heads] - 1e-10
         if not better.any():
             # Tighten: a mentor with no mentee needs no higher price than the sink's
             # (its only way out is to the sink), which keeps every reduced cost >= 0.
@@ -193,98 +195,96 @@ def solve(scorer, objective="score", k=DEFAULT_K, progress=None, max_rounds=50):
     n, m = scorer.shape
     capacity = scorer.capacity
     bonus = _bonus(scorer, objective)
-    reserve = 4 * k  # kept aside after the first pass: checked exactly, added when needed
-    rows, cols, vals, pruned_max, allowed, best = _candidates(scorer, k + reserve, progress)
-    # Rank of each kept edge within its row (rows come sorted, best first, from _candidates).
-    rank = _row_ranks(rows, vals, cols)
-    active = rank < k
-    stats = {"solver": "sparse-lapjvsp", "k": min(k, m), "rounds": 0, "rescored_rows": 0}
-    pruned_max = pruned_max + bonus
+    reserve = RESERVE_FACTOR * k  # kept aside after the first pass, checked exactly
+    rows, cols, vals, _pruned, allowed, best = _candidates(scorer, k + reserve, progress)
+    active = _row_ranks(rows, vals, cols) < k
+    stats = {"solver": "sparse-lapjvsp", "k": min(k, m), "rounds": 0, "full_passes": 1}
     for round_ in range(1, max_rounds + 1):
         stats["rounds"] = round_
         ar, ac, av = rows[active], cols[active], vals[active] + bonus
+        t0 = time.perf_counter()
         chosen = _solve_sparse(n, m, capacity, ar, ac, av)
+        _debug(round_, f"solve {time.perf_counter() - t0:.2f}s on", len(ar))
         if m == 0 or n == 0 or len(ar) == 0:
             break
         d, iterations = _potentials(n, m, capacity, ar, ac, av, chosen)
         stats["bellman_ford_iterations"] = iterations
-        # Prices: u (mentees) and v >= 0 (mentors); an edge is improving iff w > u + v.
+        # Prices: u (mentees) and v >= 0 (mentors); an edge improves the total iff w > u + v.
         u, v = d[:n] - d[n + m + 1], d[n + m + 1] - d[n : n + m]
-        grow = np.zeros(len(rows), dtype=bool)
-        # Reserve edges: exact check.
         res = np.nonzero(~active)[0]
         gap = (vals[res] + bonus) - u[rows[res]] - v[cols[res]]
-        grow[res[gap > EPS]] = True
-        # Beyond the reserve: only mentors priced under (best left-out score - u_i) matter.
-        threshold = pruned_max - u
-        suspect = np.nonzero(threshold > EPS)[0]
-        suspect = suspect[np.argsort(threshold[suspect], kind="stable")]
-        add_r, add_c, add_v = [], [], []
-        if len(suspect):
-            have = np.sort(rows * m + cols)
-            by_price = np.argsort(v, kind="stable")
-            sorted_v = v[by_price]
-            start = 0
-            while start < len(suspect):
-                # Rows in ascending threshold: the chunk's cheap mentors are a prefix.
-                limit = threshold[suspect[min(len(suspect) - 1, start)]]
-                count = int(np.searchsorted(sorted_v, limit - EPS, side="left"))
-                step = max(1, BLOCK_ELEMENTS // max(1, count * 4))
-                chunk = suspect[start : start + step]
-                count = int(np.searchsorted(sorted_v, threshold[chunk].max() - EPS, side="left"))
-                start += len(chunk)
-                if count == 0:
-                    continue
-                cheap = by_price[:count]
-                block = scorer.sub(chunk, cheap)
-                stats["rescored_cells"] = stats.get("rescored_cells", 0) + block.size
-                gap = (block + bonus) - u[chunk][:, None] - v[cheap][None, :]
-                gap[~np.isfinite(block)] = -np.inf
-                # The few most improving new edges of each row join the graph.
-                if gap.shape[1] > ADD_PER_ROW:
-                    top = np.argpartition(-gap, ADD_PER_ROW, axis=1)[:, :ADD_PER_ROW]
-                else:
-                    top = np.broadcast_to(np.arange(gap.shape[1]), gap.shape)
-                top_gap = np.take_along_axis(gap, top, 1)
-                r_off, pos = np.nonzero(top_gap > EPS)
-                c_idx = top[r_off, pos]
-                r, c = chunk[r_off], cheap[c_idx]
-                key = r * m + c
-                at = np.minimum(np.searchsorted(have, key), len(have) - 1)
-                new = have[at] != key
-                add_r.append(r[new])
-                add_c.append(c[new])
-                add_v.append(block[r_off[new], c_idx[new]])
-            if add_r:
-                add_r, add_c = np.concatenate(add_r), np.concatenate(add_c)
-                add_v = np.concatenate(add_v)
-        if DEBUG:
-            print(
-                "round",
-                round_,
-                "suspect",
-                len(suspect),
-                "grow",
-                int(grow.sum()),
-                "add",
-                len(add_r),
-                "edges",
-                int(active.sum()),
-            )
-        if not grow.any() and not len(add_r):
+        grow = res[gap > EPS]
+        if len(grow):
+            # Kept edges now priced as improving: add them and solve again (no rescoring).
+            active[grow] = True
+            _debug(round_, "reserve", len(grow))
+            continue
+        # Certificate: one exact pass over every (mentee, mentor) pair.
+        stats["full_passes"] += 1
+        t0 = time.perf_counter()
+        add_r, add_c, add_v, add_bad = _violations(scorer, u, v, bonus, k + reserve)
+        _debug(round_, f"pass {time.perf_counter() - t0:.2f}s", 0)
+        _debug(round_, "full pass", int(add_bad.sum()))
+        # Edges the graph already has are never duplicated; inactive ones that improve
+        # the total are switched on.
+        key_order = np.argsort(rows * m + cols, kind="stable")
+        have = (rows * m + cols)[key_order]
+        key = add_r * m + add_c
+        at = np.minimum(np.searchsorted(have, key), max(0, len(have) - 1))
+        exists = (have[at] == key) if len(have) else np.zeros(len(key), dtype=bool)
+        switch_on = key_order[at[exists & add_bad]]
+        switch_on = switch_on[~active[switch_on]]
+        new = ~exists
+        if not len(switch_on) and not (add_bad & new).any():
             break
-        active |= grow
-        if len(add_r):
-            rows = np.concatenate([rows, add_r.astype(np.int64)])
-            cols = np.concatenate([cols, add_c.astype(np.int64)])
-            vals = np.concatenate([vals, add_v])
-            active = np.concatenate([active, np.ones(len(add_r), dtype=bool)])
+        active[switch_on] = True
+        rows = np.concatenate([rows, add_r[new]])
+        cols = np.concatenate([cols, add_c[new]])
+        vals = np.concatenate([vals, add_v[new]])
+        active = np.concatenate([active, add_bad[new]])
     else:
         raise RuntimeError("matching did not converge")
-    stats.pop("rescored_rows", None)
     stats["edges"] = int(active.sum())
     stats["certified_optimal"] = True
     return _result(ar[chosen], ac[chosen], av[chosen] - bonus, stats, allowed, best)
+
+
+def _debug(round_, what, count):
+    if DEBUG:
+        print(f"round {round_}: {what} adds {count} edges")
+
+
+def _violations(scorer, u, v, bonus, keep):
+    """Per row, the `keep` edges with the best reduced score w - u - v (a fresh reserve under
+    the current prices), and whether each improves the total (w > u + v)."""
+    n, m = scorer.shape
+    keep = min(keep, m)
+    out_r, out_c, out_v, out_bad = [], [], [], []
+    for start, stop in _blocks(scorer):
+        block = scorer.block(start, stop)
+        gap = block.astype(np.float64)
+        gap -= v[None, :]
+        gap -= (u[start:stop] - bonus)[:, None]
+        if keep < m:
+            top = np.argpartition(-gap, keep, axis=1)[:, :keep]
+        else:
+            top = np.broadcast_to(np.arange(m), gap.shape)
+        top_gap = np.take_along_axis(gap, top, 1)
+        r_off, pos = np.nonzero(np.isfinite(top_gap))
+        c = top[r_off, pos]
+        out_r.append(r_off + start)
+        out_c.append(c)
+        out_v.append(block[r_off, c].astype(np.float64))
+        out_bad.append(top_gap[r_off, pos] > EPS)
+    if not out_r:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, np.zeros(0), np.zeros(0, dtype=bool)
+    return (
+        np.concatenate(out_r).astype(np.int64),
+        np.concatenate(out_c).astype(np.int64),
+        np.concatenate(out_v),
+        np.concatenate(out_bad),
+    )
 
 
 def _row_ranks(rows, vals, cols):
@@ -315,7 +315,7 @@ def solve_dense(scorer, objective="score"):
     allowed = np.zeros(n, dtype=np.int64)
     best = np.full(n, -np.inf)
     for start, stop in _blocks(scorer):
-        block = scorer.block(start, stop)
+        block = scorer.block(start, stop).astype(np.float64)
         allowed[start:stop] = np.isfinite(block).sum(axis=1)
         best[start:stop] = block.max(axis=1) if m else -np.inf
         full[start:stop] = np.where(np.isfinite(block), block + bonus, 0.0)[:, slot_owner]
@@ -333,7 +333,7 @@ def solve_greedy(scorer, objective="score"):
     allowed = np.zeros(n, dtype=np.int64)
     best = np.full(n, -np.inf)
     for start, stop in _blocks(scorer):
-        block = scorer.block(start, stop)
+        block = scorer.block(start, stop).astype(np.float64)
         allowed[start:stop] = np.isfinite(block).sum(axis=1)
         best[start:stop] = block.max(axis=1) if m else -np.inf
         r, c = np.nonzero(np.isfinite(block))
@@ -400,8 +400,11 @@ def solve_peer(scorer, k=DEFAULT_K):
     n = scorer.shape[0]
     relaxed = solve(scorer, k=k)
     cache = {}
+    full = scorer.block(0, n) if n * n <= 64_000_000 else None
 
     def weight(a, b):
+        if full is not None:
+            return float(full[a, b])
         key = (min(a, b), max(a, b))
         if key not in cache:
             cache[key] = float(scorer.rows(np.array([key[0]]))[0, key[1]])
@@ -426,7 +429,7 @@ def solve_peer(scorer, k=DEFAULT_K):
     used = {x for e in chosen for x in e}
     free = [i for i in range(n) if i not in used and scorer.capacity[i] > 0]
     if len(free) > 1:
-        block = scorer.rows(np.array(free))[:, free]
+        block = (full[free] if full is not None else scorer.rows(np.array(free)))[:, free]
         upper = np.triu(block, 1)
         upper[np.tril_indices(len(free))] = -np.inf
         fr, fc = np.nonzero(np.isfinite(upper))
@@ -438,8 +441,12 @@ def solve_peer(scorer, k=DEFAULT_K):
                 taken.update((a, b))
                 chosen.append((a, b))
     pairs = []
+    as_mentee = scorer.as_mentee.block(0, n) if full is not None else None
     for a, b in chosen:
-        mentee, mentor = scorer.orient(a, b)
+        if as_mentee is not None:
+            mentee, mentor = (a, b) if as_mentee[a, b] >= as_mentee[b, a] else (b, a)
+        else:
+            mentee, mentor = scorer.orient(a, b)
         pairs.append((mentee, mentor, weight(a, b)))
     pairs.sort(key=lambda p: (-p[2], p[0], p[1]))
     return Assignment(

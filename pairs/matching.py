@@ -241,7 +241,7 @@ def reasons_line(reasons):
 
 
 class Scorer:
-    """Scores of every (row, column) pair, in blocks of rows, as float64 arrays.
+    """Scores of every (row, column) pair, in blocks of rows (float32 arrays).
 
     rows are mentees, columns mentors. Forbidden pairs and scores under the minimum are
     -inf. `blocked` holds (mentor.key, mentee.key) pairs never to suggest.
@@ -265,8 +265,13 @@ class Scorer:
         m_goal = self._sets([p.goals for p in self.mentors], self.goal_index, "sqrt")
         self.x = np.hstack([w.teach * e_learn, w.learn * e_teach, w.goals * e_goal])
         self.y = np.ascontiguousarray(np.hstack([m_teach, m_learn, m_goal]).T)
-        self.a_rows = self._slots(self.mentees)
-        self.a_cols = np.ascontiguousarray(self._slots(self.mentors).T)
+        a_rows, a_cols = self._slots(self.mentees), self._slots(self.mentors)
+        # Only slots someone on each side has can overlap; the rest would multiply zeros.
+        used = (a_rows.sum(axis=0) > 0) & (a_cols.sum(axis=0) > 0)
+        # Scaled so that min(product, availability weight) is the availability term.
+        scale = SLOT_MINUTES / 60 / TARGET_HOURS * weights.availability
+        self.a_rows = np.ascontiguousarray(a_rows[:, used] * dtype(scale))
+        self.a_cols = np.ascontiguousarray(a_cols[:, used].T)
         self.row_empty = np.array([not p.slots for p in self.mentees])
         self.capacity = np.array([max(0, int(p.capacity)) for p in self.mentors], dtype=np.int64)
         self._forbidden = self._forbidden_pairs(blocked)
@@ -346,7 +351,7 @@ class Scorer:
         return self._row_of.get(key, ())
 
     def block(self, start, stop):
-        """Scores of rows start:stop against every column (float64, -inf = not allowed)."""
+        """Scores of rows start:stop against every column (-inf = not allowed)."""
         return self._score(slice(start, stop), range(start, stop))
 
     def rows(self, indices):
@@ -365,13 +370,12 @@ class Scorer:
         if cols is not None:
             y, a_cols = self.y[:, cols], self.a_cols[:, cols]
             dep_cols = None if dep_cols is None else dep_cols[cols]
-        lin = self.x[sel] @ y
-        overlap = self.a_rows[sel] @ a_cols
-        overlap *= SLOT_MINUTES / 60 / TARGET_HOURS
-        np.minimum(overlap, 1.0, out=overlap)
-        lin += w.availability * overlap
-        out = lin.astype(np.float64)
-        out[out < w.min_score - 1e-9] = -np.inf
+        out = self.x[sel] @ y
+        if a_cols.shape[0]:
+            overlap = self.a_rows[sel] @ a_cols
+            np.minimum(overlap, w.availability, out=overlap)
+            out += overlap
+        np.putmask(out, out < w.min_score - 1e-6, -np.inf)
         if self.dep_rows is not None:
             rows = self.dep_rows[sel][:, None]
             out[(rows == dep_cols[None, :]) & (rows > 0)] = -np.inf
