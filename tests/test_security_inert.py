@@ -11,9 +11,9 @@ from dataclasses import dataclass
 import pytest
 from django.urls import reverse
 
-from mentorship.models import Program, User
+from mentorship.models import Participant, Program, Skill, User
 from tests.hostile import HOSTILE, MARKER, STORABLE, assert_inert, fit, payload_id
-from tests.test_authz_matrix import client_for
+from tests.test_authz_matrix import client_for, sample
 
 pytestmark = pytest.mark.django_db
 
@@ -32,6 +32,32 @@ def plant_names(world, payload):
     world.program.save(update_fields=["name"])
 
 
+def plant_profile(world, payload):
+    """What a participant writes about themselves, and a skill name."""
+    plant_names(world, payload)
+    mentee = world.mentee
+    mentee.goals = fit(payload, Participant, "goals")
+    mentee.department = fit(payload, Participant, "department")
+    mentee.save(update_fields=["goals", "department"])
+    skill = mentee.teaches.first()
+    skill.name = fit(payload, Skill, "name")
+    skill.save(update_fields=["name"])
+
+
+def plant_session(world, payload):
+    """A session's shared record and a next action, on the pair."""
+    from sessions.models import NextAction, Session
+
+    plant_names(world, payload)
+    session = sample(world, "session")
+    session.topics = fit(payload, Session, "topics")
+    session.shared_notes = fit(payload, Session, "shared_notes")
+    session.save(update_fields=["topics", "shared_notes"])
+    action = sample(world, "action")
+    action.text = fit(payload, NextAction, "text")
+    action.save(update_fields=["text"])
+
+
 @dataclass
 class Page:
     name: str
@@ -43,6 +69,30 @@ class Page:
 
 PAGES = [
     Page("dashboard", lambda w: reverse("home"), plant_names),
+    Page("pair page", lambda w: reverse("sessions:pair", args=[w.pair.pk]), plant_session),
+    Page(
+        "pair page as partner",
+        lambda w: reverse("sessions:pair", args=[w.pair.pk]),
+        plant_session,
+        "partner",
+    ),
+    Page(
+        "person page as program admin",
+        lambda w: reverse("programs:person", args=["main", w.mentee.pk]),
+        plant_profile,
+        "program_admin",
+    ),
+    Page(
+        "participants list",
+        lambda w: reverse("programs:participants", args=["main"]),
+        plant_profile,
+        "program_admin",
+    ),
+    Page(
+        "profile edit form",
+        lambda w: reverse("programs:profile_edit", args=["main"]),
+        plant_profile,
+    ),
     Page("dashboard as program admin", lambda w: reverse("home"), plant_names, "program_admin"),
     Page("password change (nav)", lambda w: reverse("password_change"), plant_names),
     Page(
