@@ -1,0 +1,64 @@
+"""Journey in headless Chromium: an admin runs matching, sees the draft list with reasons,
+previews a swap, accepts a row without a page reload (htmx), and both people get the
+introduction email over real SMTP. Strict CSP: no console errors."""
+
+import pytest
+
+from pairs.models import Pair
+from tests.browser import sign_in
+from tests.factories import PASSWORD, make_participant, make_program, make_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _quick_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def test_run_review_swap_and_accept(page, live_server, smtp_sink, settings):
+    settings.SITE_URL = live_server.url
+    admin = make_user("admin@example.com", display_name="Ada Admin")
+    program = make_program("Guild", admins=[admin], slug="guild")
+    make_participant(
+        program,
+        make_user("maya@example.com", display_name="Maya"),
+        role="mentor",
+        teaches=["SQL"],
+        learns=["Figma"],
+    )
+    make_participant(
+        program,
+        make_user("sam@example.com", display_name="Sam"),
+        role="mentor",
+        teaches=["SQL", "Go"],
+    )
+    make_participant(
+        program,
+        make_user("theo@example.com", display_name="Theo"),
+        role="mentee",
+        teaches=["Figma"],
+        learns=["SQL"],
+    )
+
+    sign_in(page, "admin@example.com", PASSWORD)
+    page.goto("/programs/guild/matching/")
+    page.get_by_role("button", name="Run matching").click()
+    page.get_by_text("Maya can teach Theo: SQL · Theo can teach Maya: Figma").wait_for()
+
+    # Swap preview: the new score shows before anything is saved.
+    page.get_by_role("link", name="Swap mentor").click()
+    page.get_by_label("New mentor").select_option(label="Sam")
+    page.get_by_text("New score with Sam").wait_for()
+    page.get_by_role("link", name="Back to matching").click()
+
+    # Accept with htmx: the row changes, the page does not reload.
+    page.evaluate("window.__stillHere = true")
+    page.get_by_role("button", name="Accept", exact=True).click()
+    page.locator("tbody .badge-ok", has_text="Accepted").wait_for()
+    assert page.evaluate("window.__stillHere") is True
+    assert Pair.objects.get(mentee__user__email="theo@example.com").mentor.user.name == "Maya"
+
+    messages = smtp_sink.wait_for(2)
+    assert sorted(m.envelope_to[0] for m in messages) == ["maya@example.com", "theo@example.com"]
+    assert page.console_errors == []
