@@ -180,7 +180,11 @@ def _run(run, program):
         mentor_profiles = profiles(mentors, remaining)
         mentee_profiles = profiles(mentees, remaining)
         scorer = matching.Scorer(mentor_profiles, mentee_profiles, weights, blocked)
-        result = assignment.solve(scorer, objective=run.objective, progress=on_progress)
+        try:
+            result = assignment.solve(scorer, objective=run.objective, progress=on_progress)
+        except RuntimeError:  # the exact solver did not converge: greedy is the fallback
+            result = assignment.solve_greedy(scorer, run.objective)
+            result.stats["solver"] = "greedy (fallback)"
     _progress(run, 85, _("Saving suggestions"))
     rows = []
     for row, col, _score in result.pairs:
