@@ -226,6 +226,8 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "UTC"
+# Task modules beyond each app's tasks.py (autodiscovered): the program-health nudge.
+CELERY_IMPORTS = ["sessions.health_tasks"]
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "mentorship.heartbeat", "schedule": 60.0},
     # Reminders and nudges: what is due lives in the database; these claim it.
