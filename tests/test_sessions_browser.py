@@ -18,6 +18,12 @@ from tests.factories import PASSWORD, World, make_action
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.fixture(autouse=True)
+def _quick_hashing(settings):
+    # The personas' passwords need not be slow to hash here.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def test_log_a_session_with_inline_actions_then_mark_done(page, live_server, smtp_sink):
     world = World()
     old = make_action(world.pair, text="Read chapter 3", owner="mentee")

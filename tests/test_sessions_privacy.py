@@ -16,6 +16,13 @@ from tests.factories import make_action, make_session
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _quick_hashing(settings):
+    # The personas' passwords need not be slow to hash here.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 NOW = datetime.datetime(2026, 11, 10, 15, 0, tzinfo=datetime.UTC)
 PERSONAS = ("author", "partner", "other_participant", "program_admin", "other_admin", "anonymous")
 SECRETS = ("MENTEE-SHARED-NOTE", "MENTEE-LEARNED", "MENTEE-PRIVATE", "ACTION-TEXT", "TOPIC-X")
