@@ -130,10 +130,14 @@ class RangeForm(forms.Form):
 
 def range_from_request(params, program, today=None):
     """(form, DateRange): an invalid request falls back to the default range."""
+    params = {k: v for k, v in (params or {}).items() if k in RangeForm.base_fields}
     form = RangeForm(params or None, program=program, today=today)
     if params and form.is_valid():
         return form, form.cleaned_data["range"]
-    return form, form.preset_range(DEFAULT_PRESET)
+    default = form.preset_range(DEFAULT_PRESET)
+    if not params:  # the form shows what the page shows
+        form.initial = {"preset": DEFAULT_PRESET, "start": default.start, "end": default.end}
+    return form, default
 
 
 # --- Buckets for the charts ---------------------------------------------------------------

@@ -224,3 +224,11 @@ def test_stalled_pairs_show_last_activity_and_link_to_the_pair(client, world, fr
     if pair_page:
         assert f'href="{pair_page}"' in html
     assert MARKER not in html
+
+
+def test_the_form_shows_the_default_period_it_applies(client, world, frozen):
+    client.force_login(world.admin)
+    html = client.get(url(world)).content.decode()
+    assert '<option value="90" selected>' in html
+    assert 'value="2026-08-23"' in html and 'value="2026-11-20"' in html
+    assert "From 23 Aug 2026 to 20 Nov 2026" in html
