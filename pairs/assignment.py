@@ -262,20 +262,24 @@ def _violations(scorer, u, v, bonus, keep):
     out_r, out_c, out_v, out_bad = [], [], [], []
     for start, stop in _blocks(scorer):
         block = scorer.block(start, stop)
-        gap = block.astype(np.float64)
-        gap -= v[None, :]
-        gap -= (u[start:stop] - bonus)[:, None]
+        # Selection in the block's own precision (fast), the verdict in float64 (exact).
+        dtype = block.dtype if not bonus else np.float64
+        gap = block.astype(dtype, copy=True)
+        gap -= v[None, :].astype(dtype)
+        gap -= (u[start:stop] - bonus)[:, None].astype(dtype)
         if keep < m:
-            top = np.argpartition(-gap, keep, axis=1)[:, :keep]
+            top = np.argpartition(gap, m - keep, axis=1)[:, m - keep :]
         else:
             top = np.broadcast_to(np.arange(m), gap.shape)
-        top_gap = np.take_along_axis(gap, top, 1)
-        r_off, pos = np.nonzero(np.isfinite(top_gap))
+        del gap
+        top_vals = np.take_along_axis(block, top, 1)
+        r_off, pos = np.nonzero(np.isfinite(top_vals))
         c = top[r_off, pos]
+        value = top_vals[r_off, pos].astype(np.float64)
         out_r.append(r_off + start)
         out_c.append(c)
-        out_v.append(block[r_off, c].astype(np.float64))
-        out_bad.append(top_gap[r_off, pos] > EPS)
+        out_v.append(value)
+        out_bad.append(value + bonus - u[r_off + start] - v[c] > EPS)
     if not out_r:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, np.zeros(0), np.zeros(0, dtype=bool)
