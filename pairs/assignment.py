@@ -3,13 +3,17 @@
 `solve` maximises the total score (or, for objective "coverage", first the number of
 people matched and then the score) subject to mentor capacities, exactly:
 
-1. keep each mentee's best K candidate mentors (a sparse graph);
-2. solve that graph exactly with SciPy's LAPJVsp (`min_weight_full_bipartite_matching`),
+1. keep each mentee's best K candidate mentors (a sparse graph) and a reserve of the next
+   3K, scoring the program in blocks of rows (never the whole matrix at once);
+2. solve the graph exactly with SciPy's LAPJVsp (`min_weight_full_bipartite_matching`),
    each mentor expanded into capacity slots, each slot allowed to stay empty;
 3. prove the result optimal for the *whole* graph: Bellman-Ford potentials on the
-   residual network give LP dual prices; a left-out edge could only improve the total if
-   its score beat the prices of its two ends. Rows where that is possible are rescored
-   exactly, violating edges join the graph and it is solved again, until none is left.
+   residual network are LP dual prices u (mentees) and v (mentors); a left-out edge can
+   only improve the total if w > u + v. Reserve edges are checked first; when none
+   improves, one exact pass over every (mentee, mentor) pair checks the rest, adds the
+   improving edges (and refreshes each row's reserve by reduced score w - v) and the
+   graph is solved again, until a pass finds none: then the total is optimal (within
+   1e-6 per pair, float32 scores).
 
 Deterministic for the same input. `solve_dense` is the anchor (SciPy's dense
 `linear_sum_assignment` on the slot-expanded matrix); `solve_greedy` the baseline.
