@@ -12,6 +12,7 @@ EMPTY_ACTION_ROWS = 3  # without JS the page offers this many empty rows
 NOTE_MAX = 20000
 
 DATETIME_INPUT = "%Y-%m-%dT%H:%M"
+MAX_INT = 2**31 - 1  # ids and versions beyond this never exist (and overflow databases)
 
 
 class DateTimeLocalInput(forms.DateTimeInput):
@@ -57,7 +58,9 @@ class SharedForm(forms.Form):
         help_text=_("A few words, e.g. “SQL joins, career goals”."),
     )
     shared_notes = _note(_("Shared notes"), _("Both of you see these."), rows=5)
-    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    version = forms.IntegerField(
+        required=False, min_value=0, max_value=MAX_INT, widget=forms.HiddenInput
+    )
 
 
 class SideForm(forms.Form):
@@ -73,7 +76,9 @@ class SideForm(forms.Form):
     private_note = _note(
         _("Private note"), _("Only you ever see this: not your partner, not the program admins.")
     )
-    side_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    side_version = forms.IntegerField(
+        required=False, min_value=0, max_value=MAX_INT, widget=forms.HiddenInput
+    )
 
 
 class ReviewForm(forms.Form):
@@ -99,7 +104,9 @@ class ReviewForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    version = forms.IntegerField(
+        required=False, min_value=0, max_value=MAX_INT, widget=forms.HiddenInput
+    )
 
     def clean(self):
         data = super().clean()
@@ -167,7 +174,16 @@ class ScheduleForm(forms.Form):
 
 
 class DoneForm(forms.Form):
-    version = forms.IntegerField(required=False)
+    version = forms.IntegerField(required=False, min_value=0, max_value=MAX_INT)
+
+
+def small_int(raw):
+    """An int that a database column can hold, or None."""
+    raw = (raw or "").strip()
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 10:
+        return None
+    value = int(raw)
+    return value if value <= MAX_INT else None
 
 
 def new_action_indexes(data):

@@ -27,6 +27,7 @@ from sessions.forms import (
     SharedForm,
     SideForm,
     new_action_indexes,
+    small_int,
 )
 from sessions.models import CalendarFeed, NextAction, Session, SessionSide
 
@@ -148,10 +149,9 @@ def _review_actions(pair, data):
     if data is not None:
         for key in data:
             if key.startswith("review-") and key.endswith("-version"):
-                try:
-                    posted.add(int(key[len("review-") : -len("-version")]))
-                except ValueError:
-                    continue
+                pk = small_int(key[len("review-") : -len("-version")])
+                if pk is not None:
+                    posted.add(pk)
     actions = timeline_service.open_actions(pair)
     known = {a.pk for a in actions}
     missing = posted - known
@@ -262,12 +262,8 @@ def _after_save(request, access, result):
 
 
 def _scheduled_from(request, pair):
-    raw = request.POST.get("scheduled") or request.GET.get("scheduled")
-    if not raw:
-        return None
-    try:
-        pk = int(raw)
-    except ValueError:
+    pk = small_int(request.POST.get("scheduled") or request.GET.get("scheduled"))
+    if pk is None:
         return None
     return Session.objects.filter(pk=pk, pair=pair, status=Session.Status.SCHEDULED).first()
 
@@ -373,11 +369,7 @@ def _render_log(request, access, forms, error, mode, **extra):
 def action_row(request, pk):
     """One more empty next-action row for the log form (htmx), with the next index."""
     access = get_pair_for_user(request.user, pk, write=True)
-    try:
-        index = int(request.GET.get("i", "0"))
-    except ValueError:
-        index = 0
-    index = max(0, min(index, MAX_NEW_ACTIONS - 1))
+    index = min(small_int(request.GET.get("i")) or 0, MAX_NEW_ACTIONS - 1)
     form = NewActionForm(
         prefix=f"new-{index}",
         owner_choices=_owner_choices(access.pair),
