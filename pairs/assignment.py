@@ -93,7 +93,7 @@ def _candidates(scorer, k, progress=None):
         cols.append(top[keep])
         vals.append(top_vals[keep].astype(np.float64))
         if progress:
-            progress(stop / n)
+            progress(0.6 * stop / n, "scoring")
     if rows:
         rows, cols, vals = np.concatenate(rows), np.concatenate(cols), np.concatenate(vals)
     else:
@@ -205,6 +205,8 @@ def solve(scorer, objective="score", k=DEFAULT_K, progress=None, max_rounds=50):
     stats = {"solver": "sparse-lapjvsp", "k": min(k, m), "rounds": 0, "full_passes": 1}
     for round_ in range(1, max_rounds + 1):
         stats["rounds"] = round_
+        if progress:
+            progress(0.6 + 0.4 * round_ / (round_ + 2), "solving")
         ar, ac, av = rows[active], cols[active], vals[active] + bonus
         t0 = time.perf_counter()
         chosen = _solve_sparse(n, m, capacity, ar, ac, av)

@@ -162,8 +162,10 @@ def _run(run, program):
     blocked = blocked_pairs(program)
     _progress(run, 10, _("Scoring pairs"))
 
-    def on_progress(fraction):
-        _progress(run, 10 + int(fraction * 50), _("Scoring pairs"))
+    stages = {"scoring": _("Scoring pairs"), "solving": _("Finding the best pairs")}
+
+    def on_progress(fraction, stage):
+        _progress(run, 10 + int(fraction * 75), stages[stage])
 
     if program.kind == program.Kind.PEER:
         pool = free

@@ -73,3 +73,25 @@ def test_peer_program_pairs_from_one_pool():
     used = [p.mentor_id for p in pairs] + [p.mentee_id for p in pairs]
     assert sorted(used) == sorted(p.pk for p in people)
     assert run.summary["upper_bound"] >= run.summary["total"]
+
+
+@pytest.mark.django_db
+def test_progress_and_stage_move_forward_while_running(monkeypatch):
+    program = make_program()
+    for i in range(3):
+        make_participant(program, role="mentor", teaches=["SQL"], capacity=1)
+        make_participant(program, role="mentee", learns=["SQL", f"x{i}"])
+    run = pairing.start_run(program, None)
+    seen = []
+    original = pairing._progress
+
+    def record(run_, progress, stage):
+        original(run_, progress, stage)
+        row = MatchRun.objects.get(pk=run_.pk)
+        seen.append((row.progress, row.stage))
+
+    monkeypatch.setattr(pairing, "_progress", record)
+    pairing.run_matching(run)
+    stages = [stage for _p, stage in seen]
+    assert [p for p, _s in seen] == sorted(p for p, _s in seen)
+    assert {"Scoring pairs", "Finding the best pairs", "Saving suggestions"} <= set(stages)
