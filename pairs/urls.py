@@ -7,6 +7,7 @@ P = "programs/<slug:slug>/"
 urlpatterns = [
     path(P + "matching/", views.matching, name="matching"),
     path(P + "matching/run/", views.matching_run, name="run"),
+    path(P + "matching/settings/", views.matching_settings, name="settings"),
     path(P + "matching/runs/<int:run_id>/progress/", views.run_progress, name="progress"),
     path(P + "matching/bulk/", views.suggestions_bulk, name="bulk"),
     path(P + "matching/manual/", views.manual_pair, name="manual"),

@@ -20,6 +20,7 @@ from pairs.access import (
     get_program_for_admin,
     get_request_for_user,
 )
+from pairs.forms import MatchingSettingsForm
 from pairs.models import Exclusion, MatchRun, Pair, PairRequest, Suggestion
 from pairs.tasks import run_matching
 
@@ -79,7 +80,24 @@ def matching(request, slug):
     context["exclusions"] = Exclusion.objects.filter(program=program).select_related(
         "first__user", "second__user"
     )
+    context["settings_form"] = MatchingSettingsForm(instance=program)
     return render(request, "pairs/matching.html", context)
+
+
+@login_required
+@require_POST
+def matching_settings(request, slug):
+    program = get_program_for_admin(request.user, slug)
+    form = MatchingSettingsForm(request.POST, instance=program)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Matching settings saved. They apply to the next run."))
+        return redirect("pairs:matching", slug)
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}: {error}" if label else error)
+    return redirect("pairs:matching", slug)
 
 
 @login_required

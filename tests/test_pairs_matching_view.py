@@ -278,3 +278,32 @@ def test_review_page_queries_do_not_grow_with_suggestions(client, world):
     large = review_queries(client, world, 2000)
     assert small == large
     assert large <= 16
+
+
+def test_admin_changes_weights_and_the_next_run_uses_them(
+    client, world, django_capture_on_commit_callbacks
+):
+    client.force_login(world.admin)
+    data = {
+        "weight_teach": "2",
+        "weight_learn": "0",
+        "weight_goals": "0",
+        "weight_availability": "0",
+        "min_score": "0.1",
+        "matching_objective": "coverage",
+        "request_expiry_days": "5",
+    }
+    client.post(url("settings", "main"), data)
+    world.program.refresh_from_db()
+    assert world.program.weight_teach == 2 and world.program.matching_objective == "coverage"
+    run = run_now(client, world, django_capture_on_commit_callbacks, objective="coverage")
+    assert run.suggestions.get().score == pytest.approx(2.0)  # Hiring, all Olga wants
+    response = client.post(url("settings", "main"), {**data, "weight_teach": "-1"}, follow=True)
+    assert "Use a weight between 0 and 5." in response.content.decode()
+    world.program.refresh_from_db()
+    assert world.program.weight_teach == 2
+
+
+def test_participants_cannot_change_settings(client, world):
+    client.force_login(world.mentor.user)
+    assert client.post(url("settings", "main"), {"weight_teach": "5"}).status_code == 403
