@@ -248,6 +248,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    # Pairing requests past their program's expiry (also checked whenever one is answered).
+    "pairs-expire-requests": {
+        "task": "pairs.expire_requests",
+        "schedule": 60 * 60.0,
+        "options": {"expires": 55 * 60},
+    },
 }
 # Email delivery (sessions.delivery): seconds to wait before retry 1, 2, …; after the
 # last one the email is marked failed and shown to admins. The lease is how long a
