@@ -167,3 +167,19 @@ def test_accept_refused_when_the_mentor_filled_up_meanwhile(client, world):
     assert "no capacity left" in response.content.decode()
     request.refresh_from_db()
     assert request.status == "open"
+
+
+def test_peer_program_requests_pair_people_from_one_pool(world):
+    from tests.factories import make_program
+
+    program = make_program(kind="peer")
+    ana = make_participant(program, role="both", teaches=["SQL"], learns=["Go"])
+    ben = make_participant(program, role="both", teaches=["Go", "Figma"], learns=["SQL"])
+    cal = make_participant(program, role="both", teaches=["Cooking"], learns=["Chess"])
+    top = requests.suggestions_for(ana)
+    assert [other for other, _score in top] == [ben]  # Cal fits nobody above the minimum
+    request = requests.create_request(ana, ben)
+    requests.respond(request, ben.user, accept=True)
+    pair = Pair.objects.get(program=program)
+    assert {pair.mentor, pair.mentee} == {ana, ben}
+    assert requests.suggestions_for(cal) == []
