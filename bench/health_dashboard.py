@@ -144,6 +144,9 @@ def main():
                 print(f"{name}: {len(errors)} errors, first: {errors[0]}")
             results[name] = latencies
 
+        # One client at a time: the service time of a (cached) page, without queueing.
+        results["sequential"], _ = load(page + "?preset=all", cookie, 1, 40, args.seconds)
+
         # Uncached: every request asks for a different custom range (a cache miss).
         def uncached(n):
             start = datetime.date.today() - datetime.timedelta(days=365 + n % 300)
@@ -161,7 +164,8 @@ def main():
 
     print(
         f"load: {args.threads} client threads, gunicorn {args.workers} sync workers, "
-        f"{os.cpu_count()} cores shared with the client, PostgreSQL and other work"
+        f"{os.cpu_count()} cores shared with the client, PostgreSQL and other work "
+        f"(load average {os.getloadavg()[0]:.1f} at the end)"
     )
     whole, default = results["whole"], results["default"]
     print(f"health_dashboard.requests: {len(whole)} count")
@@ -169,6 +173,9 @@ def main():
     print(f"health_dashboard.p95_ms: {percentile(whole, 95):.1f} ms")
     print(f"health_dashboard.default_range_p50_ms: {statistics.median(default):.1f} ms")
     print(f"health_dashboard.default_range_p95_ms: {percentile(default, 95):.1f} ms")
+    sequential = results["sequential"]
+    print(f"health_dashboard.one_client_p50_ms: {statistics.median(sequential):.1f} ms")
+    print(f"health_dashboard.one_client_p95_ms: {percentile(sequential, 95):.1f} ms")
     cold = results["uncached"]
     print(f"health_dashboard.uncached_p50_ms: {statistics.median(cold):.1f} ms")
     print(f"health_dashboard.uncached_p95_ms: {percentile(cold, 95):.1f} ms")

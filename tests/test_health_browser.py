@@ -37,6 +37,8 @@ def test_change_period_and_nudge_without_reload(page, live_server, smtp_sink, se
     start = (timezone.localdate() - datetime.timedelta(days=29)).strftime("%-d %b %Y")
     page.get_by_role("heading", name=f"From {start}", exact=False).wait_for()
     assert "preset=30" in page.url  # the address can be shared or bookmarked
+    first_day = (timezone.localdate() - datetime.timedelta(days=29)).isoformat()
+    assert page.get_by_label("From", exact=True).input_value() == first_day
     assert page.evaluate("() => window.__noReload") == 7
 
     # Custom dates the wrong way round: a clear message, in place.

@@ -232,3 +232,21 @@ def test_the_form_shows_the_default_period_it_applies(client, world, frozen):
     assert '<option value="90" selected>' in html
     assert 'value="2026-08-23"' in html and 'value="2026-11-20"' in html
     assert "From 23 Aug 2026 to 20 Nov 2026" in html
+
+
+def test_htmx_body_keeps_the_date_fields_in_step(client, world, frozen):
+    client.force_login(world.admin)
+    html = client.get(url(world, preset="30"), HTTP_HX_REQUEST="true").content.decode()
+    assert 'id="id_start" value="2026-10-22" hx-swap-oob="true"' in html
+    bad = client.get(url(world, preset="custom", start="x", end="y"), HTTP_HX_REQUEST="true")
+    assert "hx-swap-oob" not in bad.content.decode()  # the person's input stays to fix
+
+
+def test_a_new_program_has_an_empty_state(client, world, frozen):
+    from tests.factories import make_program
+
+    empty = make_program("Fresh", admins=[world.admin], slug="fresh")
+    client.force_login(world.admin)
+    response = client.get(reverse("health:dashboard", args=[empty.slug]))
+    assert response.status_code == 200
+    assert "no active participants or pairs yet" in response.content.decode()
