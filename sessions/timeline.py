@@ -42,6 +42,7 @@ class TimelineEntry:
     mentee_side: SessionSide | None = None
     created: list = field(default_factory=list)
     reviewed: list = field(default_factory=list)
+    sides: list = field(default_factory=list)  # [(person, their side or None)], mentor first
 
 
 @dataclass
@@ -82,6 +83,11 @@ def timeline(pair, page=1):
                 entries[action.created_in_id].created.append(action)
             if action.reviewed_in_id in entries:
                 entries[action.reviewed_in_id].reviewed.append(action)
+    for entry in entries.values():
+        entry.sides = [
+            (pair.mentor.user, entry.mentor_side),
+            (pair.mentee.user, entry.mentee_side),
+        ]
     return Timeline(entries=list(entries.values()), page=page, has_older=has_older)
 
 

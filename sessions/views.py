@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -64,9 +65,11 @@ def action_done(request, pk):
         error = str(exc)
         action.refresh_from_db()
     if request.htmx:
+        timeline_service.label_action(action)
+        action.is_overdue = action.due_on < timezone.localdate()
         return render(
             request,
-            "sessions/_action_item.html",
+            "sessions/dashboard.html#action_item",
             {"action": action, "error": error, "just_done": error is None, "can_write": True},
             status=409 if error else 200,
         )
@@ -107,7 +110,7 @@ def pair_page(request, pk):
     }
     if access.can_write:
         context["open_actions"] = timeline_service.open_actions(pair)
-        context["schedule_form"] = ScheduleForm(initial={"format": Session.Format.VIDEO})
+        context["session_formats"] = Session.Format.choices
     return render(request, "sessions/pair.html", context)
 
 
