@@ -56,12 +56,13 @@ def _batches(queryset, size):
 
 
 def _candidates():
+    from django.db.models import Exists, OuterRef
+
     from mentorship.models import Participant, User
 
-    return User.objects.filter(
-        is_active=True,
-        pk__in=Participant.objects.filter(status=Participant.Status.ACTIVE).values("user_id"),
-    ).only("pk", "email", "time_zone")
+    # EXISTS per user (index on participant.user_id): each batch reads only its own range.
+    active = Participant.objects.filter(user=OuterRef("pk"), status=Participant.Status.ACTIVE)
+    return User.objects.filter(Exists(active), is_active=True).only("pk", "email", "time_zone")
 
 
 def _weekdays(user_ids, prefs):
@@ -84,13 +85,17 @@ def _weekdays(user_ids, prefs):
 
 def build_contents(users, now):
     """{user pk: content dict} for the given users; content["pairs"] may be empty."""
+    from mentorship.models import Participant
     from pairs.models import Pair
     from sessions.models import NextAction, Session, SessionSide
 
     user_ids = [u.pk for u in users]
+    participant_ids = list(
+        Participant.objects.filter(user_id__in=user_ids).values_list("pk", flat=True)
+    )
     pairs = list(
         Pair.objects.filter(status=Pair.Status.ACTIVE)
-        .filter(Q(mentor__user_id__in=user_ids) | Q(mentee__user_id__in=user_ids))
+        .filter(Q(mentor_id__in=participant_ids) | Q(mentee_id__in=participant_ids))
         .select_related("program", "mentor__user", "mentee__user")
         .order_by("program__start_date", "pk")
     )
