@@ -201,7 +201,7 @@ def sign_in(users):
     return cookies
 
 
-def start_gunicorn(port, log_path, workers):
+def start_gunicorn(port, log_path, workers, threads):
     env = dict(
         os.environ,
         DATABASE_URL=f"{PG}/{DB_NAME}",
@@ -219,9 +219,9 @@ def start_gunicorn(port, log_path, workers):
         "--workers",
         str(workers),
         "--worker-class",
-        "gthread",
+        "gthread" if threads > 1 else "sync",
         "--threads",
-        "2",
+        str(threads),
         "--access-logfile",
         str(log_path),
         "--access-logformat",
@@ -347,6 +347,9 @@ def main():
     parser.add_argument("--requests", type=int, default=None, help="requests per page")
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument(
+        "--threads", type=int, default=1, help="threads per worker (1: sync workers)"
+    )
     parser.add_argument("--time-limit", type=float, default=60.0, help="seconds per phase")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = parser.parse_args()
@@ -381,7 +384,7 @@ def main():
         port = free_port()
         log_dir = Path(tempfile.mkdtemp(prefix="bench_sessions_"))
         log_path = log_dir / "access.log"
-        proc = start_gunicorn(port, log_path, args.workers)
+        proc = start_gunicorn(port, log_path, args.workers, args.threads)
         posters = prepare_posters(
             port, [(p.pk, cookies[p.mentee.user_id]) for p in sample[: min(20, len(sample))]]
         )
@@ -460,7 +463,7 @@ def main():
     client = {page: [ms for p, _s, ms in results if p == page] for page in PAGES}
     print(
         f"{len(results)} requests in {wall:.1f} s with {args.concurrency} client threads, "
-        f"gunicorn {args.workers} workers x 2 threads, {os.cpu_count()} CPU cores "
+        f"gunicorn {args.workers} workers x {args.threads} threads, {os.cpu_count()} CPU cores "
         f"(shared with other work on this machine); errors: {len(bad)} {bad[:5]}"
     )
     for page in PAGES:
