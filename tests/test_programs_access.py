@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from mentorship import importing, invites
-from mentorship.models import Skill
+from mentorship.models import ImportBatch, Skill
 
 pytestmark = pytest.mark.django_db
 
@@ -104,6 +104,13 @@ def test_admin_actions(client, world, persona, mailoutbox):
     check(client, user, confirm, expected)
     revoke = reverse("programs:invite_revoke", args=[s, invite.pk])
     check(client, user, revoke, ADMIN_POST[persona], "post")
+    # Uploading a file (an empty post is a form error, shown again: 422 for admins).
+    upload = reverse("programs:import", args=[s])
+    expected = {"program_admin": 422, "superuser": 422}.get(persona, ADMIN_PAGE[persona])
+    check(client, user, upload, expected, "post")
+    cancel = reverse("programs:import_cancel", args=[s, batch.pk])
+    check(client, user, cancel, ADMIN_POST[persona], "post")
+    assert ImportBatch.objects.filter(pk=batch.pk).exists() == (persona != "program_admin")
     assert Skill.objects.filter(pk=figma.pk).exists()  # the bogus merge did nothing
 
 
