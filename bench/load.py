@@ -516,6 +516,10 @@ def main():
     try:
         # Warm up each page once, so start-up costs stay out of the figures.
         virtual_user(port, entries, identities[0], time.monotonic() + 1, Recorder(), 0)
+        # One user alone for a few seconds: the server's own time per request, to read
+        # the concurrent figures against (on a busy machine they are mostly queueing).
+        solo = Recorder()
+        virtual_user(port, entries, identities[0], time.monotonic() + 5, solo, 1)
         print(
             f"{args.users} users for {args.duration:g} s on 127.0.0.1:{port} "
             f"(gunicorn {args.workers}x{args.threads} gthread); skipped, not built yet: "
@@ -552,6 +556,10 @@ def main():
         "seconds": round(elapsed, 2),
         "rps": round(recorder.total / elapsed, 1) if elapsed else 0,
         "error_rate": errors / recorder.total if recorder.total else 1.0,
+        "single_user_p50_ms": percentile(
+            [ms for values in solo.latencies.values() for ms in values], 50
+        ),
+        "load_average_after": os.getloadavg(),
         "p50_ms": percentile(every, 50),
         "p95_ms": percentile(every, 95),
         "p99_ms": percentile(every, 99),
@@ -578,6 +586,8 @@ def main():
             f"errors={page['errors']}{note}"
         )
     print(f"data: {world['counts']}; results: {RESULTS.relative_to(ROOT)}")
+    print(f"machine: {report['machine']}; load average after: {report['load_average_after']}")
+    print(f"load.single_user_p50_ms: {report['single_user_p50_ms']:.1f} ms")
     print(f"load.requests: {recorder.total} requests")
     print(f"load.rps: {report['rps']} req/s")
     print(f"load.p50_ms: {report['p50_ms']:.1f} ms")
