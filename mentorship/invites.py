@@ -6,10 +6,11 @@ the link sets the password — that is when the account comes to life — and ac
 participant. Someone who already has an account signs in and joins instead.
 """
 
+import contextlib
 import logging
 
 from django.contrib.auth import password_validation
-from django.core import signing
+from django.core import mail, signing
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -87,8 +88,32 @@ def load(token):
     return invite
 
 
-def _deliver(invite):
+UNAVAILABLE = object()  # a shared connection that could not be opened
+
+
+@contextlib.contextmanager
+def mail_connection():
+    """One SMTP connection for a batch of invitations (UNAVAILABLE if the server is down)."""
+    connection = mail.get_connection()
+    try:
+        connection.open()
+    except Exception:
+        log.exception("Could not connect to the mail server")
+        yield UNAVAILABLE
+        return
+    try:
+        yield connection
+    finally:
+        try:
+            connection.close()
+        except Exception:
+            log.exception("Closing the mail connection failed")
+
+
+def _deliver(invite, connection=None):
     """Send the email; True if it went. Never raises: a mail outage must not lose the invite."""
+    if connection is UNAVAILABLE:
+        return False
     try:
         send_email(
             "invite",
@@ -100,6 +125,7 @@ def _deliver(invite):
                 "inviter": invite.created_by,
                 "days": MAX_AGE // 86400,
             },
+            connection=connection,
         )
     except Exception:
         log.exception("Could not send invite %s", invite.pk)
@@ -110,7 +136,7 @@ def _deliver(invite):
     return True
 
 
-def invite(program, email, by, role=None, display_name=""):
+def invite(program, email, by, role=None, display_name="", connection=None):
     """Create (or reuse) the pending invite for email and send it. Returns (invite, sent)."""
     email = normalize_email(email)
     with transaction.atomic():
@@ -131,7 +157,7 @@ def invite(program, email, by, role=None, display_name=""):
             pending.nonce += 1
             pending.participant = participant
             pending.save(update_fields=["nonce", "participant"])
-    return pending, _deliver(pending)
+    return pending, _deliver(pending, connection)
 
 
 def resend(invite_obj):

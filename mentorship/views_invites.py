@@ -22,16 +22,21 @@ def invite_list(request, slug):
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         sent, failed, skipped = 0, 0, []
-        for email in form.cleaned_data["emails"]:
-            try:
-                _invite, ok = invites.invite(
-                    program, email, request.user, role=form.cleaned_data["role"]
-                )
-            except invites.InviteError as exc:
-                skipped.append(str(exc))
-                continue
-            sent += ok
-            failed += not ok
+        with invites.mail_connection() as connection:
+            for email in form.cleaned_data["emails"]:
+                try:
+                    _invite, ok = invites.invite(
+                        program,
+                        email,
+                        request.user,
+                        role=form.cleaned_data["role"],
+                        connection=connection,
+                    )
+                except invites.InviteError as exc:
+                    skipped.append(str(exc))
+                    continue
+                sent += ok
+                failed += not ok
         if sent:
             messages.success(
                 request,
@@ -73,15 +78,26 @@ def invite_imported(request, slug):
         .exclude(invites__status=Invite.Status.PENDING)
         .select_related("user")[:200]
     )
-    sent = 0
-    for participant in people:
-        try:
-            sent += invites.invite(program, participant.user.email, request.user)[1]
-        except invites.InviteError:
-            continue
+    sent = failed = 0
+    with invites.mail_connection() as connection:
+        for participant in people:
+            try:
+                ok = invites.invite(
+                    program, participant.user.email, request.user, connection=connection
+                )[1]
+            except invites.InviteError:
+                continue
+            sent += ok
+            failed += not ok
     messages.success(
         request, ngettext("Sent %(n)d invitation.", "Sent %(n)d invitations.", sent) % {"n": sent}
     )
+    if failed:
+        messages.warning(
+            request,
+            _("%(n)d invitations were saved but could not be emailed; use Resend later.")
+            % {"n": failed},
+        )
     return redirect("programs:invites", slug)
 
 

@@ -4,6 +4,7 @@ import csv
 import io
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError
 from django.urls import reverse
@@ -61,6 +62,8 @@ def test_preview_writes_nothing_then_confirm_imports(client, world):
     assert "3 rows are ready to import" in html and "3 new, 0 updated" in html
     assert "Go" in html and "Writing" in html and "Public speaking" in html  # new skills listed
     assert counts() == before
+    # Long work shows progress: the confirm form is marked busy, its script is served.
+    assert "data-busy" in html and "/static/js/busy.js" in html and finders.find("js/busy.js")
     batch = ImportBatch.objects.get()
     # The preview survives: reopening it needs no re-upload.
     confirm = reverse("programs:import_confirm", args=[world.program.slug, batch.pk])
