@@ -171,3 +171,31 @@ def test_counts_are_shared_through_redis(client, make_user, settings, redis_requ
     assert "login-fail" in str(cache._cache.get_client().keys("*"))
     assert attempt(Client(), "ana@example.com", PASSWORD, ip="10.7.7.7").status_code == 429
     cache.clear()
+
+
+def _cache_backend(env):
+    from tests.test_config import manage
+
+    code = "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"
+    return manage("shell", "-v", "0", "-c", code, env=env)
+
+
+def test_the_cache_comes_from_the_environment(tmp_path):
+    from tests.test_config import prod_env
+
+    redis = _cache_backend({"CACHE_URL": "redis://127.0.0.1:6379/9"})
+    assert redis.stdout.strip() == "django.core.cache.backends.redis.RedisCache", redis.stderr
+    also = _cache_backend({"REDIS_URL": "redis://127.0.0.1:6379/9"})
+    assert also.stdout.strip().endswith("RedisCache")
+    local = _cache_backend({})
+    assert local.stdout.strip().endswith("LocMemCache")
+    # Production without a cache URL: a file cache shared by the workers of one host.
+    shared = _cache_backend(prod_env(MENTORSHIP_VAR_DIR=str(tmp_path)))
+    assert shared.stdout.strip().endswith("FileBasedCache"), shared.stderr
+
+
+def test_an_unusable_cache_url_is_one_clear_line():
+    result = _cache_backend({"CACHE_URL": "memcached://127.0.0.1:11211"})
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "CACHE_URL must be redis://" in result.stderr
