@@ -35,6 +35,7 @@ EPS = 1e-6  # scores are float32 sums of O(1) terms
 DEBUG = False
 ADD_PER_ROW = 8
 RESERVE_FACTOR = 3
+NEAR = 0.02  # reduced-score margin under which kept edges join the graph early
 
 
 @dataclass
@@ -219,7 +220,9 @@ def solve(scorer, objective="score", k=DEFAULT_K, progress=None, max_rounds=50):
         u, v = d[:n] - d[n + m + 1], d[n + m + 1] - d[n : n + m]
         res = np.nonzero(~active)[0]
         gap = (vals[res] + bonus) - u[rows[res]] - v[cols[res]]
-        grow = res[gap > EPS]
+        # When any kept edge improves, near-improving ones join too: prices move as edges
+        # are added, and taking them now saves solving again for each in turn.
+        grow = res[gap > -NEAR] if (gap > EPS).any() else res[:0]
         if len(grow):
             # Kept edges now priced as improving: add them and solve again (no rescoring).
             active[grow] = True
@@ -228,7 +231,7 @@ def solve(scorer, objective="score", k=DEFAULT_K, progress=None, max_rounds=50):
         # Certificate: one exact pass over every (mentee, mentor) pair.
         stats["full_passes"] += 1
         t0 = time.perf_counter()
-        add_r, add_c, add_v, add_bad = _violations(scorer, u, v, bonus, k + reserve)
+        add_r, add_c, add_v, add_bad, add_near = _violations(scorer, u, v, bonus, k + reserve)
         _debug(round_, f"pass {time.perf_counter() - t0:.2f}s", 0)
         _debug(round_, "full pass", int(add_bad.sum()))
         # Edges the graph already has are never duplicated; inactive ones that improve
@@ -247,7 +250,7 @@ def solve(scorer, objective="score", k=DEFAULT_K, progress=None, max_rounds=50):
         rows = np.concatenate([rows, add_r[new]])
         cols = np.concatenate([cols, add_c[new]])
         vals = np.concatenate([vals, add_v[new]])
-        active = np.concatenate([active, add_bad[new]])
+        active = np.concatenate([active, add_near[new]])
     else:
         raise RuntimeError("matching did not converge")
     stats["edges"] = int(active.sum())
@@ -265,7 +268,7 @@ def _violations(scorer, u, v, bonus, keep):
     the current prices), and whether each improves the total (w > u + v)."""
     n, m = scorer.shape
     keep = min(keep, m)
-    out_r, out_c, out_v, out_bad = [], [], [], []
+    out_r, out_c, out_v, out_bad, out_near = [], [], [], [], []
     for start, stop in _blocks(scorer):
         block = scorer.block(start, stop)
         # Selection in the block's own precision (fast), the verdict in float64 (exact).
@@ -285,15 +288,18 @@ def _violations(scorer, u, v, bonus, keep):
         out_r.append(r_off + start)
         out_c.append(c)
         out_v.append(value)
-        out_bad.append(value + bonus - u[r_off + start] - v[c] > EPS)
+        reduced = value + bonus - u[r_off + start] - v[c]
+        out_bad.append(reduced > EPS)
+        out_near.append(reduced > -NEAR)
     if not out_r:
         empty = np.zeros(0, dtype=np.int64)
-        return empty, empty, np.zeros(0), np.zeros(0, dtype=bool)
+        return empty, empty, np.zeros(0), np.zeros(0, dtype=bool), np.zeros(0, dtype=bool)
     return (
         np.concatenate(out_r).astype(np.int64),
         np.concatenate(out_c).astype(np.int64),
         np.concatenate(out_v),
         np.concatenate(out_bad),
+        np.concatenate(out_near),
     )
 
 
