@@ -5,7 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from sessions.models import NextAction, Session, SessionSide
+from sessions.models import NextAction, Session
 
 MAX_NEW_ACTIONS = 30
 EMPTY_ACTION_ROWS = 3  # without JS the page offers this many empty rows
@@ -66,13 +66,10 @@ class SharedForm(forms.Form):
 class SideForm(forms.Form):
     """My own side of a session."""
 
-    learned = _note(SessionSide._meta.get_field("learned").verbose_name.capitalize())
-    shared = _note(SessionSide._meta.get_field("shared").verbose_name.capitalize())
-    questions = _note(
-        SessionSide._meta.get_field("questions").verbose_name.capitalize(),
-        _("One question per line."),
-    )
-    unsure = _note(SessionSide._meta.get_field("unsure").verbose_name.capitalize())
+    learned = _note(_("What I learned"))
+    shared = _note(_("What I shared or taught"))
+    questions = _note(_("Questions I brought"), _("One question per line."))
+    unsure = _note(_("Something I'm unsure about"))
     private_note = _note(
         _("Private note"), _("Only you ever see this: not your partner, not the program admins.")
     )

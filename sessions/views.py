@@ -186,7 +186,14 @@ def _build_forms(request, access, session=None, scheduled=None):
             "format": scheduled.format,
         }
     else:
-        shared_initial = {"duration_minutes": 45, "format": Session.Format.VIDEO}
+        now = timezone.localtime()
+        shared_initial = {
+            "occurred_at": now.replace(
+                minute=now.minute - now.minute % 15, second=0, microsecond=0
+            ),
+            "duration_minutes": 45,
+            "format": Session.Format.VIDEO,
+        }
     side_initial = {"side_version": my_side.version if my_side else 0}
     if my_side is not None:
         for name in log_service.SIDE_FIELDS:
