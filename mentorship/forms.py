@@ -53,6 +53,13 @@ class ProgramForm(forms.ModelForm):
         return data
 
 
+class AddAdminForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Add an admin by email"),
+        help_text=_("They need an account already."),
+    )
+
+
 class InviteForm(forms.Form):
     emails = forms.CharField(
         label=_("Email addresses"),

@@ -25,6 +25,39 @@ def create_program(form, user):
     return program
 
 
+class AdminError(ValueError):
+    pass
+
+
+def add_admin(program, email):
+    """Make an existing account an admin of program. Returns the user."""
+    from django.utils.translation import gettext as _
+
+    from mentorship.models import User
+    from mentorship.models.users import normalize_email
+
+    user = User.objects.filter(email__iexact=normalize_email(email)).first()
+    if user is None or not user.has_usable_password():
+        raise AdminError(
+            _("No account uses %(email)s yet: invite them first, then make them an admin.")
+            % {"email": email}
+        )
+    program.admins.add(user)
+    return user
+
+
+@transaction.atomic
+def remove_admin(program, user_id):
+    from django.utils.translation import gettext as _
+
+    admins = list(program.admins.select_for_update().values_list("pk", flat=True))
+    if user_id not in admins:
+        raise AdminError(_("That person is not an admin of this program."))
+    if len(admins) == 1:
+        raise AdminError(_("A program needs at least one admin."))
+    program.admins.remove(user_id)
+
+
 def programs_for(user):
     """(programs I run, my participations) for the programs page."""
     administered = Program.objects.all() if user.is_superuser else user.administered_programs

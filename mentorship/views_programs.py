@@ -10,7 +10,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mentorship import access, csvutil, programs, skills
-from mentorship.forms import ParticipantFilterForm, ProgramForm, SkillMergeForm, SkillRenameForm
+from mentorship.forms import (
+    AddAdminForm,
+    ParticipantFilterForm,
+    ProgramForm,
+    SkillMergeForm,
+    SkillRenameForm,
+)
 from mentorship.models import Invite
 
 
@@ -49,7 +55,47 @@ def program_edit(request, slug):
         return redirect("programs:detail", program.slug)
     if request.method == "POST":
         program.refresh_from_db()  # the page header must not show an unsaved slug or name
-    return render(request, "programs/form.html", {"form": form, "program": program})
+    return render(
+        request,
+        "programs/form.html",
+        {
+            "form": form,
+            "program": program,
+            "admins": program.admins.order_by("email"),
+            "admin_form": AddAdminForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def admin_add(request, slug):
+    program = access.get_program_for_admin(request.user, slug)
+    form = AddAdminForm(request.POST)
+    if form.is_valid():
+        try:
+            user = programs.add_admin(program, form.cleaned_data["email"])
+            messages.success(request, _("%(name)s now runs this program too.") % {"name": user})
+        except programs.AdminError as exc:
+            messages.error(request, str(exc))
+    else:
+        messages.error(request, _("Enter a valid email address."))
+    return redirect("programs:edit", slug)
+
+
+@login_required
+@require_POST
+def admin_remove(request, slug, user_id):
+    program = access.get_program_for_admin(request.user, slug)
+    try:
+        programs.remove_admin(program, user_id)
+    except programs.AdminError as exc:
+        messages.error(request, str(exc))
+        return redirect("programs:edit", slug)
+    messages.success(request, _("Removed an admin."))
+    if user_id == request.user.pk and not request.user.is_superuser:
+        return redirect("programs:list")  # they no longer run it
+    return redirect("programs:edit", slug)
 
 
 @login_required

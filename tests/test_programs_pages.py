@@ -115,3 +115,63 @@ def test_program_names_are_text(client, world):
     client.force_login(world.admin)
     html = client.get(reverse("programs:detail", args=["main"])).content.decode()
     assert '<script>alert("x")</script>' not in html
+
+
+def test_admins_add_and_remove_co_admins(client, world):
+    client.force_login(world.admin)
+    add = reverse("programs:admin_add", args=["main"])
+    response = client.post(add, {"email": "Mentor@Example.com"}, follow=True)
+    assert "now runs this program too" in response.content.decode()
+    assert set(world.program.admins.values_list("email", flat=True)) == {
+        "admin@example.com",
+        "mentor@example.com",
+    }
+    # Someone without an account (or with only an invite) cannot be made an admin.
+    response = client.post(add, {"email": "nobody@example.com"}, follow=True)
+    assert "invite them first" in response.content.decode()
+    response = client.post(add, {"email": "not an email"}, follow=True)
+    assert "Enter a valid email address" in response.content.decode()
+    # The new admin sees the admin pages; removing them takes that away.
+    client.force_login(world.mentor.user)
+    assert client.get(reverse("programs:detail", args=["main"])).status_code == 200
+    client.force_login(world.admin)
+    remove = reverse("programs:admin_remove", args=["main", world.mentor.user.pk])
+    client.post(remove)
+    client.force_login(world.mentor.user)
+    assert client.get(reverse("programs:detail", args=["main"])).status_code == 403
+    # The last admin stays.
+    client.force_login(world.admin)
+    last = reverse("programs:admin_remove", args=["main", world.admin.pk])
+    response = client.post(last, follow=True)
+    assert "at least one admin" in response.content.decode()
+    assert list(world.program.admins.all()) == [world.admin]
+
+
+@pytest.mark.parametrize(
+    "persona, expected",
+    [
+        ("anonymous", 302),
+        ("program_admin", 302),
+        ("superuser", 302),
+        ("other_program_admin", 404),
+        ("mentor", 403),
+        ("stranger", 404),
+    ],
+)
+def test_admin_management_access(client, world, persona, expected):
+    user = world.personas()[persona]
+    if user:
+        client.force_login(user)
+    response = client.post(
+        reverse("programs:admin_add", args=["main"]), {"email": "stranger@example.com"}
+    )
+    assert response.status_code == expected
+    if persona == "anonymous":
+        assert response["Location"].startswith(reverse("login"))
+    made_admin = world.program.admins.filter(email="stranger@example.com").exists()
+    assert made_admin == (persona in ("program_admin", "superuser"))
+    response = client.post(reverse("programs:admin_remove", args=["main", world.admin.pk]))
+    assert response.status_code == expected
+    assert world.program.admins.filter(pk=world.admin.pk).exists() == (
+        persona not in ("program_admin", "superuser")
+    )
