@@ -153,3 +153,19 @@ def test_ended_pairs_free_capacity(world):
     assert Pair.objects.filter(mentor=world.mentor, status__in=Pair.OCCUPYING).count() == 1
     lifecycle.change(world.pair, "end", world.admin, "done")
     assert Pair.objects.filter(mentor=world.mentor, status__in=Pair.OCCUPYING).count() == 0
+
+
+def test_pair_page_shows_the_controls_to_members_and_admins(client, world):
+    page = pair_page(world.pair)
+    if page is None:
+        pytest.skip("the pair page (sessions:pair) is not there yet")
+    client.force_login(world.mentee.user)
+    body = client.get(page).content.decode()
+    assert f'action="{status_url(world.pair)}"' in body and 'value="pause"' in body
+    client.force_login(world.admin)
+    body = client.get(page).content.decode()
+    assert 'value="pause"' in body
+    client.post(status_url(world.pair), {"action": "pause"})
+    client.force_login(world.mentee.user)
+    body = client.get(page).content.decode()
+    assert 'value="resume"' in body and 'value="pause"' not in body
