@@ -8,7 +8,8 @@
 Mentors are 40% of mentees, capacities 1-3. Every (size, method) runs in its own
 subprocess so its peak RSS (ru_maxrss) is clean; time covers building the score model,
 scoring and solving (not generating the synthetic people). The machine has 2 cores shared
-with other engineers' work while this runs: times are noisy upwards.
+with other engineers' work while this runs: wall times are noisy upwards, so CPU seconds
+(user + system, all threads) are printed too and compare better between methods.
 Figures are printed last as `matching.<figure>: value unit`.
 """
 
@@ -26,6 +27,11 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 
+def _cpu():
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def child(size, method, objective):
     from _matching_data import pool, program
 
@@ -35,6 +41,7 @@ def child(size, method, objective):
     if method.startswith("peer"):
         people, weights = pool(size)
         base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        cpu0 = _cpu()
         start = time.perf_counter()
         scorer = PeerScorer(people, weights)
         if method == "peer-exact":
@@ -45,6 +52,7 @@ def child(size, method, objective):
     else:
         mentors, mentees, weights = program(size)
         base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        cpu0 = _cpu()
         start = time.perf_counter()
         scorer = Scorer(mentors, mentees, weights)
         solver = {
@@ -60,6 +68,7 @@ def child(size, method, objective):
         json.dumps(
             {
                 "seconds": seconds,
+                "cpu_seconds": _cpu() - cpu0,
                 "peak_mb": peak / 1024,
                 "base_mb": base / 1024,
                 "total": total,
@@ -224,6 +233,7 @@ def main():
         tag = f"{size // 1000}k" if size >= 1000 else str(size)
         figures += [
             (f"sparse_{tag}_seconds", sparse["seconds"], "s"),
+            (f"sparse_{tag}_cpu_seconds", sparse["cpu_seconds"], "s"),
             (f"sparse_{tag}_peak_rss", sparse["peak_mb"], "MB"),
             (f"sparse_{tag}_total", sparse["total"], "score"),
             (f"sparse_{tag}_matched", sparse["matched"], "pairs"),
@@ -237,6 +247,7 @@ def main():
         if dense:
             figures += [
                 (f"dense_{tag}_seconds", dense["seconds"], "s"),
+                (f"dense_{tag}_cpu_seconds", dense["cpu_seconds"], "s"),
                 (f"dense_{tag}_peak_rss", dense["peak_mb"], "MB"),
                 (f"dense_{tag}_total", dense["total"], "score"),
                 (f"sparse_vs_dense_{tag}_total", 100 * sparse["total"] / dense["total"], "%"),
