@@ -272,3 +272,19 @@ def test_cancel_discards_the_batch(client, world):
     url = reverse("programs:import_cancel", args=[world.program.slug, batch.pk])
     assert client.post(url).status_code == 302
     assert not ImportBatch.objects.exists()
+
+
+def test_a_50_mb_upload_with_csrf_checks_on_is_still_a_clear_message(world):
+    """As in production: the CSRF middleware reads the multipart body before the view."""
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.admin)
+    url = reverse("programs:import", args=[world.program.slug])
+    page = client.get(url)
+    token = page.context["csrf_token"]
+    huge = SimpleUploadedFile("huge.csv", b"email\n" + b"a" * (50 * 1024 * 1024))
+    response = client.post(url, {"file": huge, "csrfmiddlewaretoken": str(token)})
+    assert response.status_code == 413
+    assert "the limit is 5 MB" in response.content.decode()
+    assert not ImportBatch.objects.exists()
