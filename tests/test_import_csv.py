@@ -288,3 +288,24 @@ def test_a_50_mb_upload_with_csrf_checks_on_is_still_a_clear_message(world):
     assert response.status_code == 413
     assert "the limit is 5 MB" in response.content.decode()
     assert not ImportBatch.objects.exists()
+
+
+def test_any_bytes_give_a_preview_never_an_exception(world):
+    """Fuzz: random bytes and random CSV-ish text always give a Preview (ok or explained)."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    cell = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=40)
+    csvish = st.lists(st.lists(cell, max_size=12), max_size=8).map(
+        lambda rows: "\n".join(
+            [",".join(importing.COLUMNS)] + [",".join(f'"{c}"' for c in r) for r in rows]
+        ).encode()
+    )
+
+    @settings(max_examples=150, deadline=None, database=None)
+    @given(st.one_of(st.binary(max_size=400), csvish))
+    def run(data):
+        preview = importing.check(world.program, data)
+        assert preview.ok or preview.problems or preview.file_errors
+
+    run()
