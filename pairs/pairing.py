@@ -350,7 +350,7 @@ def create_pair(
 def accept_suggestion(suggestion, by):
     with transaction.atomic():
         suggestion = (
-            Suggestion.objects.select_for_update()
+            Suggestion.objects.select_for_update(of=("self",))
             .select_related("mentor__user", "mentee__user", "run")
             .get(pk=suggestion.pk)
         )
