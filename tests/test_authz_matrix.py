@@ -228,6 +228,13 @@ MATRIX = {
         post=ADMIN_ACTION,
         kwargs=lambda w: {"pk": w.program.skills.order_by("pk").first().pk},
     ),
+    "programs:admin_add": Row(get=signed_in(405), post=ADMIN_ACTION),
+    "programs:admin_remove": Row(
+        get=signed_in(405),
+        post=ADMIN_ACTION,
+        kwargs=lambda w: {"user_id": w.admin.pk},
+        note="the last admin: refused with a message, nothing removed",
+    ),
     "programs:import": Row(
         get=ADMIN_PAGE,
         post=signed_in(
@@ -264,6 +271,7 @@ MATRIX = {
     "programs:onboarding": Row(get=PARTICIPANTS_ONLY(200), post=PARTICIPANTS_ONLY(422)),
     # --- pairs: matching (admins), requests and pair status (members) -------------------
     "pairs:matching": Row(get=ADMIN_PAGE),
+    "pairs:settings": Row(get=signed_in(405), post=ADMIN_ACTION),
     "pairs:run": Row(get=signed_in(405), post=ADMIN_ACTION),
     "pairs:progress": Row(get=ADMIN_PAGE, kwargs=lambda w: {"run_id": sample(w, "match_run").pk}),
     "pairs:bulk": Row(get=signed_in(405), post=ADMIN_ACTION),
