@@ -84,6 +84,23 @@ def test_too_many_failures_show_a_clear_message_in_the_browser(page, live_server
     assert page.get_by_label("Email").input_value() == "bo@example.com"
 
 
+def test_hostile_names_stay_text_in_a_real_browser(page, live_server):
+    from tests.hostile import MARKER
+
+    payload = f"<img src=x onerror=alert('{MARKER}')><script>alert('{MARKER}')</script>"
+    user = make_user("eve@example.com", display_name=payload)
+    user.set_password(OLD)
+    user.save()
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    sign_in(page, "eve@example.com", OLD)
+    greeting = page.get_by_role("heading", level=1).inner_text()
+    assert greeting == f"Welcome, {payload}"  # shown as text, exactly
+    assert page.locator("main img, main script").count() == 0
+    assert dialogs == []
+    assert page.console_errors == []  # nothing even tried to run (CSP would report it)
+
+
 FORCED = os.environ.get("MENTORSHIP_FORCE_BROWSER_FAILURE") == "1"
 
 
