@@ -54,4 +54,3 @@ def deliver_pending_email(now=None):
     from sessions import delivery
 
     return delivery.deliver_due(_moment(now))
-
