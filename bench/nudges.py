@@ -135,12 +135,14 @@ def worker_main():
     claimed = time.perf_counter()
     result["delivery"] = delivery.deliver_due(NOW)
     seconds = time.perf_counter() - started
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    peak_kb = usage.ru_maxrss
     print(
         json.dumps(
             {
                 "result": result,
                 "seconds": seconds,
+                "cpu_seconds": usage.ru_utime + usage.ru_stime,
                 "claim_seconds": claimed - started,
                 "peak_rss_mb": peak_kb / 1024,
             }
@@ -207,7 +209,8 @@ def main():
         runs.append(figures)
         print(
             f"size {size}: seeded in {figures['seed_seconds']:.1f}s;"
-            f" round {figures['seconds']:.1f}s (claiming {figures['claim_seconds']:.1f}s),"
+            f" round {figures['seconds']:.1f}s (worker CPU {figures['cpu_seconds']:.1f}s;"
+            f" claiming {figures['claim_seconds']:.1f}s),"
             f" {sent} sent, {figures['received']} received by the sink, "
             f"{figures['emails_per_s']:.0f} emails/s, worker peak RSS "
             f"{figures['peak_rss_mb']:.0f} MB",
@@ -219,8 +222,9 @@ def main():
     with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
     small, large = runs
-    print(f"(one worker process, one SMTP connection per batch of 50; the machine has "
-          f"{os.cpu_count()} cores shared with other work)")  # fmt: skip
+    print(f"(one worker process sending on EMAIL_DELIVERY_THREADS=4 threads, one SMTP "
+          f"connection per batch of 50; the machine has {os.cpu_count()} cores shared with "
+          f"other work, load average {os.getloadavg()[0]:.1f})")  # fmt: skip
     print(f"nudges.participants: {large['size']} people")
     print(f"nudges.emails_per_s: {large['emails_per_s']:.0f} emails/s")
     print(f"nudges.total_s: {large['seconds']:.1f} s")
