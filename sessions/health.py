@@ -17,7 +17,6 @@ from django.db.models import (
     DateField,
     Exists,
     F,
-    Max,
     OuterRef,
     Q,
     Subquery,
@@ -532,12 +531,11 @@ def program_health(program, date_range, now=None, with_nudged=True):
     )
 
 
-def stalled_pair_or_none(program, pair_id, now=None):
+def active_pair_or_none(program, pair_id):
     """The pair if it belongs to the program and is active (nudging makes sense)."""
     return (
         Pair.objects.filter(program=program, pk=pair_id, status=Pair.Status.ACTIVE)
-        .select_related("mentor__user", "mentee__user", "program")
-        .annotate(last_session=Max("sessions__occurred_at", filter=Q(sessions__status="logged")))
+        .select_related("mentor__user", "mentee__user")
         .first()
     )
 

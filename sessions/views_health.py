@@ -79,7 +79,7 @@ def dashboard(request, slug):
 @require_POST
 def nudge_pair(request, slug, pair_id):
     program = get_program_for_admin(request.user, slug)
-    pair = health.stalled_pair_or_none(program, pair_id)
+    pair = health.active_pair_or_none(program, pair_id)
     if pair is None:
         raise Http404
     queued = health.nudge_pair(pair, by=request.user)
