@@ -44,7 +44,7 @@ def history(world, n):
             side="mentor",
             author=world.mentor.user,
             learned=f"MENTOR-LEARNED-{i}",
-            questions="Q1\nQ2",
+            questions="QUESTION-ONE\nQUESTION-TWO",
             private_note=f"MENTOR-PRIVATE-{i}",
         )
         SessionSide.objects.create(
@@ -52,7 +52,7 @@ def history(world, n):
             side="mentee",
             author=world.mentee.user,
             learned=f"MENTEE-LEARNED-{i}",
-            questions="Q3",
+            questions="QUESTION-THREE",
             private_note=f"MENTEE-PRIVATE-{i}",
         )
         action = make_action(
@@ -112,7 +112,7 @@ def test_admins_see_dates_counts_and_statuses_never_content(client, world, perso
     history(world, 2)
     client.force_login(getattr(world, persona))
     html = client.get(url(world)).content.decode()
-    for secret in ("SHARED-NOTE", "TOPIC-", "LEARNED", "PRIVATE", "ACTION-", "Q1", "Q3"):
+    for secret in ("SHARED-NOTE", "TOPIC-", "LEARNED", "PRIVATE", "ACTION-", "QUESTION-"):
         assert secret not in html, secret
     assert "2 sessions logged" in html and "1 done" in html and "1 open action" in html
     assert "Mentor&#x27;s side added" in html or "Mentor's side added" in html
