@@ -20,12 +20,22 @@ class _Echo:
         return value
 
 
-def csv_lines(header, rows):
-    """Yield CSV lines one at a time, for a StreamingHttpResponse."""
+def csv_lines(header, rows, batch=500):
+    """CSV text for a StreamingHttpResponse, in pieces of `batch` rows.
+
+    One write per piece rather than per row: streaming row by row doubled the time of
+    a large export through gunicorn, and pieces this size keep memory flat.
+    """
     writer = csv.writer(_Echo())
     yield "\ufeff" + writer.writerow([safe_cell(c) for c in header])  # BOM: Excel reads UTF-8
+    piece = []
     for row in rows:
-        yield writer.writerow([safe_cell(c) for c in row])
+        piece.append(writer.writerow([safe_cell(c) for c in row]))
+        if len(piece) >= batch:
+            yield "".join(piece)
+            piece = []
+    if piece:
+        yield "".join(piece)
 
 
 def streaming_csv_response(filename, header, rows):
@@ -35,4 +45,5 @@ def streaming_csv_response(filename, header, rows):
         csv_lines(header, rows), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
     return response

@@ -21,16 +21,14 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
-from django.http import StreamingHttpResponse
 from django.utils import timezone
 
-from mentorship.csvutil import csv_lines
+from mentorship.csvutil import streaming_csv_response
 from pairs.models import Pair
 from sessions.health import is_stalled, stalled_threshold
 from sessions.models import NextAction, Session
 
 CHUNK = 2000  # rows fetched from the database at a time
-BATCH = 500  # rows per piece of the HTTP response
 KINDS = ("pairs", "sessions", "actions")
 
 
@@ -52,18 +50,6 @@ def _utc(value):
     if isinstance(value, str):
         return value
     return value.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _batched(lines, size=BATCH):
-    """Join CSV lines into larger pieces: one write per piece, not one per row."""
-    batch = []
-    for line in lines:
-        batch.append(line)
-        if len(batch) >= size:
-            yield "".join(batch)
-            batch = []
-    if batch:
-        yield "".join(batch)
 
 
 def _day(value):
@@ -235,10 +221,4 @@ def export_response(program, kind, now=None):
         "actions": lambda: (ACTION_HEADER, action_rows(program, now)),
     }[kind]()
     day = timezone.localdate(now or timezone.now()).isoformat()
-    # As mentorship.csvutil.streaming_csv_response (same safe cells), in larger pieces.
-    response = StreamingHttpResponse(
-        _batched(csv_lines(header, rows)), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{program.slug}-{kind}-{day}.csv"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return streaming_csv_response(f"{program.slug}-{kind}-{day}.csv", header, rows)
