@@ -16,6 +16,7 @@ import http.client
 import os
 import random
 import re
+import resource
 import signal
 import socket
 import statistics
@@ -382,6 +383,8 @@ def main():
         connections.close_all()
 
         port = free_port()
+        cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        load_before = os.getloadavg()[0]
         log_dir = Path(tempfile.mkdtemp(prefix="bench_sessions_"))
         log_path = log_dir / "access.log"
         proc = start_gunicorn(port, log_path, args.workers, args.threads)
@@ -438,11 +441,15 @@ def main():
         time.sleep(0.5)  # let gunicorn flush its access log
     finally:
         if proc is not None:
+            load_after = os.getloadavg()[0]
             os.killpg(proc.pid, signal.SIGTERM)
             try:
                 proc.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+            # gunicorn's master reaps its workers, so their CPU time is in ours now.
+            cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
         if not args.keep:
             from django.db import connections
 
@@ -461,6 +468,9 @@ def main():
             if page:
                 server[page].append(int(parts[3]) / 1000)
     client = {page: [ms for p, _s, ms in results if p == page] for page in PAGES}
+    with open(log_path) as f:
+        handled = sum(1 for _ in f)
+    cpu_s = (cpu_after.ru_utime + cpu_after.ru_stime) - (cpu_before.ru_utime + cpu_before.ru_stime)
     print(
         f"{len(results)} requests in {wall:.1f} s with {args.concurrency} client threads, "
         f"gunicorn {args.workers} workers x {args.threads} threads, {os.cpu_count()} CPU cores "
@@ -473,6 +483,11 @@ def main():
                 f"  {page}: client-side p50 {statistics.median(c):.1f} ms, "
                 f"p95 {percentile(c, 95):.1f} ms (n={len(c)})"
             )
+    print(
+        f"  machine load average (1 min): {load_before:.1f} before, {load_after:.1f} after; "
+        f"gunicorn used {cpu_s:.1f} CPU s for {handled} requests (startup and warm-up included)"
+    )
+    print(f"sessions_load.cpu_ms_per_request: {1000 * cpu_s / max(handled, 1):.1f} ms")
     for page in PAGES:
         values = server[page]
         print(f"sessions_load.{page}_p50_ms: {percentile(values, 50):.1f} ms")
