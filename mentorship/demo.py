@@ -68,6 +68,25 @@ GOALS = [
 ]
 MENTORS, MENTEES, BOTH = 15, 30, 4
 
+# The two sign-ins a newcomer tries first are a good match both ways, so the demo
+# shows what reciprocal matching means: Berlin 16-18h is New York 10-12h.
+SHOWCASE = {
+    "mentor@example.com": {
+        "teach": ["SQL", "Hiring", "Giving feedback"],
+        "learn": ["Figma", "User research"],
+        "department": "Data",
+        "goal": "Learn how designers research and share what I know about hiring.",
+        "windows": [{"day": 1, "start": "16:00", "end": "18:00"}],
+    },
+    "mentee@example.com": {
+        "teach": ["Figma", "User research"],
+        "learn": ["SQL", "Giving feedback"],
+        "department": "Design",
+        "goal": "Learn enough SQL to do my own analysis, and teach Figma in return.",
+        "windows": [{"day": 1, "start": "10:00", "end": "12:00"}],
+    },
+}
+
 
 def ensure_user(email, display_name, time_zone="UTC", password_hash=None, **extra):
     user, created = User.objects.get_or_create(
@@ -134,6 +153,10 @@ def seed():
         goal = rng.choice(GOALS).format(learn=learn[0], teach=teach[0])
         windows = _availability(rng)
         capacity = rng.choice([1, 2, 2, 3]) if role != "mentee" else 1
+        if email in SHOWCASE:
+            show = SHOWCASE[email]
+            teach, learn, department = show["teach"], show["learn"], show["department"]
+            goal, windows = show["goal"], show["windows"]
         manager = f"lead.{department.lower()}@example.com"
         user = ensure_user(email, name, tz, password_hash)
         participant, created = Participant.objects.get_or_create(
