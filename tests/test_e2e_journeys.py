@@ -286,6 +286,8 @@ def test_unsubscribe_from_nudges_through_the_email(page, live_server, smtp_sink)
     [nudge] = [m for m in to(smtp_sink, "mentee@example.com") if "Your week with" in m["Subject"]]
     assert "Draft the interview rubric" in smtp_sink.text(nudge)
     assert to(smtp_sink, "mentor@example.com")  # the partner got theirs too
+    # The nudge's one-click unsubscribe link rides in the List-Unsubscribe header (RFC 8058).
+    assert nudge["List-Unsubscribe-Post"].strip() == "List-Unsubscribe=One-Click"
     unsubscribe = re.fullmatch(r"<(\S+)>", nudge["List-Unsubscribe"].strip()).group(1)
     assert "/emails/unsubscribe/" in unsubscribe and unsubscribe.startswith(live_server.url)
 
