@@ -1,11 +1,16 @@
-"""Inviting the partner to add their side once one member has logged a session."""
+"""Inviting the partner to add their side once one member has logged a session.
 
-from django.db import IntegrityError, transaction
+The request only records the invitation (a pending SentEmail row); sessions.delivery
+renders and sends it, with its retries and backoff. A broker outage therefore delays
+the email until the next delivery sweep instead of losing it.
+"""
+
 from django.urls import reverse
-from django.utils import timezone
 
-from mentorship.emails import absolute_url, send_email
-from sessions.models import SentEmail, Session, SessionSide
+from mentorship.emails import absolute_url
+from mentorship.queue import enqueue
+from sessions import delivery
+from sessions.models import Session, SessionSide
 
 KIND = "add_your_side"
 
@@ -14,39 +19,50 @@ def key_for(session, user):
     return f"{session.pk}:{user.pk}"
 
 
-def send_invite(session, user):
-    """Email the partner once per session; nothing if they already added their side."""
-    pair = session.pair
-    role = pair.role_of(user)
-    if role is None or session.status != Session.Status.LOGGED:
-        return None
+def _not_wanted(session, user):
+    """Why this person should not (or no longer) be invited, or None."""
+    role = session.pair.role_of(user)
+    if role is None:
+        return "The recipient is not in this pair."
+    if session.status != Session.Status.LOGGED:
+        return "The session is not logged."
     if SessionSide.objects.filter(session=session, side=role).exists():
-        return None
-    try:
-        with transaction.atomic():
-            row = SentEmail.objects.create(
-                kind=KIND, key=key_for(session, user), user=user, to_email=user.email
-            )
-    except IntegrityError:
-        row = SentEmail.objects.get(kind=KIND, key=key_for(session, user))
-        if row.status != SentEmail.Status.PENDING:
-            return row
-    partner = pair.partner_of(user).user
-    context = {
-        "user": user,
-        "partner_name": partner.name,
-        "session": session,
-        "url": absolute_url(reverse("sessions:side", args=[session.pk])),
-    }
-    row.attempts += 1
-    try:
-        send_email(KIND, user.email, context)
-    except Exception as exc:
-        row.status = SentEmail.Status.FAILED
-        row.last_error = str(exc)[:2000]
-        row.save(update_fields=["status", "attempts", "last_error"])
-        raise
-    row.status = SentEmail.Status.SENT
-    row.sent_at = timezone.now()
-    row.save(update_fields=["status", "attempts", "sent_at"])
-    return row
+        return "The recipient already added their side."
+    return None
+
+
+def queue_invite(session, user):
+    """Record the invitation once per (session, person); True if it was new."""
+    if _not_wanted(session, user):
+        return False
+    created = delivery.record(KIND, key_for(session, user), user, {"session": session.pk})
+    if created:
+        from sessions.tasks import deliver_pending_email
+
+        enqueue(deliver_pending_email)
+    return created
+
+
+@delivery.renderer(KIND)
+def render(row):
+    session = (
+        Session.objects.select_related("pair__mentor__user", "pair__mentee__user")
+        .filter(pk=row.context.get("session"))
+        .first()
+    )
+    if session is None:
+        return "The session was deleted."
+    reason = _not_wanted(session, row.user)
+    if reason:
+        return reason
+    partner = session.pair.partner_of(row.user).user
+    return delivery.Rendered(
+        template=KIND,
+        context={
+            "user": row.user,
+            "partner_name": partner.name,
+            "session": session,
+            "url": absolute_url(reverse("sessions:side", args=[session.pk])),
+        },
+        unsubscribe_url=None,
+    )

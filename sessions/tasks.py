@@ -1,24 +1,5 @@
 from celery import shared_task
 
-from mentorship.models import User
-from sessions import side_invites
-from sessions.models import Session
-
-
-@shared_task(name="sessions.invite_to_add_side")
-def invite_to_add_side(session_id, user_id):
-    """Email the partner that a session was logged and their side is welcome."""
-    session = (
-        Session.objects.select_related("pair__mentor__user", "pair__mentee__user")
-        .filter(pk=session_id)
-        .first()
-    )
-    user = User.objects.filter(pk=user_id, is_active=True).first()
-    if session is None or user is None:
-        return None
-    row = side_invites.send_invite(session, user)
-    return row.status if row else None
-
 
 # Reminders, nudges, digests and their delivery (sessions.delivery). Thin: each parses
 # its arguments and calls a service. `now` (ISO 8601) lets a caller run a round as of

@@ -11,11 +11,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from mentorship.queue import enqueue
 from sessions import actions as action_service
 from sessions import calendar as calendar_service
 from sessions import dashboard as dashboard_service
 from sessions import logging as log_service
+from sessions import side_invites
 from sessions import timeline as timeline_service
 from sessions.access import get_action_for_user, get_pair_for_user, get_session_for_user
 from sessions.forms import (
@@ -261,9 +261,7 @@ def _after_save(request, access, result):
     if result.created:
         messages.success(request, _("Session logged."))
         if log_service.partner_needs_side(result.session, partner_role):
-            from sessions.tasks import invite_to_add_side
-
-            enqueue(invite_to_add_side, result.session.pk, access.partner.pk)
+            side_invites.queue_invite(result.session, access.partner)
     else:
         messages.success(request, _("Your side of the session is saved."))
     for prompt in result.prompts:

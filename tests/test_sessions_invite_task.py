@@ -1,14 +1,29 @@
-"""The "add your side" invitation: a real Celery worker on Redis sends it, exactly once."""
+"""The "add your side" invitation: recorded by the request, delivered once by a real worker."""
 
 import datetime
+from contextlib import contextmanager
 
 import pytest
 from django.core import mail
+from kombu.exceptions import OperationalError
 
 from sessions import side_invites
 from sessions.models import SentEmail, SessionSide
-from sessions.tasks import invite_to_add_side
 from tests.factories import World, make_session
+
+
+@contextmanager
+def dead_broker():
+    """Nothing runs in process and nothing answers at the broker."""
+    from sessions.tasks import deliver_pending_email
+
+    conf = deliver_pending_email.app.conf  # the app the task really publishes with
+    saved = conf.task_always_eager, conf.broker_url
+    conf.task_always_eager, conf.broker_url = False, "redis://127.0.0.1:1/0"
+    try:
+        yield
+    finally:
+        conf.task_always_eager, conf.broker_url = saved
 
 
 @pytest.fixture(autouse=True)
@@ -17,28 +32,67 @@ def _quick_hashing(settings):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_invite_runs_on_a_real_worker_once(redis_required, celery_app, celery_worker):
+def test_invite_is_delivered_by_a_real_worker_once(redis_required, celery_app, celery_worker):
     world = World()
     session = make_session(world.pair, author=world.mentee.user)
-    invite_to_add_side.delay(session.pk, world.mentor.user.pk).get(timeout=20)
+    assert side_invites.queue_invite(session, world.mentor.user)
+    mail.outbox.clear()  # in-process delivery on commit is not what this test is about
+    SentEmail.objects.update(status="pending")
+    # The test app's task, so it must go through Redis to the worker.
+    deliver = celery_app.tasks["sessions.deliver_pending_email"]
+    deliver.delay().get(timeout=20)
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["mentor@example.com"]
     row = SentEmail.objects.get(kind="add_your_side")
     assert row.status == "sent" and row.user == world.mentor.user
-    # Delivered again (a redelivery, a double click): still one email.
-    invite_to_add_side.delay(session.pk, world.mentor.user.pk).get(timeout=20)
+    # Queued again (a double click) and delivered again (a redelivery): still one email.
+    assert not side_invites.queue_invite(session, world.mentor.user)
+    deliver.delay().get(timeout=20)
     assert len(mail.outbox) == 1
 
 
 @pytest.mark.django_db
 def test_no_invite_when_the_side_is_already_there_or_for_outsiders(world):
     session = make_session(world.pair, author=world.mentee.user)
-    assert side_invites.send_invite(session, world.other.user) is None
+    assert not side_invites.queue_invite(session, world.other.user)
     SessionSide.objects.create(session=session, side="mentor", author=world.mentor.user)
-    assert side_invites.send_invite(session, world.mentor.user) is None
+    assert not side_invites.queue_invite(session, world.mentor.user)
     scheduled = make_session(
         world.pair,
         status="scheduled",
         when=datetime.datetime(2030, 1, 1, tzinfo=datetime.UTC),
     )
-    assert side_invites.send_invite(scheduled, world.mentee.user) is None
+    assert not side_invites.queue_invite(scheduled, world.mentee.user)
     assert mail.outbox == [] and not SentEmail.objects.exists()
+
+
+@pytest.mark.django_db
+def test_invite_is_kept_when_the_broker_is_down_and_sent_by_the_next_sweep(
+    world, django_capture_on_commit_callbacks
+):
+    from sessions import delivery
+
+    session = make_session(world.pair, author=world.mentee.user)
+    from sessions.tasks import deliver_pending_email
+
+    with dead_broker(), django_capture_on_commit_callbacks(execute=True) as callbacks:
+        assert side_invites.queue_invite(session, world.mentor.user)
+        with pytest.raises(OperationalError):  # the broker really is dead for the publish
+            deliver_pending_email.apply_async()
+    assert len(callbacks) == 1  # it ran, failed, and did not fail the request
+    assert mail.outbox == []
+    assert SentEmail.objects.get(kind="add_your_side").status == "pending"
+    delivery.deliver_due()  # the periodic sweep
+    assert [m.to for m in mail.outbox] == [["mentor@example.com"]]
+
+
+@pytest.mark.django_db
+def test_invite_is_skipped_if_the_side_was_added_before_delivery(world):
+    from sessions import delivery
+
+    session = make_session(world.pair, author=world.mentee.user)
+    with dead_broker():
+        side_invites.queue_invite(session, world.mentor.user)
+    SessionSide.objects.create(session=session, side="mentor", author=world.mentor.user)
+    delivery.deliver_due()
+    assert mail.outbox == []
+    assert SentEmail.objects.get(kind="add_your_side").status == "skipped"
