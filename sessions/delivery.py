@@ -231,7 +231,8 @@ def _send(row, connection, now):
     message = build_email(
         rendered.template,
         user.email,  # the current address, never the one the row was created with
-        {"user": user, **rendered.context},
+        # The one-click link rides in the body too, not only in List-Unsubscribe.
+        {"user": user, "unsubscribe_url": rendered.unsubscribe_url, **rendered.context},
         headers=headers,
         unsubscribe_url=rendered.unsubscribe_url,
         connection=connection,

@@ -73,6 +73,9 @@ def test_nudge_lists_actions_sessions_and_sides_still_to_add(busy):
     assert "waiting for your side" not in maya.body
     assert "Read the SQL chapter" in maya.alternatives[0][0]
     assert maya.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    # The same one-click link is visible in the body, for mail clients without the header.
+    one_click = maya.extra_headers["List-Unsubscribe"].strip("<>")
+    assert one_click in maya.body and one_click in maya.alternatives[0][0].replace("&amp;", "&")
 
 
 def test_past_cadence_prompts_to_log_or_schedule(world):

@@ -231,6 +231,7 @@ def test_email_has_text_html_links_and_list_unsubscribe(world, action):
     assert "Read the SQL chapter" in html and "/emails/action/done/" in html
     assert message.extra_headers["List-Unsubscribe"].startswith("<http")
     assert "/emails/unsubscribe/" in message.extra_headers["List-Unsubscribe"]
+    assert message.extra_headers["List-Unsubscribe"].strip("<>") in message.body
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
 
