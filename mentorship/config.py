@@ -38,6 +38,14 @@ def env_int(name, default):
         raise ConfigError(f"{name} must be a whole number, not {raw!r}.")
 
 
+def env_int_list(name, default=()):
+    values = env_list(name, default)
+    try:
+        return [int(value) for value in values]
+    except ValueError:
+        raise ConfigError(f"{name} must be whole numbers separated by commas, not {values!r}.")
+
+
 def env_list(name, default=()):
     raw = os.environ.get(name)
     if raw is None:

@@ -13,6 +13,7 @@ from mentorship.config import (
     database_from_url,
     env_bool,
     env_int,
+    env_int_list,
     env_list,
     env_str,
 )
@@ -258,7 +259,7 @@ CELERY_BEAT_SCHEDULE = {
 # Email delivery (sessions.delivery): seconds to wait before retry 1, 2, …; after the
 # last one the email is marked failed and shown to admins. The lease is how long a
 # worker may hold a claimed email before another round may take it over.
-EMAIL_RETRY_DELAYS = [int(s) for s in env_list("EMAIL_RETRY_DELAYS", ["60", "300", "1800", "7200"])]
+EMAIL_RETRY_DELAYS = env_int_list("EMAIL_RETRY_DELAYS", ["60", "300", "1800", "7200"])
 EMAIL_SEND_LEASE_SECONDS = env_int("EMAIL_SEND_LEASE_SECONDS", 300)
 # Threads one delivery task sends with (PostgreSQL only), each with its own SMTP connection.
 EMAIL_DELIVERY_THREADS = env_int("EMAIL_DELIVERY_THREADS", 4)

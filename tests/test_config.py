@@ -87,6 +87,13 @@ def test_bad_boolean_names_the_variable():
     assert "DEBUG must be true or false" in result.stderr
 
 
+def test_bad_number_list_names_the_variable():
+    result = manage("check", env={"EMAIL_RETRY_DELAYS": "60,five"})
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "EMAIL_RETRY_DELAYS must be whole numbers" in result.stderr
+
+
 def test_development_defaults_need_no_environment(settings):
     # The suite itself runs on the defaults (or DATABASE_URL when CI sets it).
     assert settings.AUTH_USER_MODEL == "mentorship.User"
