@@ -3,12 +3,14 @@
 import os
 import shutil
 import socket
+from contextlib import contextmanager
 
 import pytest
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+DEAD_BROKER = "redis://127.0.0.1:1/0"  # nothing listens on port 1
 
 
 def require(name, available, reason):
@@ -52,3 +54,22 @@ def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+@contextmanager
+def current_app_with_broker(settings, url):
+    """The project's own Celery configuration (from settings), with this broker, current.
+
+    A fresh app: changing an existing app's broker_url does not reach a connection
+    pool it already made.
+    """
+    from celery import Celery
+    from celery.contrib.testing.app import setup_default_app
+
+    settings.CELERY_BROKER_URL = url
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    app = Celery("mentorship-under-test", set_as_current=False)
+    app.config_from_object("django.conf:settings", namespace="CELERY")
+    with setup_default_app(app):
+        app.set_current()
+        yield app

@@ -21,12 +21,10 @@ import sys
 import threading
 import time
 import uuid
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from celery import Celery
-from celery.contrib.testing.app import setup_default_app
 from django.db import close_old_connections, connection
 from django.urls import reverse
 from django.utils import timezone
@@ -35,11 +33,17 @@ import sessions.tasks  # noqa: F401  (registers the shared tasks with the test a
 from sessions import reminders
 from sessions.models import NextAction, SentEmail, Session
 from tests.factories import make_action, make_pair, make_participant, make_user
-from tests.services import REDIS_URL, free_port, require_postgres, require_redis
+from tests.services import (
+    DEAD_BROKER,
+    REDIS_URL,
+    current_app_with_broker,
+    free_port,
+    require_postgres,
+    require_redis,
+)
 from tests.smtpsink import Sink
 
 ROOT = Path(__file__).resolve().parent.parent
-DEAD_BROKER = "redis://127.0.0.1:1/0"
 
 
 @pytest.fixture(autouse=True)
@@ -152,18 +156,6 @@ def test_nudge_task_fired_by_two_beats_makes_one_nudge_per_person(
     )
     assert set(nudges) == expected
     assert set(nudges.values()) == {1}
-
-
-@contextmanager
-def current_app_with_broker(settings, url):
-    """The project's own Celery configuration (from settings), with this broker, current."""
-    settings.CELERY_BROKER_URL = url
-    settings.CELERY_TASK_ALWAYS_EAGER = False
-    app = Celery("mentorship-under-test", set_as_current=False)
-    app.config_from_object("django.conf:settings", namespace="CELERY")
-    with setup_default_app(app):
-        app.set_current()
-        yield app
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,7 +1,6 @@
 """The "add your side" invitation: recorded by the request, delivered once by a real worker."""
 
 import datetime
-from contextlib import contextmanager
 
 import pytest
 from django.core import mail
@@ -10,20 +9,7 @@ from kombu.exceptions import OperationalError
 from sessions import side_invites
 from sessions.models import SentEmail, SessionSide
 from tests.factories import World, make_session
-
-
-@contextmanager
-def dead_broker():
-    """Nothing runs in process and nothing answers at the broker."""
-    from sessions.tasks import deliver_pending_email
-
-    conf = deliver_pending_email.app.conf  # the app the task really publishes with
-    saved = conf.task_always_eager, conf.broker_url
-    conf.task_always_eager, conf.broker_url = False, "redis://127.0.0.1:1/0"
-    try:
-        yield
-    finally:
-        conf.task_always_eager, conf.broker_url = saved
+from tests.services import DEAD_BROKER, current_app_with_broker
 
 
 @pytest.fixture(autouse=True)
@@ -67,14 +53,17 @@ def test_no_invite_when_the_side_is_already_there_or_for_outsiders(world):
 
 @pytest.mark.django_db
 def test_invite_is_kept_when_the_broker_is_down_and_sent_by_the_next_sweep(
-    world, django_capture_on_commit_callbacks
+    world, settings, django_capture_on_commit_callbacks
 ):
     from sessions import delivery
 
     session = make_session(world.pair, author=world.mentee.user)
     from sessions.tasks import deliver_pending_email
 
-    with dead_broker(), django_capture_on_commit_callbacks(execute=True) as callbacks:
+    with (
+        current_app_with_broker(settings, DEAD_BROKER),
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+    ):
         assert side_invites.queue_invite(session, world.mentor.user)
         with pytest.raises(OperationalError):  # the broker really is dead for the publish
             deliver_pending_email.apply_async()
@@ -86,11 +75,11 @@ def test_invite_is_kept_when_the_broker_is_down_and_sent_by_the_next_sweep(
 
 
 @pytest.mark.django_db
-def test_invite_is_skipped_if_the_side_was_added_before_delivery(world):
+def test_invite_is_skipped_if_the_side_was_added_before_delivery(world, settings):
     from sessions import delivery
 
     session = make_session(world.pair, author=world.mentee.user)
-    with dead_broker():
+    with current_app_with_broker(settings, DEAD_BROKER):
         side_invites.queue_invite(session, world.mentor.user)
     SessionSide.objects.create(session=session, side="mentor", author=world.mentor.user)
     delivery.deliver_due()
