@@ -7,8 +7,10 @@ Seeds its own PostgreSQL database `bench_load` (dropped and created again each r
 the `mentorship` role), starts gunicorn on a free loopback port against it, signs the
 virtual users in (sessions created directly, so no password hashing skews the figures),
 then has --users threads (http.client, keep-alive) request pages from MIX for --duration
-seconds. Latency percentiles and the error rate go to bench/results/load.json; the figures
-are printed last. Loopback only; bounded in users, duration and requests.
+seconds, each pausing --think seconds (±50%, default 1 s) between pages as a reader does;
+--think 0 makes it a back-to-back stress test. Latency percentiles and the error rate go
+to bench/results/load.json; the figures are printed last. Loopback only; bounded in users,
+duration and requests.
 
 MIX is the page mix: add feature pages as they land (an entry whose URL name does not
 resolve yet is skipped and listed as such).
@@ -406,7 +408,8 @@ def _cookies(response, jar):
         jar[name.strip()] = rest.split(";", 1)[0]
 
 
-def virtual_user(port, entries, sample, stop_at, recorder, seed_value):
+def virtual_user(port, entries, sample, stop_at, recorder, seed_value, think=0.0):
+    """Request pages from the mix until stop_at, pausing `think` s (±50%) between pages."""
     from django.urls import reverse
 
     rng = random.Random(seed_value)
@@ -467,6 +470,9 @@ def virtual_user(port, entries, sample, stop_at, recorder, seed_value):
         except (OSError, http.client.HTTPException) as exc:
             error = f"{entry.method} {path}: {type(exc).__name__}: {exc}"
         recorder.add(entry.name, (time.perf_counter() - started) * 1000, error)
+        if think:
+            # A person reads a page before the next click (locust's wait_time).
+            time.sleep(max(0.0, min(rng.uniform(0.5, 1.5) * think, stop_at - time.monotonic())))
     if conn is not None:
         conn.close()
 
@@ -487,6 +493,12 @@ def main():
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--threads", type=int, default=8, help="threads per worker")
     parser.add_argument("--seed", type=int, default=9)
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=1.0,
+        help="seconds a user pauses between pages, ±50%% (0: back-to-back, a stress test)",
+    )
     args = parser.parse_args()
     if not 1 <= args.users <= MAX_USERS:
         parser.error(f"--users must be 1..{MAX_USERS}")
@@ -521,7 +533,8 @@ def main():
         solo = Recorder()
         virtual_user(port, entries, identities[0], time.monotonic() + 5, solo, 1)
         print(
-            f"{args.users} users for {args.duration:g} s on 127.0.0.1:{port} "
+            f"{args.users} users (think {args.think:g} s) for {args.duration:g} s "
+            f"on 127.0.0.1:{port} "
             f"(gunicorn {args.workers}x{args.threads} gthread); skipped, not built yet: "
             f"{', '.join(skipped) or 'none'}",
             flush=True,
@@ -531,6 +544,7 @@ def main():
             threading.Thread(
                 target=virtual_user,
                 args=(port, entries, identities[i], stop_at, recorder, args.seed * 1000 + i),
+                kwargs={"think": args.think},
                 daemon=True,
             )
             for i in range(args.users)
