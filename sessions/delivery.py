@@ -92,10 +92,10 @@ def lease():
 
 
 def record(kind, key, user, context, status=SentEmail.Status.PENDING, now=None):
-    """Write the one row for (kind, key); False if it already existed (nothing to do)."""
+    """Write the one row for (kind, key): its id, or None if it already existed."""
     try:
         with transaction.atomic():
-            SentEmail.objects.create(
+            row = SentEmail.objects.create(
                 kind=kind,
                 key=key,
                 user=user,
@@ -104,9 +104,9 @@ def record(kind, key, user, context, status=SentEmail.Status.PENDING, now=None):
                 context=context,
                 next_attempt_at=now or timezone.now(),
             )
-        return True
+        return row.pk
     except IntegrityError:
-        return False
+        return None
 
 
 def record_many(rows):
@@ -115,16 +115,18 @@ def record_many(rows):
         SentEmail.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
 
 
-def claim(now=None, limit=50):
-    """Lease up to `limit` due pending rows to this caller; returns them with their user."""
+def claim(now=None, limit=50, ids=None):
+    """Lease up to `limit` due pending rows (of `ids`, if given); returns them with their user."""
     _load_renderers()
     now = now or timezone.now()
     until = now + lease()
     claimed = []
     with transaction.atomic():
+        due = SentEmail.objects.select_for_update(skip_locked=True)
+        if ids is not None:
+            due = due.filter(pk__in=ids)
         candidates = list(
-            SentEmail.objects.select_for_update(skip_locked=True)
-            .filter(status=SentEmail.Status.PENDING, next_attempt_at__lte=now)
+            due.filter(status=SentEmail.Status.PENDING, next_attempt_at__lte=now)
             # Only kinds this module renders: others send their own rows.
             .filter(kind__in=sorted(RENDERERS))
             .order_by("next_attempt_at", "pk")
@@ -273,6 +275,17 @@ def deliver_due(now=None, batch_size=50, max_batches=None, threads=None):
     with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="deliver") as pool:
         results = [f.result() for f in [pool.submit(run) for _ in range(threads)]]
     return {key: sum(r[key] for r in results) for key in results[0]}
+
+
+def deliver_rows(ids, now=None):
+    """Send these pending rows now (one SMTP connection); the periodic sweep retries them."""
+    _load_renderers()
+    now = now or timezone.now()
+    counts = {"sent": 0, "retry": 0, "failed": 0, "skipped": 0}
+    rows = claim(now, limit=len(ids), ids=ids)
+    if rows:
+        _deliver_batch(rows, now, counts)
+    return counts
 
 
 def _deliver_loop(now, batch_size, max_batches):

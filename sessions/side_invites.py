@@ -35,12 +35,12 @@ def queue_invite(session, user):
     """Record the invitation once per (session, person); True if it was new."""
     if _not_wanted(session, user):
         return False
-    created = delivery.record(KIND, key_for(session, user), user, {"session": session.pk})
-    if created:
-        from sessions.tasks import deliver_pending_email
+    row_id = delivery.record(KIND, key_for(session, user), user, {"session": session.pk})
+    if row_id:
+        from sessions.tasks import deliver_email
 
-        enqueue(deliver_pending_email)
-    return created
+        enqueue(deliver_email, row_id)
+    return bool(row_id)
 
 
 @delivery.renderer(KIND)

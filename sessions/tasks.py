@@ -35,3 +35,11 @@ def deliver_pending_email(now=None):
     from sessions import delivery
 
     return delivery.deliver_due(_moment(now))
+
+
+@shared_task(name="sessions.deliver_email")
+def deliver_email(row_id):
+    """Send one recorded email now; if this never runs, the periodic sweep sends it."""
+    from sessions import delivery
+
+    return delivery.deliver_rows([row_id])

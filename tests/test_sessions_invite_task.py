@@ -25,14 +25,15 @@ def test_invite_is_delivered_by_a_real_worker_once(redis_required, celery_app, c
     mail.outbox.clear()  # in-process delivery on commit is not what this test is about
     SentEmail.objects.update(status="pending")
     # The test app's task, so it must go through Redis to the worker.
-    deliver = celery_app.tasks["sessions.deliver_pending_email"]
-    deliver.delay().get(timeout=20)
+    deliver = celery_app.tasks["sessions.deliver_email"]
+    row_id = SentEmail.objects.get(kind="add_your_side").pk
+    deliver.delay(row_id).get(timeout=20)
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["mentor@example.com"]
     row = SentEmail.objects.get(kind="add_your_side")
     assert row.status == "sent" and row.user == world.mentor.user
     # Queued again (a double click) and delivered again (a redelivery): still one email.
     assert not side_invites.queue_invite(session, world.mentor.user)
-    deliver.delay().get(timeout=20)
+    deliver.delay(row_id).get(timeout=20)
     assert len(mail.outbox) == 1
 
 
@@ -58,7 +59,7 @@ def test_invite_is_kept_when_the_broker_is_down_and_sent_by_the_next_sweep(
     from sessions import delivery
 
     session = make_session(world.pair, author=world.mentee.user)
-    from sessions.tasks import deliver_pending_email
+    from sessions.tasks import deliver_email
 
     with (
         current_app_with_broker(settings, DEAD_BROKER),
@@ -66,7 +67,7 @@ def test_invite_is_kept_when_the_broker_is_down_and_sent_by_the_next_sweep(
     ):
         assert side_invites.queue_invite(session, world.mentor.user)
         with pytest.raises(OperationalError):  # the broker really is dead for the publish
-            deliver_pending_email.apply_async()
+            deliver_email.apply_async(args=[0])
     assert len(callbacks) == 1  # it ran, failed, and did not fail the request
     assert mail.outbox == []
     assert SentEmail.objects.get(kind="add_your_side").status == "pending"
@@ -85,3 +86,16 @@ def test_invite_is_skipped_if_the_side_was_added_before_delivery(world, settings
     delivery.deliver_due()
     assert mail.outbox == []
     assert SentEmail.objects.get(kind="add_your_side").status == "skipped"
+
+
+@pytest.mark.django_db
+def test_the_request_delivers_its_own_invite_only(world, django_capture_on_commit_callbacks):
+    from sessions import delivery
+
+    other = delivery.record("reminder_due", "other:1", world.mentee.user, {"action": 0})
+    session = make_session(world.pair, author=world.mentee.user)
+    with django_capture_on_commit_callbacks(execute=True):  # eager: runs in process
+        assert side_invites.queue_invite(session, world.mentor.user)
+    assert [m.to for m in mail.outbox] == [["mentor@example.com"]]
+    # Another due email is left to the periodic sweep, not sent by this request.
+    assert SentEmail.objects.get(pk=other).status == "pending"
