@@ -276,6 +276,32 @@ def _scheduled_from(request, pair):
     return Session.objects.filter(pk=pk, pair=pair, status=Session.Status.SCHEDULED).first()
 
 
+def _save_posted(request, access, forms, **save_kwargs):
+    """Validate the posted forms and save the log: (redirect, None) or (None, error).
+
+    Versions may be given as callables: they read cleaned_data, which exists only
+    once the forms are valid.
+    """
+    if not _forms_valid(forms):
+        return None, _("Please fix the marked fields. Nothing was saved yet; your text is kept.")
+    shared, side, reviews, new_actions = _service_inputs(forms)
+    save_kwargs = {k: v() if callable(v) else v for k, v in save_kwargs.items()}
+    try:
+        result = log_service.save_log(
+            access.pair,
+            request.user,
+            access.role,
+            shared=shared,
+            side=side,
+            reviews=reviews,
+            new_actions=new_actions,
+            **save_kwargs,
+        )
+    except log_service.LogError as exc:
+        return None, str(exc)
+    return _after_save(request, access, result), None
+
+
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
@@ -292,26 +318,9 @@ def log_session(request, pk):
     forms = _build_forms(request, access, scheduled=scheduled)
     error = None
     if request.method == "POST":
-        if _forms_valid(forms):
-            shared, side, reviews, new_actions = _service_inputs(forms)
-            try:
-                result = log_service.save_log(
-                    access.pair,
-                    request.user,
-                    access.role,
-                    scheduled=scheduled,
-                    shared=shared,
-                    side=side,
-                    side_version=0,
-                    reviews=reviews,
-                    new_actions=new_actions,
-                )
-            except log_service.LogError as exc:
-                error = str(exc)
-            else:
-                return _after_save(request, access, result)
-        else:
-            error = _("Please fix the marked fields. Nothing was saved yet; your text is kept.")
+        response, error = _save_posted(request, access, forms, scheduled=scheduled, side_version=0)
+        if response:
+            return response
     return _render_log(request, access, forms, error, mode="log", scheduled=scheduled)
 
 
@@ -326,27 +335,16 @@ def session_side(request, pk):
     forms = _build_forms(request, access, session=session)
     error = None
     if request.method == "POST":
-        if _forms_valid(forms):
-            shared, side, reviews, new_actions = _service_inputs(forms)
-            try:
-                result = log_service.save_log(
-                    access.pair,
-                    request.user,
-                    access.role,
-                    session=session,
-                    shared=shared,
-                    session_version=forms["shared_form"].cleaned_data.get("version"),
-                    side=side,
-                    side_version=forms["side_form"].cleaned_data.get("side_version"),
-                    reviews=reviews,
-                    new_actions=new_actions,
-                )
-            except log_service.LogError as exc:
-                error = str(exc)
-            else:
-                return _after_save(request, access, result)
-        else:
-            error = _("Please fix the marked fields. Nothing was saved yet; your text is kept.")
+        response, error = _save_posted(
+            request,
+            access,
+            forms,
+            session=session,
+            session_version=lambda: forms["shared_form"].cleaned_data.get("version"),
+            side_version=lambda: forms["side_form"].cleaned_data.get("side_version"),
+        )
+        if response:
+            return response
     partner_side = (
         SessionSide.objects.filter(session=session)
         .exclude(side=access.role)
