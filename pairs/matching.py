@@ -300,6 +300,9 @@ class Scorer:
         self.row_empty = np.array([not p.slots for p in self.mentees])
         self.capacity = np.array([max(0, int(p.capacity)) for p in self.mentors], dtype=np.int64)
         self._forbidden = self._forbidden_pairs(blocked)
+        # Scores under this are not allowed; `block(..., floored=False)` leaves them in place
+        # (cheaper) for callers that apply the floor themselves.
+        self.floor = weights.min_score - 1e-6
         if w.different_department:
             codes = {}
             self.dep_rows = np.array([self._code(codes, p.department) for p in self.mentees])
@@ -312,23 +315,22 @@ class Scorer:
         return len(self.mentees), len(self.mentors)
 
     def _sets(self, sets, index, scale=None):
+        # One fancy assignment for the whole matrix: per-row assignments cost more than
+        # the scoring itself on large programs.
+        cols = np.array([index.get(i, -1) for items in sets for i in items], dtype=np.int64)
+        rows = np.repeat(np.arange(len(sets)), [len(items) for items in sets])
+        rows, cols = rows[cols >= 0], cols[cols >= 0]
         out = np.zeros((len(sets), max(1, len(index))), dtype=self.dtype)
-        for row, items in enumerate(sets):
-            cols = [index[i] for i in items if i in index]
-            if cols:
-                value = 1.0
-                if scale == "count":
-                    value = 1.0 / len(cols)
-                elif scale == "sqrt":
-                    value = 1.0 / len(cols) ** 0.5
-                out[row, cols] = value
+        counts = np.bincount(rows, minlength=len(sets))[rows].astype(np.float64)
+        value = {"count": 1.0 / np.maximum(counts, 1), "sqrt": 1.0 / np.sqrt(np.maximum(counts, 1))}
+        out[rows, cols] = value.get(scale, 1.0)
         return out
 
     def _slots(self, profiles):
+        cols = np.array([slot for p in profiles for slot in p.slots], dtype=np.int64)
+        rows = np.repeat(np.arange(len(profiles)), [len(p.slots) for p in profiles])
         out = np.zeros((len(profiles), SLOTS_PER_WEEK), dtype=self.dtype)
-        for row, p in enumerate(profiles):
-            if p.slots:
-                out[row, list(p.slots)] = 1.0
+        out[rows, cols] = 1.0
         return out
 
     @staticmethod
@@ -375,9 +377,13 @@ class Scorer:
                 self._row_of.setdefault(p.key, []).append(i)
         return self._row_of.get(key, ())
 
-    def block(self, start, stop):
-        """Scores of rows start:stop against every column (-inf = not allowed)."""
-        return self._score(slice(start, stop), range(start, stop))
+    def block(self, start, stop, floored=True):
+        """Scores of rows start:stop against every column (-inf = not allowed).
+
+        With floored=False, scores under the minimum are left as they are (only forbidden
+        pairs are -inf): the caller compares against `floor` itself.
+        """
+        return self._score(slice(start, stop), range(start, stop), floored=floored)
 
     def rows(self, indices):
         """Scores of the given rows (in order) against every column."""
@@ -389,7 +395,7 @@ class Scorer:
         indices = np.asarray(indices, dtype=np.int64)
         return self._score(indices, indices.tolist(), np.asarray(columns, dtype=np.int64))
 
-    def _score(self, sel, row_ids, cols=None):
+    def _score(self, sel, row_ids, cols=None, floored=True):
         w = self.weights
         y, a_cols, dep_cols = self.y, self.a_cols, self.dep_cols
         if cols is not None:
@@ -400,7 +406,8 @@ class Scorer:
             overlap = self.a_rows[sel] @ a_cols
             np.minimum(overlap, w.availability, out=overlap)
             out += overlap
-        np.putmask(out, out < w.min_score - 1e-6, -np.inf)
+        if floored:
+            np.putmask(out, out < self.floor, -np.inf)
         if self.dep_rows is not None:
             rows = self.dep_rows[sel][:, None]
             out[(rows == dep_cols[None, :]) & (rows > 0)] = -np.inf
@@ -431,13 +438,16 @@ class PeerScorer:
         self.mentors = self.mentees = self.as_mentee.mentees
         self.weights = weights
         self.capacity = np.minimum(self.as_mentee.capacity, 1)
+        self.floor = self.as_mentee.floor
 
     @property
     def shape(self):
         return self.as_mentee.shape
 
-    def block(self, start, stop):
-        return np.maximum(self.as_mentee.block(start, stop), self.as_mentor.block(start, stop))
+    def block(self, start, stop, floored=True):
+        return np.maximum(
+            self.as_mentee.block(start, stop, floored), self.as_mentor.block(start, stop, floored)
+        )
 
     def rows(self, indices):
         return np.maximum(self.as_mentee.rows(indices), self.as_mentor.rows(indices))
