@@ -1,41 +1,47 @@
 """Optimal capacity-aware assignment of mentees to mentors, plus a greedy baseline.
 
 `solve` maximises the total score (or, for objective "coverage", first the number of
-people matched and then the score) subject to mentor capacities, exactly:
+people matched and then the score) subject to mentor capacities, exactly, without ever
+holding the whole score matrix:
 
-1. keep each mentee's best K candidate mentors (a sparse graph) and a reserve of the next
-   3K, scoring the program in blocks of rows (never the whole matrix at once);
-2. solve the graph exactly with SciPy's LAPJVsp (`min_weight_full_bipartite_matching`),
-   each mentor expanded into capacity slots, each slot allowed to stay empty;
-3. prove the result optimal for the *whole* graph: Bellman-Ford potentials on the
-   residual network are LP dual prices u (mentees) and v (mentors); a left-out edge can
-   only improve the total if w > u + v. Reserve edges are checked first; when none
-   improves, one exact pass over every (mentee, mentor) pair checks the rest, adds the
-   improving edges (and refreshes each row's reserve by reduced score w - v) and the
-   graph is solved again, until a pass finds none: then the total is optimal (within
-   1e-6 per pair, float32 scores).
+1. one scoring pass in blocks of rows keeps, per mentee, the pairs above a threshold
+   `tau` (about `keep` of them) and marks the best few as the first candidate graph;
+2. the candidate graph is solved exactly as a min-cost flow (OR-Tools' network solver:
+   source → mentee → mentor → sink, mentor arcs carrying the capacities);
+3. shortest-path potentials on the residual network are LP dual prices u (mentees) and
+   v (mentors); a pair left out of the graph can only improve the total if
+   w > u + v. Kept pairs are priced exactly; near-improving ones join the graph and it
+   is solved again until none improves;
+4. every pair never kept scores at most tau of its row, so it cannot improve where
+   v_j >= tau_i - u_i: each row is rescored only against the mentors this bound cannot
+   clear (a small fraction of the program), once the prices settle; later rounds only
+   recheck pairs whose prices fell since. Improving pairs found there join and the loop
+   goes on. When nothing improves anywhere, the total is optimal for the whole program.
 
-Deterministic for the same input. `solve_dense` is the anchor (SciPy's dense
-`linear_sum_assignment` on the slot-expanded matrix); `solve_greedy` the baseline.
+Scores are float32; the solver works on them scaled to integers (2^k, exact for scores
+above 1/64), so the certificate is exact arithmetic, not a tolerance. Deterministic for
+the same input. `solve_dense` is the anchor (SciPy's dense `linear_sum_assignment` on
+the slot-expanded matrix); `solve_greedy` the baseline.
 """
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass, field
 
 import numpy as np
+from ortools.graph.python import min_cost_flow
 from scipy.optimize import linear_sum_assignment
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
-BLOCK_ELEMENTS = 4_000_000  # scores computed per block (rows × columns)
-DEFAULT_K = 16
-EPS = 1e-6  # scores are float32 sums of O(1) terms
-DEBUG = False
-ADD_PER_ROW = 8
-RESERVE_FACTOR = 3
-NEAR = 0.02  # reduced-score margin under which kept edges join the graph early
+BLOCK_ELEMENTS = 4_000_000  # scores computed at most per block (rows × columns)
+BLOCK_ROWS = 256
+DEFAULT_KEEP = 200  # pairs kept per mentee from the scoring pass
+SEED = 16  # of those, about this many per mentee form the first graph
+SAMPLE_COLUMNS = 512  # thresholds are read off this many columns of each block
+NEAR = 0.05  # pairs this close to improving join the graph together
+SETTLED = 100  # the pairs never kept are checked once under n/100 kept ones improve
+COST_BITS = 31  # largest integer cost: scores are scaled to below 2^31
 
 
 @dataclass
@@ -44,7 +50,6 @@ class Assignment:
     total: float
     matched: int
     stats: dict = field(default_factory=dict)
-    row_info: dict = field(default_factory=dict)  # row -> (allowed columns, best score)
 
     def unmatched_rows(self, n_rows):
         taken = {r for r, _, _ in self.pairs}
@@ -60,89 +65,158 @@ def _bonus(scorer, objective):
 
 def _blocks(scorer):
     n, m = scorer.shape
-    step = max(1, BLOCK_ELEMENTS // max(1, m))
+    # A few hundred rows per block: large enough for BLAS, small enough to stay in cache.
+    step = max(1, min(BLOCK_ROWS, BLOCK_ELEMENTS // max(1, m)))
     for start in range(0, n, step):
         yield start, min(n, start + step)
 
 
-def _candidates(scorer, k, progress=None):
-    """Top-k columns per row, the best left-out score per row, and per-row info."""
+def _floor(scorer):
+    """Scores at or above this are allowed (-inf marks forbidden pairs in any case)."""
+    floor = getattr(scorer, "floor", None)
+    return -np.finfo(np.float32).max if floor is None else floor
+
+
+def _raw_block(scorer, start, stop):
+    # Scorers that can skip masking scores under the minimum do (we compare ourselves).
+    if hasattr(scorer, "floor"):
+        return scorer.block(start, stop, floored=False)
+    return scorer.block(start, stop)
+
+
+class _Kept:
+    """Pairs kept for pricing. Those of the scoring pass are exactly the pairs scoring
+    above tau1 of their row (no lookup table needed); later ones are listed by key."""
+
+    def __init__(self, m, rows, cols, vals, tau1):
+        self.m, self.tau1 = m, tau1
+        self.rows, self.cols, self.vals = rows, cols, vals
+        self.extra = np.zeros(0, dtype=np.int64)  # sorted keys of pairs added later
+
+    def __len__(self):
+        return len(self.rows)
+
+    def has(self, rows, cols, vals):
+        inside = vals > self.tau1[rows]
+        if len(self.extra):
+            inside |= np.isin(rows * self.m + cols, self.extra)
+        return inside
+
+    def add(self, rows, cols, vals):
+        self.rows = np.concatenate([self.rows, rows])
+        self.cols = np.concatenate([self.cols, cols])
+        self.vals = np.concatenate([self.vals, vals])
+        self.extra = np.sort(np.concatenate([self.extra, rows * self.m + cols]))
+
+
+def _top_per_row(r, v, n_rows, k):
+    """Mask of the entries among each row's k best (ties included); r is sorted."""
+    counts = np.bincount(r, minlength=n_rows)
+    width = int(counts.max()) if len(r) else 0
+    if width <= k:
+        return np.ones(len(r), dtype=bool)
+    starts = np.cumsum(counts) - counts
+    padded = np.full((n_rows, width), -np.inf, dtype=v.dtype)
+    padded[r, np.arange(len(r)) - starts[r]] = v
+    kth = np.partition(padded, width - k, axis=1)[:, width - k]
+    return v >= kth[r]
+
+
+def _scan(scorer, keep, seed, progress=None):
+    """One scoring pass: the kept pairs, the first graph and the per-row bound tau."""
     n, m = scorer.shape
-    k = min(k, m)
-    rows, cols, vals = [], [], []
-    pruned_max = np.full(n, -np.inf)
-    allowed = np.zeros(n, dtype=np.int64)
-    best = np.full(n, -np.inf)
+    floor = _floor(scorer)
+    out_r, out_c, out_v, out_seed = [], [], [], []
+    tau = np.full(n, -np.inf)
+    step = max(1, m // SAMPLE_COLUMNS)
     for start, stop in _blocks(scorer):
-        block = scorer.block(start, stop)
-        finite = np.isfinite(block)
-        allowed[start:stop] = finite.sum(axis=1)
-        if m == 0:
-            continue
-        best[start:stop] = block.max(axis=1)
-        if k < m:
-            part = np.argpartition(-block, k, axis=1)
-            top = part[:, :k]
-            pruned_max[start:stop] = np.take_along_axis(block, part[:, k : k + 1], 1)[:, 0]
-            # argpartition puts the k-th largest at k; everything after is <= it.
-        else:
-            top = np.broadcast_to(np.arange(m), (stop - start, m))
-        top_vals = np.take_along_axis(block, top, 1)
-        keep = np.isfinite(top_vals)
-        r = np.broadcast_to(np.arange(start, stop)[:, None], top.shape)
-        rows.append(r[keep])
-        cols.append(top[keep])
-        vals.append(top_vals[keep].astype(np.float64))
+        block = _raw_block(scorer, start, stop)
+        below = np.nextafter(block.dtype.type(floor), block.dtype.type(-np.inf))
+        threshold = np.full(stop - start, below, dtype=block.dtype)
+        if m > keep:
+            # About `keep` per row, read off a sample of columns: no sort of whole rows.
+            sample = block[:, ::step]
+            q = sample.shape[1]
+            k = min(q - 1, max(1, round(keep * q / m)))
+            threshold = np.maximum(threshold, np.partition(sample, q - k - 1, axis=1)[:, q - k - 1])
+        # Every pair not kept scores at most tau (-inf: every allowed pair is kept).
+        tau[start:stop] = np.where(threshold > below, threshold, -np.inf)
+        r, c = np.nonzero(block > threshold[:, None])
+        v = block[r, c]
+        out_r.append(r + start)
+        out_c.append(c)
+        out_v.append(v)
+        out_seed.append(_top_per_row(r, v, stop - start, seed))
         if progress:
             progress(0.6 * stop / n, "scoring")
-    if rows:
-        rows, cols, vals = np.concatenate(rows), np.concatenate(cols), np.concatenate(vals)
+    if out_r:
+        rows = np.concatenate(out_r).astype(np.int64)
+        cols = np.concatenate(out_c).astype(np.int64)
+        vals = np.concatenate(out_v).astype(np.float64)
+        seed_mask = np.concatenate(out_seed)
     else:
         rows = cols = np.zeros(0, dtype=np.int64)
-        vals = np.zeros(0)
-    return rows.astype(np.int64), cols.astype(np.int64), vals, pruned_max, allowed, best
+        vals, seed_mask = np.zeros(0), np.zeros(0, dtype=bool)
+    return _Kept(m, rows, cols, vals, tau), seed_mask
 
 
-def _solve_sparse(n, m, capacity, rows, cols, weights):
-    """Exact max-weight b-matching on the candidate edges. Returns chosen edge indices."""
-    if len(rows) == 0:
-        return np.zeros(0, dtype=np.int64)
-    slot_start = np.concatenate([[0], np.cumsum(capacity)])
-    n_slots = int(slot_start[-1])
-    if n_slots == 0:
-        return np.zeros(0, dtype=np.int64)
-    cap_e = capacity[cols]
-    keep = cap_e > 0
-    edge_ids = np.nonzero(keep)[0]
-    cap_e = cap_e[keep]
-    e_rep = np.repeat(edge_ids, cap_e)
-    offsets = np.arange(len(e_rep)) - np.repeat(np.cumsum(cap_e) - cap_e, cap_e)
-    slot = slot_start[cols[e_rep]] + offsets
-    top = float(weights.max()) + 1.0
-    # Slots are the rows (each must be filled: by a mentee, or by its own "empty" column).
-    cost = np.concatenate([top - weights[e_rep], np.full(n_slots, top)])
-    g_rows = np.concatenate([slot, np.arange(n_slots)])
-    g_cols = np.concatenate([rows[e_rep], n + np.arange(n_slots)])
-    # csr_matrix sums duplicates; there are none (edges are unique per row/col).
-    graph = csr_matrix((cost, (g_rows, g_cols)), shape=(n_slots, n + n_slots))
-    slot_idx, col_idx = min_weight_full_bipartite_matching(graph)
-    real = col_idx < n
-    slot_idx, mentee_idx = slot_idx[real], col_idx[real]
-    mentor_idx = np.searchsorted(slot_start, slot_idx, side="right") - 1
-    # Map (mentee, mentor) back to the edge index.
-    keys = rows * m + cols
-    order = np.argsort(keys, kind="stable")
-    found = order[np.searchsorted(keys, mentee_idx * m + mentor_idx, sorter=order)]
-    return found.astype(np.int64)
+class _Costs:
+    """Scores as exact integers: round(w * 2^bits), plus the coverage bonus.
+
+    Shortest-path sums stay within int64: at most n_nodes arcs of (bonus + top)."""
+
+    def __init__(self, top, n_rows, n_nodes, coverage):
+        budget = 62 - math.ceil(math.log2(n_nodes + 2))
+        if coverage:
+            budget -= math.ceil(math.log2(n_rows + 2))
+        cost_bits = min(COST_BITS, budget)
+        self.scale = 2.0 ** (cost_bits - max(0, math.ceil(math.log2(max(top, 1e-9)))))
+        # "coverage": each matched person outweighs any total of scores.
+        self.bonus = (n_rows + 1) << cost_bits if coverage else 0
+
+    def __call__(self, vals):
+        scaled = np.rint(np.asarray(vals, dtype=np.float64) * self.scale).astype(np.int64)
+        return scaled + self.bonus
+
+    def lower(self, u, v, near):
+        """Scores at or under this (outer sum of a row part and a column part, in score
+        units, with a margin for rounding) cannot reach gap > -near."""
+        return ((u - self.bonus - near - 2) / self.scale)[:, None] + (v / self.scale)[None, :]
+
+
+def _min_cost_flow(n, m, capacity, rows, cols, weights, coverage):
+    """Exact max-weight b-matching on the given pairs (OR-Tools' min-cost flow).
+
+    Returns the indices of the chosen pairs."""
+    source, sink = n + m, n + m + 1
+    flow = min_cost_flow.SimpleMinCostFlow()
+    tails = [np.full(n, source), rows, n + np.arange(m)]
+    heads = [np.arange(n), n + cols, np.full(m, sink)]
+    caps = [np.ones(n, dtype=np.int64), np.ones(len(rows), dtype=np.int64), capacity]
+    costs = [np.zeros(n, dtype=np.int64), -weights, np.zeros(m, dtype=np.int64)]
+    if not coverage:  # leaving a mentee unmatched costs nothing
+        tails.append([source])
+        heads.append([sink])
+        caps.append([n])
+        costs.append([0])
+    arcs = flow.add_arcs_with_capacity_and_unit_cost(
+        *(np.concatenate(x).astype(np.int64) for x in (tails, heads, caps, costs))
+    )
+    flow.set_node_supply(source, n)
+    flow.set_node_supply(sink, -n)
+    status = flow.solve_max_flow_with_min_cost() if coverage else flow.solve()
+    if status != flow.OPTIMAL:
+        raise RuntimeError(f"min-cost flow failed: {status}")
+    return np.nonzero(flow.flows(arcs[n : n + len(rows)]) > 0)[0]
 
 
 def _potentials(n, m, capacity, rows, cols, weights, chosen):
-    """Shortest-path potentials on the residual network of the min-cost circulation.
+    """Shortest-path potentials on the residual network of the optimal flow (int64).
 
-    Nodes: mentees 0..n-1, mentors n..n+m-1, source s, sink t. Costs are -weights.
-    With no negative cycle (the matching is optimal on these edges) Bellman-Ford
-    converges; d is then a feasible dual: a left-out edge (i, j) could improve the
-    matching only if weight > d[i] - d[n + j].
+    Nodes: mentees 0..n-1, mentors n..n+m-1, source s, sink t; costs are -weights. The
+    flow is optimal on these pairs, so there is no negative cycle and Bellman-Ford
+    converges; then a pair (i, j) not chosen could improve the total only if
+    weight > d[i] - d[n + j] (= u_i + v_j with u = d[:n] - d[t], v = d[t] - d[n:n+m]).
     """
     s, t = n + m, n + m + 1
     matched_edge = np.zeros(len(rows), dtype=bool)
@@ -168,157 +242,171 @@ def _potentials(n, m, capacity, rows, cols, weights, chosen):
     ]
     cost = [
         np.where(matched_edge, weights, -weights),
-        np.zeros(n),
-        np.zeros(int(free_cap.sum())),
-        np.zeros(int(loaded.sum())),
-        np.zeros(1),
+        np.zeros(n, dtype=np.int64),
+        np.zeros(int(free_cap.sum()), dtype=np.int64),
+        np.zeros(int(loaded.sum()), dtype=np.int64),
+        np.zeros(1, dtype=np.int64),
     ]
     if len(chosen):
         src.append(np.array([s]))
         dst.append(np.array([t]))
-        cost.append(np.zeros(1))
-    src, dst, cost = np.concatenate(src), np.concatenate(dst), np.concatenate(cost)
+        cost.append(np.zeros(1, dtype=np.int64))
+    src, dst = np.concatenate(src), np.concatenate(dst)
+    cost = np.concatenate(cost).astype(np.int64)
     order = np.argsort(dst, kind="stable")
     src, dst, cost = src[order], dst[order], cost[order]
     heads, starts = np.unique(dst, return_index=True)
-    d = np.zeros(n + m + 2)
+    d = np.zeros(n + m + 2, dtype=np.int64)
     for iteration in range(n + m + 3):
         relaxed = np.minimum.reduceat(d[src] + cost, starts)
-        better = relaxed < d[heads] - 1e-10
+        better = relaxed < d[heads]
         if not better.any():
-            # Tighten: a mentor with no mentee needs no higher price than the sink's
-            # (its only way out is to the sink), which keeps every reduced cost >= 0.
+            # A mentor with no mentee needs no higher price than the sink's (its only way
+            # out is to the sink), which keeps every reduced cost >= 0.
             idle = n + np.nonzero(load == 0)[0]
             d[idle] = np.minimum(d[idle], d[t])
             return d, iteration
         d[heads[better]] = relaxed[better]
-    raise RuntimeError("negative cycle: the sparse matching is not optimal")
+    raise RuntimeError("negative cycle: the flow is not optimal")
 
 
-def solve(scorer, objective="score", k=DEFAULT_K, progress=None, max_rounds=50):
+def _tau_cost(costs, tau):
+    finite = np.isfinite(tau)
+    return np.where(finite, costs(np.where(finite, tau, 0.0)), -(2**62))
+
+
+def _prefixes(scorer, perm, lengths):
+    """Exact scores (-inf: not allowed) of each row i against the columns perm[:lengths[i]],
+    in chunks of rows with similar lengths: yields (rows, columns, block, in-prefix mask)."""
+    rows = np.nonzero(lengths > 0)[0]
+    rows = rows[np.argsort(-lengths[rows], kind="stable")]
+    i = 0
+    while i < len(rows):
+        width = int(lengths[rows[i]])
+        chunk = rows[i : i + max(1, BLOCK_ELEMENTS // width)]
+        # Rows needing under half the width start the next chunk (bounded waste).
+        chunk = chunk[: max(1, int(np.searchsorted(-lengths[chunk], -(width // 2), "right")))]
+        i += len(chunk)
+        cols = perm[:width]
+        inside = np.arange(width)[None, :] < lengths[chunk][:, None]
+        yield chunk, cols, scorer.sub(chunk, cols), inside
+
+
+class _Clock:
+    """Seconds spent per stage, for the benchmark's breakdown."""
+
+    def __init__(self):
+        self.laps, self.last = {}, time.perf_counter()
+
+    def lap(self, name):
+        now = time.perf_counter()
+        self.laps[name] = self.laps.get(name, 0.0) + now - self.last
+        self.last = now
+
+
+def _check_left_out(scorer, kept, costs, tau, u, v, near, snapshot, stats):
+    """Pairs never kept that come within `near` of improving under prices (u, v).
+
+    Each row is rescored only against the columns where no bound proves its pairs:
+    before the first check, a pair never kept scores at most tau of its row, so it
+    cannot come near improving where v_j >= tau_i - u_i + near; after it, every pair
+    left out scored at most u0_i + v0_j - near (the prices of that check), so only
+    pairs whose prices fell by more than `near` since can."""
+    if snapshot is None:
+        perm = np.argsort(v, kind="stable")
+        lengths = np.searchsorted(v[perm], _tau_cost(costs, tau) - u + near, side="left")
+    else:
+        u0, v0 = snapshot
+        drop_u, drop_v = u0 - u, v0 - v
+        perm = np.argsort(-drop_v, kind="stable")
+        lengths = np.searchsorted(-drop_v[perm], drop_u - near, side="left")
+    stats["rescored"] += int(lengths.sum())
+    empty = np.zeros(0, dtype=np.int64)
+    found_r, found_c, found_v = [empty], [empty], [np.zeros(0)]
+    for chunk, cols, block, inside in _prefixes(scorer, perm, lengths):
+        r, c = np.nonzero((block > costs.lower(u[chunk], v[cols], near)) & inside)
+        r, c, val = chunk[r], cols[c], block[r, c].astype(np.float64)
+        add = costs(val) - u[r] - v[c] > -near
+        add &= ~kept.has(r, c, val)
+        found_r.append(r[add])
+        found_c.append(c[add])
+        found_v.append(val[add])
+    return np.concatenate(found_r), np.concatenate(found_c), np.concatenate(found_v)
+
+
+def solve(scorer, objective="score", progress=None, keep=DEFAULT_KEEP, max_rounds=100):
     """Exact optimum over the whole program (see module docstring)."""
     n, m = scorer.shape
-    capacity = scorer.capacity
-    bonus = _bonus(scorer, objective)
-    reserve = RESERVE_FACTOR * k  # kept aside after the first pass, checked exactly
-    rows, cols, vals, _pruned, allowed, best = _candidates(scorer, k + reserve, progress)
-    active = _row_ranks(rows, vals, cols) < k
-    stats = {"solver": "sparse-lapjvsp", "k": min(k, m), "rounds": 0, "full_passes": 1}
+    capacity = np.asarray(scorer.capacity, dtype=np.int64)
+    coverage = objective == "coverage"
+    clock = _Clock()
+    kept, graph = _scan(scorer, keep, min(SEED, keep), progress)
+    tau = kept.tau1
+    stats = {"solver": "min-cost-flow", "keep": min(keep, m), "rounds": 0, "rescored": 0}
+    stats["added"] = 0  # pairs found by the check of those never kept
+    clock.lap("scoring")
+    # The best score anywhere is kept (or, with ties, equals its row's tau).
+    top = max(1.0, np.max(kept.vals, initial=0.0), np.max(tau[np.isfinite(tau)], initial=0.0))
+    costs = _Costs(top, n, n + m, coverage)
+    weights = costs(kept.vals)
+    near = int(NEAR * costs.scale)
+    chosen = np.zeros(0, dtype=np.int64)
+    snapshot = None  # prices (u, v) at the first check of the pairs never kept
     for round_ in range(1, max_rounds + 1):
         stats["rounds"] = round_
         if progress:
-            progress(0.6 + 0.4 * round_ / (round_ + 2), "solving")
-        ar, ac, av = rows[active], cols[active], vals[active] + bonus
-        t0 = time.perf_counter()
-        chosen = _solve_sparse(n, m, capacity, ar, ac, av)
-        _debug(round_, f"solve {time.perf_counter() - t0:.2f}s on", len(ar))
-        if m == 0 or n == 0 or len(ar) == 0:
+            progress(0.6 + 0.4 * round_ / (round_ + 3), "solving")
+        active = np.nonzero(graph)[0]
+        if n == 0 or m == 0 or len(active) == 0:
+            chosen = active[:0]
             break
-        d, iterations = _potentials(n, m, capacity, ar, ac, av, chosen)
-        stats["bellman_ford_iterations"] = iterations
-        # Prices: u (mentees) and v >= 0 (mentors); an edge improves the total iff w > u + v.
+        ar, ac, aw = kept.rows[active], kept.cols[active], weights[active]
+        picked = _min_cost_flow(n, m, capacity, ar, ac, aw, coverage)
+        chosen = active[picked]
+        clock.lap("flow")
+        d, _iterations = _potentials(n, m, capacity, ar, ac, aw, picked)
+        clock.lap("potentials")
         u, v = d[:n] - d[n + m + 1], d[n + m + 1] - d[n : n + m]
-        res = np.nonzero(~active)[0]
-        gap = (vals[res] + bonus) - u[rows[res]] - v[cols[res]]
-        # When any kept edge improves, near-improving ones join too: prices move as edges
-        # are added, and taking them now saves solving again for each in turn.
-        grow = res[gap > -NEAR] if (gap > EPS).any() else res[:0]
-        if len(grow):
-            # Kept edges now priced as improving: add them and solve again (no rescoring).
-            active[grow] = True
-            _debug(round_, "reserve", len(grow))
+        # Price every kept pair exactly.
+        gap = weights - u[kept.rows] - v[kept.cols]
+        kept_improving = int(((gap > 0) & ~graph).sum())
+        if kept_improving and round_ == 1:
+            # The first graph was a guess and its prices are rough; from now on the
+            # graph only grows.
+            graph = gap > -near
+            graph[chosen] = True
             continue
-        # Certificate: one exact pass over every (mentee, mentor) pair.
-        stats["full_passes"] += 1
-        t0 = time.perf_counter()
-        add_r, add_c, add_v, add_bad, add_near = _violations(scorer, u, v, bonus, k + reserve)
-        _debug(round_, f"pass {time.perf_counter() - t0:.2f}s", 0)
-        _debug(round_, "full pass", int(add_bad.sum()))
-        # Edges the graph already has are never duplicated; inactive ones that improve
-        # the total are switched on.
-        key_order = np.argsort(rows * m + cols, kind="stable")
-        have = (rows * m + cols)[key_order]
-        key = add_r * m + add_c
-        at = np.minimum(np.searchsorted(have, key), max(0, len(have) - 1))
-        exists = (have[at] == key) if len(have) else np.zeros(len(key), dtype=bool)
-        switch_on = key_order[at[exists & add_bad]]
-        switch_on = switch_on[~active[switch_on]]
-        new = ~exists
-        if not len(switch_on) and not (add_bad & new).any():
-            break
-        active[switch_on] = True
-        rows = np.concatenate([rows, add_r[new]])
-        cols = np.concatenate([cols, add_c[new]])
-        vals = np.concatenate([vals, add_v[new]])
-        active = np.concatenate([active, add_near[new]])
+        graph |= gap > -near
+        clock.lap("pricing")
+        if kept_improving > n // SETTLED:
+            continue  # prices still moving: checking the rest now would check too much
+        r, c, val = _check_left_out(scorer, kept, costs, tau, u, v, near, snapshot, stats)
+        if snapshot is None:
+            snapshot = (u, v)
+        w = costs(val)
+        improving = int((w - u[r] - v[c] > 0).sum())
+        clock.lap("rescoring")
+        if not kept_improving and not improving:
+            break  # nothing anywhere improves: optimal
+        kept.add(r, c, val)
+        stats["added"] += len(r)
+        weights = np.concatenate([weights, w])
+        graph = np.concatenate([graph, np.ones(len(r), dtype=bool)])
     else:
         raise RuntimeError("matching did not converge")
-    stats["edges"] = int(active.sum())
+    clock.lap("pricing")
+    stats.update({f"{name}_seconds": value for name, value in clock.laps.items()})
+    stats["edges"] = int(graph.sum())
+    stats["kept"] = len(kept)
     stats["certified_optimal"] = True
-    return _result(ar[chosen], ac[chosen], av[chosen] - bonus, stats, allowed, best)
+    r, c, val = kept.rows[chosen], kept.cols[chosen], kept.vals[chosen]
+    return _result(r, c, val, stats)
 
 
-def _debug(round_, what, count):
-    if DEBUG:
-        print(f"round {round_}: {what} adds {count} edges")
-
-
-def _violations(scorer, u, v, bonus, keep):
-    """Per row, the `keep` edges with the best reduced score w - u - v (a fresh reserve under
-    the current prices), and whether each improves the total (w > u + v)."""
-    n, m = scorer.shape
-    keep = min(keep, m)
-    out_r, out_c, out_v, out_bad, out_near = [], [], [], [], []
-    for start, stop in _blocks(scorer):
-        block = scorer.block(start, stop)
-        # Selection in the block's own precision (fast), the verdict in float64 (exact).
-        dtype = block.dtype if not bonus else np.float64
-        gap = block.astype(dtype, copy=True)
-        gap -= v[None, :].astype(dtype)
-        gap -= (u[start:stop] - bonus)[:, None].astype(dtype)
-        if keep < m:
-            top = np.argpartition(gap, m - keep, axis=1)[:, m - keep :]
-        else:
-            top = np.broadcast_to(np.arange(m), gap.shape)
-        del gap
-        top_vals = np.take_along_axis(block, top, 1)
-        r_off, pos = np.nonzero(np.isfinite(top_vals))
-        c = top[r_off, pos]
-        value = top_vals[r_off, pos].astype(np.float64)
-        out_r.append(r_off + start)
-        out_c.append(c)
-        out_v.append(value)
-        reduced = value + bonus - u[r_off + start] - v[c]
-        out_bad.append(reduced > EPS)
-        out_near.append(reduced > -NEAR)
-    if not out_r:
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty, np.zeros(0), np.zeros(0, dtype=bool), np.zeros(0, dtype=bool)
-    return (
-        np.concatenate(out_r).astype(np.int64),
-        np.concatenate(out_c).astype(np.int64),
-        np.concatenate(out_v),
-        np.concatenate(out_bad),
-        np.concatenate(out_near),
-    )
-
-
-def _row_ranks(rows, vals, cols):
-    order = np.lexsort((cols, -vals, rows))
-    sorted_rows = rows[order]
-    starts = np.searchsorted(sorted_rows, sorted_rows, side="left")
-    rank = np.empty(len(rows), dtype=np.int64)
-    rank[order] = np.arange(len(rows)) - starts
-    return rank
-
-
-def _result(r, c, v, stats, allowed, best):
+def _result(r, c, v, stats):
     order = np.lexsort((c, r, -v))
-    pairs = [(int(r[i]), int(c[i]), float(v[i])) for i in order]
-    row_info = {i: (int(allowed[i]), float(best[i])) for i in range(len(allowed))}
-    return Assignment(
-        pairs, float(np.sum(v)) if len(v) else 0.0, len(pairs), stats, row_info=row_info
-    )
+    pairs = list(zip(r[order].tolist(), c[order].tolist(), v[order].tolist(), strict=True))
+    return Assignment(pairs, float(np.sum(v)) if len(v) else 0.0, len(pairs), stats)
 
 
 def solve_dense(scorer, objective="score"):
@@ -328,30 +416,22 @@ def solve_dense(scorer, objective="score"):
     bonus = _bonus(scorer, objective)
     slot_owner = np.repeat(np.arange(m), capacity)
     full = np.empty((n, len(slot_owner)))
-    allowed = np.zeros(n, dtype=np.int64)
-    best = np.full(n, -np.inf)
     for start, stop in _blocks(scorer):
         block = scorer.block(start, stop).astype(np.float64)
-        allowed[start:stop] = np.isfinite(block).sum(axis=1)
-        best[start:stop] = block.max(axis=1) if m else -np.inf
         full[start:stop] = np.where(np.isfinite(block), block + bonus, 0.0)[:, slot_owner]
     r, s = linear_sum_assignment(full, maximize=True)
     keep = full[r, s] > 0
     r, c = r[keep], slot_owner[s[keep]]
     v = full[r, s[keep]] - bonus
-    return _result(r, c, v, {"solver": "dense-lsa"}, allowed, best)
+    return _result(r, c, v, {"solver": "dense-lsa"})
 
 
 def solve_greedy(scorer, objective="score"):
     """Baseline: take the best remaining edge while both ends have room."""
     n, m = scorer.shape
     rows, cols, vals = [], [], []
-    allowed = np.zeros(n, dtype=np.int64)
-    best = np.full(n, -np.inf)
     for start, stop in _blocks(scorer):
         block = scorer.block(start, stop).astype(np.float64)
-        allowed[start:stop] = np.isfinite(block).sum(axis=1)
-        best[start:stop] = block.max(axis=1) if m else -np.inf
         r, c = np.nonzero(np.isfinite(block))
         rows.append(r + start)
         cols.append(c)
@@ -368,7 +448,7 @@ def solve_greedy(scorer, objective="score"):
             left[c] -= 1
             pick.append(e)
     pick = np.array(pick, dtype=np.int64)
-    return _result(rows[pick], cols[pick], vals[pick], {"solver": "greedy"}, allowed, best)
+    return _result(rows[pick], cols[pick], vals[pick], {"solver": "greedy"})
 
 
 # -- peer programs: one pool ---------------------------------------------------------------
@@ -405,7 +485,7 @@ def _best_on_path(nodes, weight, cycle):
     return best_path(edges)[1]
 
 
-def solve_peer(scorer, k=DEFAULT_K):
+def solve_peer(scorer, keep=DEFAULT_KEEP):
     """One pool, pairs of two. `scorer` is a matching.PeerScorer (symmetric scores).
 
     The bipartite relaxation (everyone once on each side) is solved exactly; half its value
@@ -414,7 +494,7 @@ def solve_peer(scorer, k=DEFAULT_K):
     Returns pairs (mentee row, mentor row, score).
     """
     n = scorer.shape[0]
-    relaxed = solve(scorer, k=k)
+    relaxed = solve(scorer, keep=keep)
     cache = {}
     full = scorer.block(0, n) if n * n <= 64_000_000 else None
 
@@ -470,7 +550,6 @@ def solve_peer(scorer, k=DEFAULT_K):
         float(sum(p[2] for p in pairs)),
         len(pairs),
         {"solver": "peer-relaxation", "upper_bound": relaxed.total / 2},
-        row_info=relaxed.row_info,
     )
 
 

@@ -218,6 +218,16 @@ def _run(run, program):
     }
 
 
+def _allowed_counts(scorer, rows, chunk=2000):
+    """How many partners each row may have, scored in chunks (never the whole matrix)."""
+    counts = {}
+    for start in range(0, len(rows), chunk):
+        part = rows[start : start + chunk]
+        scores = scorer.rows(np.array(part))
+        counts.update(zip(part, np.isfinite(scores).sum(axis=1).tolist(), strict=True))
+    return counts
+
+
 def _unmatched(program, scorer, result, mentors, mentees, remaining):
     matched_rows = {r for r, _c, _s in result.pairs}
     load = {}
@@ -228,15 +238,13 @@ def _unmatched(program, scorer, result, mentors, mentees, remaining):
     out = []
     missing = [i for i in range(len(mentees)) if i not in matched_rows]
     any_capacity = any(remaining[m.pk] > 0 for m in mentors)
-    if missing and len(mentors):
-        raw = scorer.rows(np.array(missing)) if hasattr(scorer, "rows") else None
-    for n, i in enumerate(missing):
+    counts = _allowed_counts(scorer, missing) if missing and len(mentors) else {}
+    for i in missing:
         person = mentees[i]
         if not any_capacity or not mentors:
             reason = _("no mentor with capacity left")
         else:
-            row = raw[n]
-            allowed = int(np.isfinite(row).sum())
+            allowed = counts[i]
             if allowed == 0:
                 reason = _(
                     "no one above the minimum score, or every candidate is ruled out "

@@ -18,10 +18,13 @@ from _matching_data import pool, program  # noqa: E402
 def test_sparse_solver_reaches_the_dense_optimum(seed, objective):
     mentors, mentees, weights = program(300, seed=seed)
     scorer = Scorer(mentors, mentees, weights)
-    exact = assignment.solve(scorer, objective, k=4)  # a small k forces the repair rounds
+    # Keeping 4 pairs per mentee leaves most of the optimum to the rescoring rounds.
+    exact = assignment.solve(scorer, objective, keep=4)
     dense = assignment.solve_dense(scorer, objective)
     greedy = assignment.solve_greedy(scorer, objective)
     assert exact.stats["certified_optimal"]
+    # The optimum needed pairs that the scoring pass left out: the check found them.
+    assert exact.stats["added"] > 0
     if objective == "score":
         assert exact.total == pytest.approx(dense.total, rel=1e-9)
         assert greedy.total <= exact.total + 1e-9
@@ -102,3 +105,31 @@ def test_peer_pairing_is_close_to_the_exact_optimum(seed):
     assert len(used) == len(set(used))  # one pair per person
     assert result.total <= exact + 1e-6 <= result.stats["upper_bound"] + 1e-5
     assert result.total >= 0.95 * exact
+
+
+@pytest.mark.parametrize("objective", ["score", "coverage"])
+def test_default_settings_reach_the_dense_optimum_on_a_larger_program(objective):
+    mentors, mentees, weights = program(2000, seed=21)
+    scorer = Scorer(mentors, mentees, weights)
+    exact = assignment.solve(scorer, objective)
+    dense = assignment.solve_dense(scorer, objective)
+    assert exact.stats["certified_optimal"]
+    assert exact.matched == dense.matched
+    assert exact.total == pytest.approx(dense.total, rel=1e-9)
+
+
+def test_scores_a_ten_millionth_apart_are_told_apart():
+    # One mentor, two mentees whose scores differ in the 7th decimal: the better one wins,
+    # in both orders (integer costs keep that difference).
+    for matrix, winner in (([[0.3], [0.3000001]], 1), ([[0.3000001], [0.3]], 0)):
+        result = assignment.solve(FixedScores(matrix, capacity=[1]))
+        assert [r for r, _, _ in result.pairs] == [winner]
+
+
+def test_a_program_where_everyone_fits_everyone_keeps_every_pair():
+    # Fewer mentors than `keep`: every allowed pair is kept, nothing is left to check.
+    mentors, mentees, weights = program(50, seed=5)
+    scorer = Scorer(mentors, mentees, weights)
+    exact = assignment.solve(scorer)
+    assert exact.stats["rescored"] == 0
+    assert exact.total == pytest.approx(assignment.solve_dense(scorer).total, rel=1e-9)
