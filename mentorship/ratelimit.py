@@ -1,10 +1,14 @@
-"""Sign-in attempt limiting, per account and per address, counted in the cache.
+"""Sign-in attempt and password-reset limiting, per account and per address, in the cache.
 
 Failed sign-ins are counted in two sliding windows (approximated with two fixed buckets, the
 usual "sliding window counter"): one per account (the email typed, normalised) and one per
 client address (IPv6 grouped by /64). Past a limit the sign-in page answers HTTP 429 with a
 clear message and a Retry-After header, whatever the password, until the window has moved on:
 a lockout always ends by itself. A successful sign-in clears its account's count.
+
+Password-reset requests are counted the same way (every request, not only failures):
+past the address limit the page answers 429; past the account limit it says what it always
+says but sends nothing more, so it never reveals whether an account exists.
 
 The counts live in the default cache, so they are shared by every gunicorn worker when the
 cache is Redis (CACHE_URL / REDIS_URL). If the cache itself fails, sign-in is never blocked
@@ -22,6 +26,7 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.core.cache import cache
 from django.forms.utils import ErrorDict
+from django.http import HttpResponseRedirect
 from django.utils.translation import ngettext
 
 from mentorship.models.users import normalize_email
@@ -29,9 +34,13 @@ from mentorship.models.users import normalize_email
 log = logging.getLogger(__name__)
 
 DEFAULTS = {"ACCOUNT": 5, "ADDRESS": 20, "WINDOW": 15 * 60}
+RESET_DEFAULTS = {"ACCOUNT": 3, "ADDRESS": 10, "WINDOW": 60 * 60}
+LOGIN, RESET = "login-fail", "reset"
 
 
-def _config():
+def _config(kind=LOGIN):
+    if kind == RESET:
+        return {**RESET_DEFAULTS, **getattr(settings, "PASSWORD_RESET_RATE_LIMIT", {})}
     return {**DEFAULTS, **getattr(settings, "LOGIN_RATE_LIMIT", {})}
 
 
@@ -65,17 +74,18 @@ def _digest(value):
     return hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
-def _subjects(request, username):
-    subjects = {"address": ("ip:" + _digest(client_address(request)), _config()["ADDRESS"])}
+def _subjects(request, username, kind=LOGIN):
+    config = _config(kind)
+    subjects = {"address": ("ip:" + _digest(client_address(request)), config["ADDRESS"])}
     email = normalize_email((username or "").strip())
     if email:
-        subjects["account"] = ("acct:" + _digest(email), _config()["ACCOUNT"])
+        subjects["account"] = ("acct:" + _digest(email), config["ACCOUNT"])
     return subjects
 
 
-def _keys(subject, now, window):
+def _keys(subject, now, window, kind=LOGIN):
     bucket = int(now // window)
-    return f"login-fail:{subject}:{bucket}", f"login-fail:{subject}:{bucket - 1}"
+    return f"{kind}:{subject}:{bucket}", f"{kind}:{subject}:{bucket - 1}"
 
 
 def _weighted(counts, current, previous, now, window):
@@ -98,12 +108,14 @@ def _retry_after(cur, prev, limit, now, window):
     return math.ceil(rest) + 1
 
 
-def check(request, username):
-    """Whether this sign-in attempt must be refused right now."""
-    config = _config()
+def check(request, username, kind=LOGIN, scopes=("account", "address")):
+    """Whether this sign-in attempt (or reset request) must be refused right now."""
+    config = _config(kind)
     window, now = config["WINDOW"], time.time()
-    subjects = _subjects(request, username)
-    keys = {scope: _keys(subject, now, window) for scope, (subject, _limit) in subjects.items()}
+    subjects = {k: v for k, v in _subjects(request, username, kind).items() if k in scopes}
+    keys = {
+        scope: _keys(subject, now, window, kind) for scope, (subject, _limit) in subjects.items()
+    }
     try:
         counts = cache.get_many([k for pair in keys.values() for k in pair])
     except Exception:
@@ -122,11 +134,12 @@ def check(request, username):
     return worst
 
 
-def record_failure(request, username):
-    config = _config()
+def record(request, username, kind=LOGIN):
+    """Count one failed sign-in (or one reset request) for the account and the address."""
+    config = _config(kind)
     window, now = config["WINDOW"], time.time()
-    for subject, _limit in _subjects(request, username).values():
-        current, _previous = _keys(subject, now, window)
+    for subject, _limit in _subjects(request, username, kind).values():
+        current, _previous = _keys(subject, now, window, kind)
         try:
             cache.add(current, 0, timeout=2 * window)
             cache.incr(current)
@@ -183,5 +196,43 @@ class RateLimitedLoginView(auth_views.LoginView):
         return super().form_valid(form)
 
     def form_invalid(self, form):
-        record_failure(self.request, self.request.POST.get("username", ""))
+        record(self.request, self.request.POST.get("username", ""))
         return super().form_invalid(form)
+
+
+def reset_message(verdict):
+    minutes = max(1, math.ceil(verdict.retry_after / 60))
+    return ngettext(
+        "Too many password reset requests from your network. Please wait %(minutes)d minute "
+        "and try again.",
+        "Too many password reset requests from your network. Please wait %(minutes)d minutes "
+        "and try again.",
+        minutes,
+    ) % {"minutes": minutes}
+
+
+class RateLimitedPasswordResetView(auth_views.PasswordResetView):
+    """Django's PasswordResetView, limited so that nobody can flood an inbox with resets."""
+
+    def post(self, request, *args, **kwargs):
+        verdict = check(request, "", RESET, scopes=("address",))
+        if verdict.blocked:
+            form = self.get_form()
+            form._errors, form.cleaned_data = ErrorDict(), {}
+            form.add_error(None, reset_message(verdict))
+            response = self.render_to_response(self.get_context_data(form=form))
+            response.status_code = 429
+            response["Retry-After"] = str(verdict.retry_after)
+            log.info("password reset refused: too many requests from one address")
+            return response
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"]
+        verdict = check(self.request, email, RESET, scopes=("account",))
+        record(self.request, email, RESET)
+        if verdict.blocked:
+            # The same page as always (no hint whether the account exists), no email.
+            log.info("password reset email not sent: too many for one account")
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)

@@ -130,13 +130,18 @@ else:
     raise ConfigError(f"CACHE_URL must be redis://host:port/db (or locmem://), not {CACHE_URL!r}.")
 CACHES = {"default": {**_cache, "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "mentorship")}}
 
-# Failed sign-ins allowed per account and per client address within WINDOW seconds
-# (mentorship/ratelimit.py). TRUSTED_PROXY_COUNT: proxies in front of gunicorn that set
-# X-Forwarded-For (0: trust only REMOTE_ADDR).
+# Failed sign-ins (and password-reset requests) allowed per account and per client address
+# within WINDOW seconds (mentorship/ratelimit.py). TRUSTED_PROXY_COUNT: proxies in front of
+# gunicorn that set X-Forwarded-For (0: trust only REMOTE_ADDR).
 LOGIN_RATE_LIMIT = {
     "ACCOUNT": env_int("LOGIN_RATE_LIMIT_ACCOUNT", 5),
     "ADDRESS": env_int("LOGIN_RATE_LIMIT_ADDRESS", 20),
     "WINDOW": env_int("LOGIN_RATE_LIMIT_WINDOW", 15 * 60),
+}
+PASSWORD_RESET_RATE_LIMIT = {
+    "ACCOUNT": env_int("PASSWORD_RESET_RATE_LIMIT_ACCOUNT", 3),
+    "ADDRESS": env_int("PASSWORD_RESET_RATE_LIMIT_ADDRESS", 10),
+    "WINDOW": env_int("PASSWORD_RESET_RATE_LIMIT_WINDOW", 60 * 60),
 }
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 

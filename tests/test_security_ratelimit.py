@@ -199,3 +199,48 @@ def test_an_unusable_cache_url_is_one_clear_line():
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert "CACHE_URL must be redis://" in result.stderr
+
+
+# -- password reset ------------------------------------------------------------------------
+
+RESET = reverse("password_reset")
+
+
+def reset(client, email, ip="10.0.0.1"):
+    return client.post(RESET, {"email": email}, REMOTE_ADDR=ip)
+
+
+def test_reset_emails_for_one_account_stop_after_three_without_saying_so(
+    client, make_user, mailoutbox, frozen
+):
+    make_user("ana@example.com")
+    for n in range(5):
+        response = reset(Client(), "ana@example.com", ip=f"10.0.2.{n}")
+        # Always the same answer: the page never tells whether an account exists.
+        assert response.status_code == 302
+        assert response["Location"] == reverse("password_reset_done")
+    assert len(mailoutbox) == 3
+    # Another account is unaffected.
+    make_user("ben@example.com")
+    reset(Client(), "ben@example.com", ip="10.0.2.9")
+    assert len(mailoutbox) == 4 and mailoutbox[-1].to == ["ben@example.com"]
+
+
+def test_reset_requests_from_one_address_get_429_past_ten(client, make_user, mailoutbox, frozen):
+    for n in range(10):
+        assert reset(client, f"someone{n}@example.com").status_code == 302
+    response = reset(client, "ana@example.com")
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) > 0
+    assert b"Too many password reset requests" in response.content
+    assert reset(Client(), "ana@example.com", ip="10.0.0.2").status_code == 302
+
+
+def test_the_reset_limit_ends_by_itself(client, make_user, mailoutbox, frozen):
+    make_user("ana@example.com")
+    for _ in range(4):
+        reset(client, "ana@example.com")
+    assert len(mailoutbox) == 3
+    frozen.shift(2 * 60 * 60)
+    reset(client, "ana@example.com")
+    assert len(mailoutbox) == 4
