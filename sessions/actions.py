@@ -59,7 +59,11 @@ def _change(action, expected_version, **changes):
         raise ActionError(
             _("Your partner changed this action meanwhile. Reload to see the latest version.")
         )
+    # Keep the loaded pair (with both people): the reminder time depends on their zones.
+    pair = action.pair if NextAction._meta.get_field("pair").is_cached(action) else None
     action.refresh_from_db()
+    if pair is not None and pair.pk == action.pair_id:
+        action.pair = pair
     reminders.rearm(action)
     return action
 

@@ -8,9 +8,13 @@ runs at once take different rows), write one SentEmail per recipient with the ke
 "action:kind:due date:user" (unique: the same reminder is recorded at most once even
 if two claims overlap) and move next_reminder_at to the next moment (or None).
 Delivery then sends the pending rows (sessions.delivery).
+
+Reminders go out at 09:00 in the recipient's own time zone (for an action both people
+own, at the earlier of their two 09:00s, so nobody hears of it late).
 """
 
 import datetime
+import zoneinfo
 
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
@@ -20,7 +24,7 @@ from django.utils.translation import gettext as _
 from mentorship.emails import absolute_url
 from sessions import delivery, links
 
-REMIND_AT = datetime.time(9, 0)  # UTC
+REMIND_AT = datetime.time(9, 0)  # in the recipient's time zone
 
 DUE_SOON = "reminder_due"
 OVERDUE = "reminder_overdue"
@@ -29,12 +33,30 @@ KINDS = (DUE_SOON, OVERDUE, SNOOZED)
 SNOOZE_DAYS = 7
 
 
+def _zone(user):
+    try:
+        return zoneinfo.ZoneInfo(user.time_zone or "UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return datetime.UTC
+
+
+def remind_instant(day, users):
+    """09:00 on `day` in the earliest of the users' time zones, as a UTC datetime."""
+    zones = {_zone(user) for user in users} or {datetime.UTC}
+    return min(
+        datetime.datetime.combine(day, REMIND_AT, tzinfo=zone).astimezone(datetime.UTC)
+        for zone in zones
+    )
+
+
 def moments(action, program):
     """(before the due date, overdue follow-up) as UTC datetimes."""
-    due = datetime.datetime.combine(action.due_on, REMIND_AT, tzinfo=datetime.UTC)
+    users = _recipients(action)
+    lead = datetime.timedelta(days=program.reminder_lead_days)
+    followup = datetime.timedelta(days=program.overdue_followup_days)
     return (
-        due - datetime.timedelta(days=program.reminder_lead_days),
-        due + datetime.timedelta(days=program.overdue_followup_days),
+        remind_instant(action.due_on - lead, users),
+        remind_instant(action.due_on + followup, users),
     )
 
 

@@ -256,3 +256,51 @@ def test_send_due_command_runs_a_round(world, action):
     assert [m.to for m in reminder] == [["mentee@example.com"]]
     # The same round also did the weekly nudge (Monday 09:00 passed this ISO week).
     assert SentEmail.objects.filter(kind="nudge", status="sent").count() == 2
+
+
+# -- in each person's time zone ------------------------------------------------------------
+
+
+def _pair_in_zones(world, mentor_zone, mentee_zone):
+    from mentorship.models import User
+
+    User.objects.filter(pk=world.mentor.user.pk).update(time_zone=mentor_zone)
+    User.objects.filter(pk=world.mentee.user.pk).update(time_zone=mentee_zone)
+    return Pair.objects.select_related("program", "mentor__user", "mentee__user").get(
+        pk=world.pair.pk
+    )
+
+
+def _create(pair, owner, due_on, by):
+    with time_machine.travel(at(2026, 6, 1, 8), tick=False):
+        return actions.create_action(pair, "Draft the plan", owner, due_on, by=by)
+
+
+def test_reminders_go_out_at_nine_in_the_owners_zone_across_daylight_saving(world):
+    pair = _pair_in_zones(world, "UTC", "America/New_York")
+    winter = _create(pair, "mentee", datetime.date(2026, 11, 10), world.mentee.user)
+    assert winter.next_reminder_at == at(2026, 11, 8, 14)  # 09:00 EST
+    summer = _create(pair, "mentee", datetime.date(2026, 7, 10), world.mentee.user)
+    assert summer.next_reminder_at == at(2026, 7, 8, 13)  # 09:00 EDT
+    # The mentor's own actions follow the mentor's zone.
+    mine = _create(pair, "mentor", datetime.date(2026, 7, 10), world.mentor.user)
+    assert mine.next_reminder_at == at(2026, 7, 8, 9)
+
+
+def test_a_shared_action_is_reminded_at_the_earlier_nine(world):
+    pair = _pair_in_zones(world, "Asia/Tokyo", "America/Los_Angeles")
+    action = _create(pair, "both", datetime.date(2026, 11, 10), world.mentee.user)
+    assert action.next_reminder_at == at(2026, 11, 8, 0)  # 09:00 in Tokyo
+    # The overdue follow-up, once the first has gone: also 09:00 in Tokyo.
+    assert run(at(2026, 11, 8, 0, 1))["sent"] == 2
+    action.refresh_from_db()
+    assert action.next_reminder_at == at(2026, 11, 13, 0)
+
+
+def test_moving_the_due_date_rearms_in_the_owners_zone(world):
+    pair = _pair_in_zones(world, "UTC", "Europe/Berlin")
+    action = _create(pair, "mentee", datetime.date(2026, 11, 10), world.mentee.user)
+    assert action.next_reminder_at == at(2026, 11, 8, 8)  # 09:00 CET
+    with time_machine.travel(at(2026, 6, 2, 8), tick=False):
+        moved = actions.carry_over(action, world.mentee.user, datetime.date(2026, 7, 10))
+    assert moved.next_reminder_at == at(2026, 7, 8, 7)  # 09:00 CEST
