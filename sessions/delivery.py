@@ -74,7 +74,7 @@ def renderer(*kinds):
 
 def _load_renderers():
     # The modules register their kinds on import; imported here to keep imports one-way.
-    from sessions import digests, nudges, reminders, side_invites  # noqa: F401
+    from sessions import digests, health, nudges, reminders, side_invites  # noqa: F401
 
 
 def retry_delays():

@@ -29,13 +29,13 @@ from django.utils.translation import gettext_lazy as _
 
 from mentorship.models import Participant
 from pairs.models import Pair
+from sessions import delivery
 from sessions.models import NextAction, Session, SessionSide
 
 log = logging.getLogger(__name__)
 DAYS_PER_MONTH = 30.44
 STALLED_SHOWN = 50  # the dashboard lists this many stalled pairs, the export has them all
 NUDGE_KIND = "stalled_nudge"
-RETRY_PENDING = datetime.timedelta(minutes=2)  # a nudge still unsent after this is re-sent
 WEEKLY_UP_TO_DAYS = 120  # longer ranges are charted by month
 # Pairs that have had a life (not merely proposed or declined).
 STARTED = (Pair.Status.ACTIVE, Pair.Status.PAUSED, Pair.Status.COMPLETED, Pair.Status.ENDED)
@@ -544,101 +544,66 @@ def active_pair_or_none(program, pair_id):
 
 
 def nudge_pair(pair, by, now=None):
-    """Queue one email to each member of the pair; at most one per person per day.
+    """Record one email to each member of the pair; at most one per person per day.
 
-    Returns how many emails were queued (0 when both were already nudged today). Both
-    rows are written in one transaction and published once it commits. If the broker
-    was down, the rows stay pending; a click after RETRY_PENDING re-publishes them
-    (delivery is idempotent: deliver_nudge sends a row at most once).
+    Returns how many were recorded (0 when both were already nudged today). The rows go
+    through the delivery outbox (sessions.delivery): delivered by id once the transaction
+    commits, or, if the broker is down, by the next delivery sweep, with its retries and
+    backoff when the mail server fails.
     """
-    from django.db import IntegrityError, transaction
-
     from mentorship.queue import enqueue
-    from sessions.health_tasks import send_stalled_nudge
-    from sessions.models import SentEmail
+    from sessions.tasks import deliver_email
 
     now = now or timezone.now()
     today = timezone.localdate(now)
     queued = 0
-    with transaction.atomic():
-        for member in (pair.mentor, pair.mentee):
-            key = nudge_key(pair.pk, member.user_id, today)
-            try:
-                with transaction.atomic():
-                    sent, created = SentEmail.objects.get_or_create(
-                        kind=NUDGE_KIND,
-                        key=key,
-                        defaults={
-                            "user": member.user,
-                            "to_email": member.user.email,
-                            "context": {"pair_id": pair.pk, "by_id": by.pk},
-                        },
-                    )
-            except IntegrityError:  # a concurrent click won the race
-                continue
-            stuck = (
-                not created
-                and sent.status == SentEmail.Status.PENDING
-                and sent.created_at < now - RETRY_PENDING
-            )
-            if created or stuck:
-                enqueue(send_stalled_nudge, sent.pk)
-                queued += 1
+    for member in (pair.mentor, pair.mentee):
+        key = nudge_key(pair.pk, member.user_id, today)
+        context = {"pair_id": pair.pk, "by_id": by.pk}
+        row_id = delivery.record(NUDGE_KIND, key, member.user, context, now=now)
+        if row_id:
+            enqueue(deliver_email, row_id)
+            queued += 1
     return queued
 
 
-def deliver_nudge(sent_id):
-    """Send one queued nudge email exactly once. Returns the row's final status."""
-    from django.db import transaction
+@delivery.renderer(NUDGE_KIND)
+def render_nudge(row):
+    """The nudge email for one outbox row, or why it no longer applies."""
     from django.urls import NoReverseMatch, reverse
 
-    from mentorship.emails import absolute_url, build_email
-    from sessions.models import SentEmail
+    from mentorship.emails import absolute_url
 
-    with transaction.atomic():
-        sent = SentEmail.objects.select_for_update().filter(pk=sent_id).first()
-        if sent is None or sent.status != SentEmail.Status.PENDING:
-            return sent.status if sent else None
-        pair = (
-            Pair.objects.select_related("program", "mentor__user", "mentee__user")
-            .filter(pk=sent.context.get("pair_id"))
-            .first()
-        )
-        if pair is None or sent.user_id is None:
-            sent.status = SentEmail.Status.SKIPPED
-            sent.save(update_fields=["status"])
-            return sent.status
-        member_is_mentor = pair.mentor.user_id == sent.user_id
-        partner = pair.mentee if member_is_mentor else pair.mentor
-        last = (
-            Session.objects.filter(pair=pair, status=Session.Status.LOGGED)
-            .order_by("-occurred_at")
-            .values_list("occurred_at", flat=True)
-            .first()
-        )
-        try:
-            path = reverse("sessions:pair", args=[pair.pk])
-        except NoReverseMatch:
-            path = reverse("home")
-        context = {
-            "name": sent.user.name,
+    pair = (
+        Pair.objects.select_related("program", "mentor__user", "mentee__user")
+        .filter(pk=row.context.get("pair_id"))
+        .first()
+    )
+    if pair is None:
+        return "The pair no longer exists."
+    if pair.status != Pair.Status.ACTIVE:
+        return f"The pair is {pair.status}."
+    if row.user_id not in (pair.mentor.user_id, pair.mentee.user_id):
+        return "The recipient is not in this pair."
+    partner = pair.mentee if pair.mentor.user_id == row.user_id else pair.mentor
+    last = (
+        Session.objects.filter(pair=pair, status=Session.Status.LOGGED)
+        .order_by("-occurred_at")
+        .values_list("occurred_at", flat=True)
+        .first()
+    )
+    try:
+        path = reverse("sessions:pair", args=[pair.pk])
+    except NoReverseMatch:
+        path = reverse("home")
+    return delivery.Rendered(
+        template=NUDGE_KIND,
+        context={
+            "name": row.user.name,
             "partner_name": partner.user.name,
             "program_name": pair.program.name,
             "cadence_days": pair.program.cadence_days,
             "last_session": last,
             "pair_url": absolute_url(path),
-        }
-        sent.attempts += 1
-        try:
-            message = build_email("stalled_nudge", sent.to_email, context)
-            message.send()
-        except Exception as exc:
-            sent.status = SentEmail.Status.FAILED
-            sent.last_error = str(exc)[:2000]
-            sent.save(update_fields=["status", "attempts", "last_error"])
-            return sent.status
-        sent.status = SentEmail.Status.SENT
-        sent.sent_at = timezone.now()
-        sent.subject = message.subject[:300]
-        sent.save(update_fields=["status", "attempts", "sent_at", "subject"])
-        return sent.status
+        },
+    )

@@ -137,25 +137,69 @@ def test_a_pair_of_another_program_is_404(client, world, frozen):
     assert client.post(url).status_code == 404
 
 
-def test_a_broker_outage_still_answers_and_keeps_the_rows(
-    client, world, stalled, frozen, settings, django_capture_on_commit_callbacks
+def test_a_broker_outage_still_answers_and_the_next_sweep_sends(
+    client, world, stalled, django_capture_on_commit_callbacks
 ):
-    from sessions.health_tasks import send_stalled_nudge
+    from sessions import delivery
+    from sessions.tasks import deliver_email
 
     def broken(*args, **kwargs):
         raise ConnectionError("broker down")
 
-    original = send_stalled_nudge.apply_async
-    send_stalled_nudge.apply_async = broken
+    original = deliver_email.apply_async
+    deliver_email.apply_async = broken
     try:
         client.force_login(world.admin)
-        with django_capture_on_commit_callbacks(execute=True):
+        with time_machine.travel(NOW, tick=False), django_capture_on_commit_callbacks(execute=True):
             response = client.post(nudge_url(world, stalled), HTTP_HX_REQUEST="true")
     finally:
-        send_stalled_nudge.apply_async = original
+        deliver_email.apply_async = original
     assert response.status_code == 200
+    assert "Nudged just now" in response.content.decode()
     assert list(SentEmail.objects.values_list("status", flat=True)) == ["pending", "pending"]
     assert mail.outbox == []
+    # A second click the same day records nothing more...
+    with time_machine.travel(NOW + datetime.timedelta(minutes=5), tick=False):
+        response = client.post(nudge_url(world, stalled), HTTP_HX_REQUEST="true")
+    assert "Already nudged today" in response.content.decode()
+    # ...and the periodic delivery sweep sends each email once.
+    counts = delivery.deliver_due(NOW + datetime.timedelta(minutes=1))
+    assert counts["sent"] == 2
+    assert sorted(m.to[0] for m in mail.outbox) == ["mentee@example.com", "mentor@example.com"]
+    assert delivery.deliver_due(NOW + datetime.timedelta(hours=1))["sent"] == 0
+
+
+def test_a_mail_server_outage_is_retried_with_backoff(
+    client, world, stalled, settings, django_capture_on_commit_callbacks
+):
+    from sessions import delivery
+
+    settings.EMAIL_BACKEND = "tests.test_health_nudge.RefusingBackend"
+    client.force_login(world.admin)
+    with time_machine.travel(NOW, tick=False), django_capture_on_commit_callbacks(execute=True):
+        client.post(nudge_url(world, stalled))
+    rows = list(SentEmail.objects.filter(kind="stalled_nudge"))
+    assert [r.status for r in rows] == ["pending", "pending"]
+    assert all(r.attempts == 1 and r.next_attempt_at > NOW for r in rows)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert delivery.deliver_due(NOW + datetime.timedelta(hours=1))["sent"] == 2
+    assert len(mail.outbox) == 2
+
+
+class RefusingBackend:
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def open(self):
+        import smtplib
+
+        raise smtplib.SMTPConnectError(421, "try later")
+
+    def close(self):
+        pass
+
+    def send_messages(self, messages):
+        self.open()
 
 
 @pytest.mark.redis
@@ -173,27 +217,3 @@ def test_a_real_worker_sends_the_nudges(redis_required, celery_app, celery_worke
         time.sleep(0.1)
     assert list(SentEmail.objects.values_list("status", flat=True)) == ["sent", "sent"]
     assert sorted(m.to[0] for m in mail.outbox) == ["mentee@example.com", "mentor@example.com"]
-
-
-def test_a_nudge_stuck_by_an_outage_is_sent_on_the_next_click(
-    client, world, stalled, django_capture_on_commit_callbacks
-):
-    from sessions.health_tasks import send_stalled_nudge
-
-    original = send_stalled_nudge.apply_async
-    send_stalled_nudge.apply_async = lambda *a, **k: (_ for _ in ()).throw(ConnectionError())
-    client.force_login(world.admin)
-    try:
-        with time_machine.travel(NOW, tick=False), django_capture_on_commit_callbacks(execute=True):
-            client.post(nudge_url(world, stalled))
-    finally:
-        send_stalled_nudge.apply_async = original
-    assert mail.outbox == []
-    with (
-        time_machine.travel(NOW + datetime.timedelta(minutes=5), tick=False),
-        django_capture_on_commit_callbacks(execute=True),
-    ):
-        response = client.post(nudge_url(world, stalled), HTTP_HX_REQUEST="true")
-    assert "Nudged just now" in response.content.decode()
-    assert len(mail.outbox) == 2
-    assert set(SentEmail.objects.values_list("status", flat=True)) == {"sent"}
