@@ -161,8 +161,26 @@ def clear_account(request, username):
         log.warning("sign-in rate limit: cannot clear a count", exc_info=True)
 
 
+def _refusal(view, verdict, text):
+    """The view's page with `text` as the form's error: HTTP 429 with Retry-After.
+
+    The form is bound (what was typed stays) but never validated: validating a sign-in
+    would try the password, which is exactly what is refused."""
+    form = view.get_form()
+    form._errors, form.cleaned_data = ErrorDict(), {}
+    form.add_error(None, text)
+    response = view.render_to_response(view.get_context_data(form=form))
+    response.status_code = 429
+    response["Retry-After"] = str(verdict.retry_after)
+    return response
+
+
+def _minutes(verdict):
+    return max(1, math.ceil(verdict.retry_after / 60))
+
+
 def message(verdict):
-    minutes = max(1, math.ceil(verdict.retry_after / 60))
+    minutes = _minutes(verdict)
     return ngettext(
         "Too many failed sign-in attempts. Please wait %(minutes)d minute and try again, "
         "or reset your password.",
@@ -179,16 +197,8 @@ class RateLimitedLoginView(auth_views.LoginView):
         username = request.POST.get("username", "")
         verdict = check(request, username)
         if verdict.blocked:
-            # Bound (so the typed email stays) but never validated: validating would try
-            # the password, which is exactly what is refused.
-            form = self.get_form()
-            form._errors, form.cleaned_data = ErrorDict(), {}
-            form.add_error(None, message(verdict))
-            response = self.render_to_response(self.get_context_data(form=form))
-            response.status_code = 429
-            response["Retry-After"] = str(verdict.retry_after)
             log.info("sign-in refused: too many failures (%s)", verdict.scope)
-            return response
+            return _refusal(self, verdict, message(verdict))
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
@@ -201,7 +211,7 @@ class RateLimitedLoginView(auth_views.LoginView):
 
 
 def reset_message(verdict):
-    minutes = max(1, math.ceil(verdict.retry_after / 60))
+    minutes = _minutes(verdict)
     return ngettext(
         "Too many password reset requests from your network. Please wait %(minutes)d minute "
         "and try again.",
@@ -217,14 +227,8 @@ class RateLimitedPasswordResetView(auth_views.PasswordResetView):
     def post(self, request, *args, **kwargs):
         verdict = check(request, "", RESET, scopes=("address",))
         if verdict.blocked:
-            form = self.get_form()
-            form._errors, form.cleaned_data = ErrorDict(), {}
-            form.add_error(None, reset_message(verdict))
-            response = self.render_to_response(self.get_context_data(form=form))
-            response.status_code = 429
-            response["Retry-After"] = str(verdict.retry_after)
             log.info("password reset refused: too many requests from one address")
-            return response
+            return _refusal(self, verdict, reset_message(verdict))
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
