@@ -51,10 +51,6 @@ class Assignment:
     matched: int
     stats: dict = field(default_factory=dict)
 
-    def unmatched_rows(self, n_rows):
-        taken = {r for r, _, _ in self.pairs}
-        return [r for r in range(n_rows) if r not in taken]
-
 
 def _bonus(scorer, objective):
     # "coverage": every matched person is worth more than any total of scores.
@@ -304,7 +300,7 @@ class _Clock:
         self.last = now
 
 
-def _check_left_out(scorer, kept, costs, tau, u, v, near, snapshot, stats):
+def _check_left_out(scorer, kept, costs, u, v, near, snapshot, stats):
     """Pairs never kept that come within `near` of improving under prices (u, v).
 
     Each row is rescored only against the columns where no bound proves its pairs:
@@ -314,7 +310,8 @@ def _check_left_out(scorer, kept, costs, tau, u, v, near, snapshot, stats):
     pairs whose prices fell by more than `near` since can."""
     if snapshot is None:
         perm = np.argsort(v, kind="stable")
-        lengths = np.searchsorted(v[perm], _tau_cost(costs, tau) - u + near, side="left")
+        slack = _tau_cost(costs, kept.tau1) - u + near
+        lengths = np.searchsorted(v[perm], slack, side="left")
     else:
         u0, v0 = snapshot
         drop_u, drop_v = u0 - u, v0 - v
@@ -341,12 +338,12 @@ def solve(scorer, objective="score", progress=None, keep=DEFAULT_KEEP, max_round
     coverage = objective == "coverage"
     clock = _Clock()
     kept, graph = _scan(scorer, keep, min(SEED, keep), progress)
-    tau = kept.tau1
     stats = {"solver": "min-cost-flow", "keep": min(keep, m), "rounds": 0, "rescored": 0}
     stats["added"] = 0  # pairs found by the check of those never kept
     clock.lap("scoring")
     # The best score anywhere is kept (or, with ties, equals its row's tau).
-    top = max(1.0, np.max(kept.vals, initial=0.0), np.max(tau[np.isfinite(tau)], initial=0.0))
+    tau = kept.tau1[np.isfinite(kept.tau1)]
+    top = max(1.0, np.max(kept.vals, initial=0.0), np.max(tau, initial=0.0))
     costs = _Costs(top, n, n + m, coverage)
     weights = costs(kept.vals)
     near = int(NEAR * costs.scale)
@@ -370,6 +367,7 @@ def solve(scorer, objective="score", progress=None, keep=DEFAULT_KEEP, max_round
         # Price every kept pair exactly.
         gap = weights - u[kept.rows] - v[kept.cols]
         kept_improving = int(((gap > 0) & ~graph).sum())
+        clock.lap("pricing")
         if kept_improving and round_ == 1:
             # The first graph was a guess and its prices are rough; from now on the
             # graph only grows.
@@ -377,10 +375,9 @@ def solve(scorer, objective="score", progress=None, keep=DEFAULT_KEEP, max_round
             graph[chosen] = True
             continue
         graph |= gap > -near
-        clock.lap("pricing")
         if kept_improving > n // SETTLED:
             continue  # prices still moving: checking the rest now would check too much
-        r, c, val = _check_left_out(scorer, kept, costs, tau, u, v, near, snapshot, stats)
+        r, c, val = _check_left_out(scorer, kept, costs, u, v, near, snapshot, stats)
         if snapshot is None:
             snapshot = (u, v)
         w = costs(val)

@@ -322,8 +322,12 @@ class Scorer:
         rows, cols = rows[cols >= 0], cols[cols >= 0]
         out = np.zeros((len(sets), max(1, len(index))), dtype=self.dtype)
         counts = np.bincount(rows, minlength=len(sets))[rows].astype(np.float64)
-        value = {"count": 1.0 / np.maximum(counts, 1), "sqrt": 1.0 / np.sqrt(np.maximum(counts, 1))}
-        out[rows, cols] = value.get(scale, 1.0)
+        if scale == "count":
+            out[rows, cols] = 1.0 / counts
+        elif scale == "sqrt":
+            out[rows, cols] = 1.0 / np.sqrt(counts)
+        else:
+            out[rows, cols] = 1.0
         return out
 
     def _slots(self, profiles):
