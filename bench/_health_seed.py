@@ -68,20 +68,6 @@ def admin_user():
     return user
 
 
-def session_cookie(user):
-    """A signed-in session for user, without going through the login form."""
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
-
-    store = SessionStore()
-    store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    store.create()
-    return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
-
-
 def _text(rng, what, chance=0.7):
     return f"SECRET-{what} {rng.randint(1, 10**6)}" if rng.random() < chance else ""
 

@@ -20,17 +20,10 @@ import time
 import urllib.request
 
 import _health_seed as data
+from _util import free_port, session_cookie
 
 DB = "bench_export"
 KINDS = ("pairs", "sessions", "actions")
-
-
-def free_port():
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def status_kb(pid, field):
@@ -132,7 +125,7 @@ def main():
     data.seed("tenth", max(1, n_pairs // 10), n_sessions // 10, n_actions // 10, seed_=3)
     data.seed("large", n_pairs, n_sessions, n_actions)
     print(f"seeded in {time.perf_counter() - t0:.1f}s")
-    cookie = data.session_cookie(data.admin_user())
+    cookie = session_cookie(data.admin_user())
     from django.db import connections
 
     connections.close_all()

@@ -14,7 +14,6 @@ requests that each ask for a new range, so miss the dashboard's one-minute cache
 import argparse
 import datetime
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -23,14 +22,9 @@ import time
 import urllib.request
 
 import _health_seed as data
+from _util import free_port, session_cookie
 
 DB = "bench_health"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_until_up(base, cookie, timeout=60):
@@ -113,7 +107,7 @@ def main():
     t0 = time.perf_counter()
     program = data.seed("bench", n_pairs, n_sessions, n_actions)
     seeded = time.perf_counter() - t0
-    cookie = data.session_cookie(data.admin_user())
+    cookie = session_cookie(data.admin_user())
     from sessions.models import NextAction, Session
 
     counts = (program.pairs.count(), Session.objects.count(), NextAction.objects.count())

@@ -31,16 +31,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from _util import free_port  # noqa: E402
+
 DB_NAME = "bench_sessions"
 PG = os.environ.get("BENCH_PG", "postgres://mentorship:mentorship@127.0.0.1:5432")
 SIZES = {"small": (200, 5_000), "full": (2_000, 50_000)}
 PAGES = ("dashboard", "pair_page", "log_post")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def admin_connection():
