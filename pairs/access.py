@@ -12,13 +12,13 @@ __all__ = [
     "get_participant_for_user",
     "get_program_for_admin",
     "get_request_for_user",
-    "pair_role",
 ]
 
 
 def get_pair_for_user(user, pk, *, write=False):
     """A pair its members may read and change; the program's admins may read it (403 on
-    write; lifecycle changes go through `get_pair_for_lifecycle`). Anyone else: 404."""
+    write). Lifecycle changes need only read access: `lifecycle.change` lets members and
+    admins pause, resume, complete or end. Anyone else: 404."""
     if not user.is_authenticated:
         raise Http404
     pair = (
@@ -33,16 +33,6 @@ def get_pair_for_user(user, pk, *, write=False):
             raise PermissionDenied
         return pair
     raise Http404
-
-
-def get_pair_for_lifecycle(user, pk):
-    """Pause, resume, complete, end: members and the program's admins."""
-    pair = get_pair_for_user(user, pk)
-    return pair
-
-
-def pair_role(pair, user):
-    return pair.role_of(user)
 
 
 def get_participant_for_user(user, slug):
@@ -66,9 +56,7 @@ def get_request_for_user(user, pk):
     if not user.is_authenticated:
         raise Http404
     request = (
-        PairRequest.objects.select_related(
-            "program", "requester__user", "recipient__user", "requester", "recipient"
-        )
+        PairRequest.objects.select_related("program", "requester__user", "recipient__user")
         .filter(pk=pk)
         .first()
     )

@@ -15,7 +15,7 @@ from mentorship.queue import enqueue
 from pairs import lifecycle, pairing
 from pairs import requests as pair_requests
 from pairs.access import (
-    get_pair_for_lifecycle,
+    get_pair_for_user,
     get_participant_for_user,
     get_program_for_admin,
     get_request_for_user,
@@ -418,7 +418,7 @@ def _pair_page(pair):
 @login_required
 @require_POST
 def pair_status(request, pk):
-    pair = get_pair_for_lifecycle(request.user, pk)
+    pair = get_pair_for_user(request.user, pk)  # read access: members and admins may change it
     try:
         lifecycle.change(pair, request.POST.get("action"), request.user, request.POST.get("reason"))
     except lifecycle.LifecycleError as exc:
