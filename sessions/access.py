@@ -48,27 +48,21 @@ def get_pair_for_user(user, pk, write=False):
     return PairAccess(pair=pair, role=role, is_program_admin=is_admin)
 
 
+def _get_for_user(model, user, pk, write):
+    """(object, PairAccess) for a row of a pair the user may see; 404 for anyone else."""
+    obj = model.objects.filter(pk=pk).first()
+    if obj is None:
+        raise Http404
+    access = get_pair_for_user(user, obj.pair_id, write=write)
+    obj.pair = access.pair
+    return obj, access
+
+
 def get_session_for_user(user, pk, write=False):
     """(session, PairAccess) for a session of a pair the user may see."""
-    if not user.is_authenticated:
-        raise Http404
-    pair_id = Session.objects.filter(pk=pk).values_list("pair_id", flat=True).first()
-    if pair_id is None:
-        raise Http404
-    access = get_pair_for_user(user, pair_id, write=write)
-    session = Session.objects.get(pk=pk)
-    session.pair = access.pair
-    return session, access
+    return _get_for_user(Session, user, pk, write)
 
 
 def get_action_for_user(user, pk, write=False):
     """(action, PairAccess) for a next action of a pair the user may see."""
-    if not user.is_authenticated:
-        raise Http404
-    pair_id = NextAction.objects.filter(pk=pk).values_list("pair_id", flat=True).first()
-    if pair_id is None:
-        raise Http404
-    access = get_pair_for_user(user, pair_id, write=write)
-    action = NextAction.objects.get(pk=pk)
-    action.pair = access.pair
-    return action, access
+    return _get_for_user(NextAction, user, pk, write)
