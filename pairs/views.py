@@ -136,15 +136,22 @@ def run_progress(request, slug, run_id):
     return response
 
 
-def _row_response(request, program, suggestion, error=None):
-    suggestion = Suggestion.objects.select_related("mentor__user", "mentee__user").get(
-        pk=suggestion.pk
-    )
-    return render(
-        request,
-        "pairs/matching.html#suggestion-row",
-        {"program": program, "s": suggestion, "row_error": error},
-    )
+def _row_outcome(request, program, suggestion, error, success):
+    """After a change to one suggestion: its fresh row for htmx, else a message and the page."""
+    if request.htmx:
+        suggestion = Suggestion.objects.select_related("mentor__user", "mentee__user").get(
+            pk=suggestion.pk
+        )
+        return render(
+            request,
+            "pairs/matching.html#suggestion-row",
+            {"program": program, "s": suggestion, "row_error": error},
+        )
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, success)
+    return redirect("pairs:matching", program.slug)
 
 
 def _suggestion(program, pk):
@@ -172,13 +179,8 @@ def suggestion_decide(request, slug, pk):
             pairing.reject_suggestion(suggestion, request.user)
     except pairing.PairingError as exc:
         error = str(exc)
-    if request.htmx:
-        return _row_response(request, program, suggestion, error)
-    if error:
-        messages.error(request, error)
-    else:
-        messages.success(request, _("Pair accepted.") if accept else _("Suggestion rejected."))
-    return redirect("pairs:matching", slug)
+    success = _("Pair accepted.") if accept else _("Suggestion rejected.")
+    return _row_outcome(request, program, suggestion, error, success)
 
 
 @login_required
@@ -190,8 +192,9 @@ def suggestions_bulk(request, slug):
     accept = action in ("accept", "accept_all")
     drafts = Suggestion.objects.none()
     if run is not None:
+        # People for the error messages; pairing re-reads each row under a lock anyway.
         drafts = run.suggestions.filter(status=Suggestion.Status.DRAFT).select_related(
-            "mentor__user", "mentee__user", "run"
+            "mentor__user", "mentee__user"
         )
         if action != "accept_all":
             ids = [i for i in map(_int, request.POST.getlist("ids")) if i]
@@ -238,13 +241,7 @@ def suggestion_swap(request, slug, pk):
                 pairing.swap_suggestion(suggestion, mentor, request.user)
             except pairing.PairingError as exc:
                 error = str(exc)
-        if request.htmx:
-            return _row_response(request, program, suggestion, error)
-        if error:
-            messages.error(request, error)
-        else:
-            messages.success(request, _("Suggestion changed."))
-        return redirect("pairs:matching", slug)
+        return _row_outcome(request, program, suggestion, error, _("Suggestion changed."))
     preview = warnings = None
     if mentor is not None:
         preview, warnings = pairing.preview(mentor, suggestion.mentee, suggestion.run)
@@ -423,18 +420,16 @@ def pair_status(request, pk):
         lifecycle.change(pair, request.POST.get("action"), request.user, request.POST.get("reason"))
     except lifecycle.LifecycleError as exc:
         messages.error(request, str(exc))
-        status = 400
     else:
         messages.success(
             request, _("The pair is now %(s)s.") % {"s": pair.get_status_display().lower()}
         )
-        status = 200
     referer = request.headers.get("Referer", "")
     if not url_has_allowed_host_and_scheme(referer, {request.get_host()}, request.is_secure()):
         referer = ""
     target = _pair_page(pair) or referer or reverse("home")
     if request.htmx:
-        response = HttpResponse(status=status if status != 400 else 200)
+        response = HttpResponse()  # 200 also on error: the message shows on the page htmx goes to
         response["HX-Redirect"] = target
         return response
     return redirect(target)
