@@ -55,20 +55,11 @@ def can_log(pair):
     return pair.status in Pair.LIVE
 
 
-def next_scheduled(pair, now=None):
-    now = now or timezone.now()
-    return (
-        Session.objects.filter(pair=pair, status=Session.Status.SCHEDULED, occurred_at__gte=now)
-        .order_by("occurred_at")
-        .first()
-    )
-
-
 def _when(value):
     return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
 
 
-def check_when(pair, when, scheduled=None, now=None):
+def check_when(when, scheduled=None, now=None):
     """A logged session happened already (or is the one scheduled)."""
     now = now or timezone.now()
     limit = now + CLOCK_SLACK
@@ -112,8 +103,8 @@ def _apply_review(review, actions_by_id, by, session):
         ) from exc
 
 
-def _save_side(session, role, by, values, expected_version):
-    side = SessionSide.objects.filter(session=session, side=role).first()
+def _save_side(session, side, role, by, values, expected_version):
+    """Create or update the person's own side (side: their current row, or None)."""
     data = {name: values.get(name, "") for name in SIDE_FIELDS}
     if side is None:
         if expected_version:
@@ -213,7 +204,7 @@ def save_log(
     created = session is None
     if created:
         if "occurred_at" in shared:
-            check_when(pair, shared["occurred_at"], scheduled)
+            check_when(shared["occurred_at"], scheduled)
         if not (
             _has_text(side)
             or (shared.get("topics") or "").strip()
@@ -248,14 +239,14 @@ def save_log(
             )
     else:
         if "occurred_at" in shared and not _same_minute(shared["occurred_at"], session.occurred_at):
-            check_when(pair, shared["occurred_at"])
+            check_when(shared["occurred_at"])
         changed_shared = _save_shared(session, by, shared, session_version)
-        existing = SessionSide.objects.filter(session=session, side=role).first()
-        if not (
-            changed_shared or _has_text(side) or existing is not None or reviews or new_actions
-        ):
-            raise LogError(_("There is nothing to save yet: write your side of the session."))
-    _save_side(session, role, by, side, side_version)
+    my_side = SessionSide.objects.filter(session=session, side=role).first()
+    if not created and not (
+        changed_shared or _has_text(side) or my_side is not None or reviews or new_actions
+    ):
+        raise LogError(_("There is nothing to save yet: write your side of the session."))
+    _save_side(session, my_side, role, by, side, side_version)
 
     if reviews:
         ids = [r.action_id for r in reviews]
@@ -283,7 +274,3 @@ def save_log(
     result = LogResult(session=session, created=created)
     result.prompts = prompts_for(pair, [a.owner for a in new_actions], open_owners)
     return result
-
-
-def partner_needs_side(session, partner_role):
-    return not SessionSide.objects.filter(session=session, side=partner_role).exists()

@@ -257,11 +257,10 @@ def _service_inputs(forms):
 
 def _after_save(request, access, result):
     pair = access.pair
-    partner_role = "mentee" if access.role == "mentor" else "mentor"
     if result.created:
         messages.success(request, _("Session logged."))
-        if log_service.partner_needs_side(result.session, partner_role):
-            side_invites.queue_invite(result.session, access.partner)
+        # Only if the partner has no side yet: queue_invite checks that itself.
+        side_invites.queue_invite(result.session, access.partner)
     else:
         messages.success(request, _("Your side of the session is saved."))
     for prompt in result.prompts:
