@@ -30,7 +30,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from mentorship.emails import build_email
+from mentorship.emails import absolute_url, build_email
 from sessions.models import SentEmail
 
 log = logging.getLogger(__name__)
@@ -48,6 +48,20 @@ class Rendered:
     context: dict
     unsubscribe_url: str | None = None
     headers: dict = field(default_factory=dict)
+
+
+def list_email(template, user, list_name, context):
+    """A Rendered email of a list one can leave (links.LISTS): it carries the preferences
+    link and the one-click unsubscribe from that list, in the headers and in the body."""
+    from django.urls import reverse
+
+    from sessions import links
+
+    return Rendered(
+        template=template,
+        context={**context, "preferences_url": absolute_url(reverse("emails:preferences"))},
+        unsubscribe_url=links.make_url(links.UNSUBSCRIBE, user, list_name),
+    )
 
 
 # kind -> function(rows) called once per claimed batch, to load what all rows need at once.
@@ -91,19 +105,26 @@ def lease():
     )
 
 
+def new_row(kind, key, user, context, now, status=SentEmail.Status.PENDING, last_error=""):
+    """An unsaved SentEmail for (kind, key), due at `now`: for record() and record_many()."""
+    return SentEmail(
+        kind=kind,
+        key=key,
+        user=user,
+        to_email=user.email,
+        status=status,
+        context=context,
+        last_error=last_error,
+        next_attempt_at=now,
+    )
+
+
 def record(kind, key, user, context, status=SentEmail.Status.PENDING, now=None):
     """Write the one row for (kind, key): its id, or None if it already existed."""
+    row = new_row(kind, key, user, context, now or timezone.now(), status=status)
     try:
         with transaction.atomic():
-            row = SentEmail.objects.create(
-                kind=kind,
-                key=key,
-                user=user,
-                to_email=user.email,
-                status=status,
-                context=context,
-                next_attempt_at=now or timezone.now(),
-            )
+            row.save(force_insert=True)
         return row.pk
     except IntegrityError:
         return None

@@ -8,11 +8,11 @@ Same exactly-once scheme as the nudge: SentEmail(kind="admin_digest", key="user:
 import datetime
 
 from django.db.models import Exists, Max, OuterRef, Q
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from mentorship.emails import absolute_url
-from sessions import delivery, links
+from sessions import delivery
 from sessions.nudges import weekly_slot
 
 KIND = "admin_digest"
@@ -120,12 +120,7 @@ def claim_due(now=None):
 
 
 def _program_url(slug):
-    for name in ("programs:detail", "programs:dashboard"):
-        try:
-            return absolute_url(reverse(name, args=[slug]))
-        except NoReverseMatch:
-            continue
-    return absolute_url(reverse("home"))
+    return absolute_url(reverse("programs:detail", args=[slug]))
 
 
 @delivery.renderer(KIND)
@@ -144,12 +139,9 @@ def render(row):
         programs.append({**summary, "url": _program_url(summary["slug"])})
     if not programs:
         return "The recipient no longer runs these programs."
-    return delivery.Rendered(
-        template="admin_digest",
-        context={
-            "programs": programs,
-            "failed_url": absolute_url(reverse("emails:failed")),
-            "preferences_url": absolute_url(reverse("emails:preferences")),
-        },
-        unsubscribe_url=links.make_url(links.UNSUBSCRIBE, user, "digests"),
+    return delivery.list_email(
+        "admin_digest",
+        user,
+        "digests",
+        {"programs": programs, "failed_url": absolute_url(reverse("emails:failed"))},
     )

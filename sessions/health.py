@@ -31,6 +31,7 @@ from mentorship.models import Participant
 from pairs.models import Pair
 from sessions import delivery
 from sessions.models import NextAction, Session, SessionSide
+from sessions.reminders import pair_url
 
 log = logging.getLogger(__name__)
 DAYS_PER_MONTH = 30.44
@@ -570,10 +571,6 @@ def nudge_pair(pair, by, now=None):
 @delivery.renderer(NUDGE_KIND)
 def render_nudge(row):
     """The nudge email for one outbox row, or why it no longer applies."""
-    from django.urls import NoReverseMatch, reverse
-
-    from mentorship.emails import absolute_url
-
     pair = (
         Pair.objects.select_related("program", "mentor__user", "mentee__user")
         .filter(pk=row.context.get("pair_id"))
@@ -583,19 +580,15 @@ def render_nudge(row):
         return "The pair no longer exists."
     if pair.status != Pair.Status.ACTIVE:
         return f"The pair is {pair.status}."
-    if row.user_id not in (pair.mentor.user_id, pair.mentee.user_id):
+    partner = pair.partner_of(row.user)
+    if partner is None:
         return "The recipient is not in this pair."
-    partner = pair.mentee if pair.mentor.user_id == row.user_id else pair.mentor
     last = (
         Session.objects.filter(pair=pair, status=Session.Status.LOGGED)
         .order_by("-occurred_at")
         .values_list("occurred_at", flat=True)
         .first()
     )
-    try:
-        path = reverse("sessions:pair", args=[pair.pk])
-    except NoReverseMatch:
-        path = reverse("home")
     return delivery.Rendered(
         template=NUDGE_KIND,
         context={
@@ -604,6 +597,6 @@ def render_nudge(row):
             "program_name": pair.program.name,
             "cadence_days": pair.program.cadence_days,
             "last_session": last,
-            "pair_url": absolute_url(path),
+            "pair_url": pair_url(pair.pk),
         },
     )

@@ -17,11 +17,10 @@ import zoneinfo
 from collections import defaultdict
 
 from django.db.models import Max, Q
-from django.urls import reverse
 from django.utils import timezone
 
-from mentorship.emails import absolute_url
-from sessions import delivery, links
+from sessions import delivery
+from sessions.reminders import pair_url
 
 KIND = "nudge"
 SEND_AT = datetime.time(9, 0)
@@ -222,17 +221,9 @@ def claim_due(now=None, batch_size=500):
             content = contents[user.pk]
             status = SentEmail.Status.PENDING if content["pairs"] else SentEmail.Status.SKIPPED
             counts[status] += 1
+            reason = "" if content["pairs"] else "Nothing to say this week."
             rows.append(
-                SentEmail(
-                    kind=KIND,
-                    key=key,
-                    user=user,
-                    to_email=user.email,
-                    status=status,
-                    context=content,
-                    last_error="" if content["pairs"] else "Nothing to say this week.",
-                    next_attempt_at=now,
-                )
+                delivery.new_row(KIND, key, user, content, now, status=status, last_error=reason)
             )
         delivery.record_many(rows)
     return counts
@@ -272,8 +263,6 @@ def _still_open(row):
 @delivery.renderer(KIND)
 def render(row):
     """The nudge, minus anything done since it was recorded; skipped if nothing is left."""
-    from sessions.reminders import pair_url
-
     user = row.user
     if delivery.opted_out(user, "nudges"):
         return "The recipient turned the weekly nudge off."
@@ -304,11 +293,4 @@ def render(row):
         pairs.append(entry)
     if not pairs:
         return "Nothing left to say: everything in it was done meanwhile."
-    return delivery.Rendered(
-        template="weekly_nudge",
-        context={
-            "pairs": pairs,
-            "preferences_url": absolute_url(reverse("emails:preferences")),
-        },
-        unsubscribe_url=links.make_url(links.UNSUBSCRIBE, user, "nudges"),
-    )
+    return delivery.list_email("weekly_nudge", user, "nudges", {"pairs": pairs})

@@ -17,7 +17,7 @@ import datetime
 import zoneinfo
 
 from django.db import transaction
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -143,7 +143,7 @@ def claim_query(now, limit=500):
 def claim_due(now=None, limit=500):
     """Record the reminders due by `now` (at most once each); returns how many were recorded."""
     from pairs.models import Pair
-    from sessions.models import EmailPreference, NextAction, SentEmail
+    from sessions.models import EmailPreference, NextAction
 
     now = now or timezone.now()
     recorded = 0
@@ -172,16 +172,9 @@ def claim_due(now=None, limit=500):
                     for user in _recipients(action):
                         if user.pk in muted or not user.is_active:
                             continue
-                        rows.append(
-                            SentEmail(
-                                kind=kind,
-                                key=f"{action.pk}:{kind}:{when}:{user.pk}",
-                                user=user,
-                                to_email=user.email,
-                                context={"action": action.pk, "due_on": action.due_on.isoformat()},
-                                next_attempt_at=now,
-                            )
-                        )
+                        key = f"{action.pk}:{kind}:{when}:{user.pk}"
+                        context = {"action": action.pk, "due_on": action.due_on.isoformat()}
+                        rows.append(delivery.new_row(kind, key, user, context, now))
                 # Paused or ended pairs get no reminder; either way the moment has passed.
                 action.next_reminder_at = next_reminder_time(action, program, now)
             delivery.record_many(rows)
@@ -192,10 +185,7 @@ def claim_due(now=None, limit=500):
 
 
 def pair_url(pair_id):
-    try:
-        return absolute_url(reverse("sessions:pair", args=[pair_id]))
-    except NoReverseMatch:
-        return absolute_url(reverse("home"))
+    return absolute_url(reverse("sessions:pair", args=[pair_id]))
 
 
 @delivery.renderer(*KINDS)
@@ -227,9 +217,11 @@ def render(row):
     pair = action.pair
     partner = pair.partner_of(user)
     today = timezone.localdate()
-    return delivery.Rendered(
-        template="action_reminder",
-        context={
+    return delivery.list_email(
+        "action_reminder",
+        user,
+        "reminders",
+        {
             "kind": row.kind,
             "overdue": action.due_on < today,
             "action": action,
@@ -240,9 +232,7 @@ def render(row):
             "snooze_url": links.make_url(links.SNOOZE, user, action.pk),
             "snooze_days": SNOOZE_DAYS,
             "pair_url": pair_url(pair.pk),
-            "preferences_url": absolute_url(reverse("emails:preferences")),
         },
-        unsubscribe_url=links.make_url(links.UNSUBSCRIBE, user, "reminders"),
     )
 
 
