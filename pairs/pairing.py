@@ -177,8 +177,9 @@ def _run(run, program):
         mentor_profiles = mentee_profiles = pool_profiles
     else:
         mentors = [p for p in free if p.can_mentor]
-        mentees = [p for p in free if p.can_be_mentee and p.role != Participant.Role.BOTH]
-        mentees += [p for p in free if p.role == Participant.Role.BOTH and p not in mentees]
+        # Mentee-only people first, then those who do both (they are in both lists).
+        mentees = [p for p in free if p.role == Participant.Role.MENTEE]
+        mentees += [p for p in free if p.role == Participant.Role.BOTH]
         mentor_profiles = profiles(mentors, remaining)
         mentee_profiles = profiles(mentees, remaining)
         scorer = matching.Scorer(mentor_profiles, mentee_profiles, weights, blocked)
@@ -237,11 +238,11 @@ def _unmatched(program, scorer, result, mentors, mentees, remaining):
         matched_rows |= {c for _r, c, _s in result.pairs}
     out = []
     missing = [i for i in range(len(mentees)) if i not in matched_rows]
-    any_capacity = any(remaining[m.pk] > 0 for m in mentors)
-    counts = _allowed_counts(scorer, missing) if missing and len(mentors) else {}
+    # Every mentor here has a free slot (they come from `free`), so none means no capacity.
+    counts = _allowed_counts(scorer, missing) if missing and mentors else {}
     for i in missing:
         person = mentees[i]
-        if not any_capacity or not mentors:
+        if not mentors:
             reason = _("no mentor with capacity left")
         else:
             allowed = counts[i]
@@ -386,15 +387,31 @@ def reject_suggestion(suggestion, by):
 
 
 def bulk(suggestions, by, accept=True):
-    """Accept or reject many; each on its own, so one failure does not undo the others."""
+    """Accept or reject many; each accept on its own, so one failure does not undo the others.
+    Returns (how many were changed, [(suggestion, why not)])."""
+    if not accept:
+        return _reject_many(suggestions)
     done, failed = 0, []
     for suggestion in suggestions:
         try:
-            (accept_suggestion if accept else reject_suggestion)(suggestion, by)
+            accept_suggestion(suggestion, by)
             done += 1
         except PairingError as exc:
             failed.append((suggestion, str(exc)))
     return done, failed
+
+
+def _reject_many(suggestions):
+    """Reject the drafts among these in one statement; the rest fail as in reject_suggestion."""
+    with transaction.atomic():
+        drafts = set(
+            Suggestion.objects.select_for_update()
+            .filter(pk__in=[s.pk for s in suggestions], status=Suggestion.Status.DRAFT)
+            .values_list("pk", flat=True)
+        )
+        Suggestion.objects.filter(pk__in=drafts).update(status=Suggestion.Status.REJECTED)
+    error = _("Only a draft suggestion can be rejected.")
+    return len(drafts), [(s, error) for s in suggestions if s.pk not in drafts]
 
 
 def swap_suggestion(suggestion, new_mentor, by):

@@ -180,6 +180,29 @@ def test_bulk_accept_selected_and_all(client, world):
     assert Pair.objects.filter(mentor=mentor2, status="active").count() == 3
 
 
+def test_bulk_reject_selected_and_refuses_rows_no_longer_draft(client, world):
+    run = MatchRun.objects.create(program=world.program, status="done")
+    rows = [
+        Suggestion.objects.create(run=run, mentor=world.mentor, mentee=m, score=1)
+        for m in (world.other, make_participant(world.program), make_participant(world.program))
+    ]
+    client.force_login(world.admin)
+    ids = [rows[0].pk, rows[1].pk]
+    response = client.post(url("bulk", "main"), {"action": "reject", "ids": ids}, follow=True)
+    assert "2 suggestions rejected." in response.content.decode()
+    assert list(run.suggestions.order_by("pk").values_list("status", flat=True)) == [
+        "rejected",
+        "rejected",
+        "draft",
+    ]
+    done, failed = pairing.bulk(list(run.suggestions.order_by("pk")), world.admin, accept=False)
+    assert done == 1 and [(s.pk, error) for s, error in failed] == [
+        (rows[0].pk, "Only a draft suggestion can be rejected."),
+        (rows[1].pk, "Only a draft suggestion can be rejected."),
+    ]
+    assert Suggestion.objects.get(pk=rows[2].pk).status == "rejected"
+
+
 def test_bulk_reports_rows_that_became_invalid(client, world):
     run = MatchRun.objects.create(program=world.program, status="done")
     ok = Suggestion.objects.create(run=run, mentor=world.mentor, mentee=world.other, score=1)
