@@ -93,28 +93,52 @@ def _is_empty(summary):
 
 def claim_due(now=None):
     """Record this week's digest for each admin whose moment has passed; returns counts."""
+    from django.db.models import Prefetch
+
     from mentorship.models import Program, User
     from sessions.models import EmailPreference, SentEmail
 
     now = now or timezone.now()
     counts = {"pending": 0, "skipped": 0}
-    admins = User.objects.filter(is_active=True, administered_programs__isnull=False).distinct()
-    for admin in admins.order_by("pk"):
-        pref = EmailPreference.objects.filter(user=admin).first()
+    admins = list(
+        User.objects.filter(is_active=True, administered_programs__isnull=False)
+        .distinct()
+        .order_by("pk")
+        .prefetch_related(
+            Prefetch(
+                "administered_programs",
+                queryset=Program.objects.order_by("start_date", "pk"),
+                to_attr="programs",
+            )
+        )
+    )
+    prefs = {p.user_id: p for p in EmailPreference.objects.filter(user__in=admins)}
+    due = []
+    for admin in admins:
+        pref = prefs.get(admin.pk)
         if pref is not None and not pref.digests:
             continue
-        programs = list(Program.objects.filter(admins=admin).order_by("start_date", "pk"))
-        weekday = pref.nudge_weekday if pref and pref.nudge_weekday is not None else None
+        weekday = pref.nudge_weekday if pref is not None else None
         if weekday is None:
-            weekday = programs[0].nudge_weekday
+            weekday = admin.programs[0].nudge_weekday
         week, moment = weekly_slot(admin.time_zone, weekday, now)
-        key = f"{admin.pk}:{week}"
-        if now < moment or SentEmail.objects.filter(kind=KIND, key=key).exists():
+        if now >= moment:
+            due.append((admin, f"{admin.pk}:{week}"))
+    done = set(
+        SentEmail.objects.filter(kind=KIND, key__in=[key for _, key in due]).values_list(
+            "key", flat=True
+        )
+    )
+    summaries = {}  # program pk -> summary: a program with several admins is summed up once
+    for admin, key in due:
+        if key in done:
             continue
-        summaries = [program_summary(p, now) for p in programs]
-        summaries = [s for s in summaries if not _is_empty(s)]
-        status = SentEmail.Status.PENDING if summaries else SentEmail.Status.SKIPPED
-        if delivery.record(KIND, key, admin, {"programs": summaries}, status=status, now=now):
+        for program in admin.programs:
+            if program.pk not in summaries:
+                summaries[program.pk] = program_summary(program, now)
+        mine = [summaries[p.pk] for p in admin.programs if not _is_empty(summaries[p.pk])]
+        status = SentEmail.Status.PENDING if mine else SentEmail.Status.SKIPPED
+        if delivery.record(KIND, key, admin, {"programs": mine}, status=status, now=now):
             counts[status] += 1
     return counts
 
@@ -128,15 +152,11 @@ def render(row):
     user = row.user
     if delivery.opted_out(user, "digests"):
         return "The recipient turned the admin digest off."
-    programs = []
-    for summary in row.context.get("programs", []):
-        # Only programs the recipient still runs.
-        if (
-            not user.is_superuser
-            and not user.administered_programs.filter(slug=summary["slug"]).exists()
-        ):
-            continue
-        programs.append({**summary, "url": _program_url(summary["slug"])})
+    summaries = row.context.get("programs", [])
+    if not user.is_superuser:  # only programs the recipient still runs
+        runs = set(user.administered_programs.values_list("slug", flat=True))
+        summaries = [s for s in summaries if s["slug"] in runs]
+    programs = [{**s, "url": _program_url(s["slug"])} for s in summaries]
     if not programs:
         return "The recipient no longer runs these programs."
     return delivery.list_email(
