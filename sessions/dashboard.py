@@ -45,6 +45,15 @@ def owner_matches(action, role):
     return action.owner in (role, NextAction.Owner.BOTH)
 
 
+def flag_due(action, today):
+    """Set is_overdue and is_due_soon, which the action_item partial shows."""
+    action.is_overdue = action.due_on < today
+    action.is_due_soon = not action.is_overdue and action.due_on <= today + datetime.timedelta(
+        days=DUE_SOON_DAYS
+    )
+    return action
+
+
 def build(user, now=None):
     now = now or timezone.now()
     today = timezone.localdate(now)
@@ -100,12 +109,8 @@ def build(user, now=None):
     for action in actions:
         label_action(action)
         action.pair = by_id[action.pair_id]
-        role = roles[action.pair_id]
-        action.is_overdue = action.due_on < today
-        action.is_due_soon = not action.is_overdue and action.due_on <= today + datetime.timedelta(
-            days=DUE_SOON_DAYS
-        )
-        if owner_matches(action, role):
+        flag_due(action, today)
+        if owner_matches(action, roles[action.pair_id]):
             board.my_actions.append(action)
         else:
             board.partner_actions.append(action)

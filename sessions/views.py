@@ -66,7 +66,7 @@ def action_done(request, pk):
         action.refresh_from_db()
     if request.htmx:
         timeline_service.label_action(action)
-        action.is_overdue = action.due_on < timezone.localdate()
+        dashboard_service.flag_due(action, timezone.localdate())
         return render(
             request,
             "sessions/dashboard.html#action_item",
