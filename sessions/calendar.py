@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from pairs.models import Pair
+from sessions.dashboard import owner_matches
 from sessions.models import CalendarFeed, NextAction, Session, new_token
 
 FEED_PAST_DAYS = 90
@@ -62,7 +63,7 @@ def _session_event(session, user):
     return event
 
 
-def _action_event(action, user):
+def _action_event(action):
     event = Event()
     event.add("uid", f"action-{action.pk}@{_host()}")
     event.add("dtstamp", action.updated_at or timezone.now())
@@ -96,9 +97,8 @@ def user_feed(user, now=None):
         "due_on"
     )[:FEED_LIMIT]
     for action in actions:
-        role = pairs[action.pair_id].role_of(user)
-        if action.owner in (role, NextAction.Owner.BOTH):
-            cal.add_component(_action_event(action, user))
+        if owner_matches(action, pairs[action.pair_id].role_of(user)):
+            cal.add_component(_action_event(action))
     return cal.to_ical()
 
 
