@@ -145,10 +145,6 @@ class NewActionForm(forms.Form):
             self.add_error("due_on", _("The due date is more than a year away."))
         return data
 
-    @property
-    def is_blank(self):
-        return self.is_valid() and not (self.cleaned_data.get("text") or "").strip()
-
 
 class ScheduleForm(forms.Form):
     occurred_at = forms.DateTimeField(

@@ -68,7 +68,7 @@ def timeline(pair, page=1):
         s.pair = pair
         label_session(s)
     if entries:
-        for side in SessionSide.objects.filter(session_id__in=entries).select_related("author"):
+        for side in SessionSide.objects.filter(session_id__in=entries):
             entry = entries[side.session_id]
             if side.side == "mentor":
                 entry.mentor_side = side
