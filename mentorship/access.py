@@ -3,6 +3,7 @@
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from mentorship.models import Invite, Participant, Program, Skill
 
@@ -16,13 +17,10 @@ def get_program_for_admin(user, slug):
 
     A participant of the program gets 403 (they know it exists); anyone else 404.
     """
-    try:
-        program = Program.objects.get(slug=slug)
-    except Program.DoesNotExist:
-        raise Http404
+    program = get_object_or_404(Program, slug=slug)
     if not user.is_authenticated:
         raise Http404
-    if user.is_superuser or program.admins.filter(pk=user.pk).exists():
+    if program.is_admin(user):
         return program
     if Participant.objects.filter(program=program, user=user).exists():
         raise PermissionDenied
@@ -41,33 +39,25 @@ def get_own_participant(user, slug):
     """The signed-in user's own profile in the program; 404 if they are not in it."""
     if not user.is_authenticated:
         raise Http404
-    participant = (
-        Participant.objects.select_related("program", "user")
-        .filter(program__slug=slug, user=user)
-        .exclude(status=Participant.Status.WITHDRAWN)
-        .first()
+    return get_object_or_404(
+        Participant.objects.select_related("program", "user").exclude(
+            status=Participant.Status.WITHDRAWN
+        ),
+        program__slug=slug,
+        user=user,
     )
-    if participant is None:
-        raise Http404
-    return participant
 
 
 def get_invite_for_admin(user, slug, invite_id):
     program = get_program_for_admin(user, slug)
-    try:
-        return Invite.objects.select_related("program", "participant").get(
-            pk=invite_id, program=program
-        )
-    except Invite.DoesNotExist:
-        raise Http404
+    return get_object_or_404(
+        Invite.objects.select_related("program", "participant"), pk=invite_id, program=program
+    )
 
 
 def get_skill_for_admin(user, slug, skill_id):
     program = get_program_for_admin(user, slug)
-    try:
-        return Skill.objects.select_related("program").get(pk=skill_id, program=program)
-    except Skill.DoesNotExist:
-        raise Http404
+    return get_object_or_404(Skill.objects.select_related("program"), pk=skill_id, program=program)
 
 
 def _related_through_feature(viewer, participant):
@@ -93,17 +83,10 @@ def get_participant_for_viewer(user, slug, participant_id):
     """
     if not user.is_authenticated:
         raise Http404
-    participant = (
-        Participant.objects.select_related("program", "user")
-        .filter(pk=participant_id, program__slug=slug)
-        .first()
+    participant = get_object_or_404(
+        Participant.objects.select_related("program", "user"), pk=participant_id, program__slug=slug
     )
-    if participant is None:
-        raise Http404
-    program = participant.program
-    if user.is_superuser or program.admins.filter(pk=user.pk).exists():
-        return participant, True
-    if participant.user_id == user.pk:
+    if participant.user_id == user.pk or participant.program.is_admin(user):
         return participant, True
     if participant.status != Participant.Status.WITHDRAWN and _related_through_feature(
         user, participant
