@@ -7,32 +7,26 @@ needs a reason. Activation sends both people the introduction email.
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from mentorship.queue import enqueue
 from pairs.models import Pair
 
 S = Pair.Status
 
-# action -> (allowed from, to, label)
+# action -> (allowed from, to). The buttons are in templates/pairs/_lifecycle.html.
 TRANSITIONS = {
-    "activate": ((S.PROPOSED,), S.ACTIVE, gettext_lazy("Start the pairing")),
-    "decline": ((S.PROPOSED,), S.DECLINED, gettext_lazy("Decline")),
-    "pause": ((S.ACTIVE,), S.PAUSED, gettext_lazy("Pause")),
-    "resume": ((S.PAUSED,), S.ACTIVE, gettext_lazy("Resume")),
-    "complete": ((S.ACTIVE, S.PAUSED), S.COMPLETED, gettext_lazy("Mark completed")),
-    "end": ((S.ACTIVE, S.PAUSED), S.ENDED, gettext_lazy("End early")),
+    "activate": ((S.PROPOSED,), S.ACTIVE),
+    "decline": ((S.PROPOSED,), S.DECLINED),
+    "pause": ((S.ACTIVE,), S.PAUSED),
+    "resume": ((S.PAUSED,), S.ACTIVE),
+    "complete": ((S.ACTIVE, S.PAUSED), S.COMPLETED),
+    "end": ((S.ACTIVE, S.PAUSED), S.ENDED),
 }
 MAX_REASON = 2000
 
 
 class LifecycleError(Exception):
     """A change that cannot be made; the message is for the person."""
-
-
-def actions_for(pair):
-    """[(action, label)] that make sense from the pair's current status."""
-    return [(name, t[2]) for name, t in TRANSITIONS.items() if pair.status in t[0]]
 
 
 def may_change(pair, user):
@@ -42,7 +36,7 @@ def may_change(pair, user):
 def change(pair, action, by, reason=""):
     if action not in TRANSITIONS:
         raise LifecycleError(_("Unknown action."))
-    allowed_from, target, _label = TRANSITIONS[action]
+    allowed_from, target = TRANSITIONS[action]
     reason = (reason or "").strip()
     if action == "end" and not reason:
         raise LifecycleError(_("Say why the pair ends early."))
