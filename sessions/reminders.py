@@ -188,6 +188,23 @@ def pair_url(pair_id):
     return absolute_url(reverse("sessions:pair", args=[pair_id]))
 
 
+def _actions(ids):
+    """{pk: action} with what a reminder shows (one query)."""
+    from sessions.models import NextAction
+
+    return NextAction.objects.select_related(
+        "pair__program", "pair__mentor__user", "pair__mentee__user"
+    ).in_bulk([i for i in ids if i is not None])
+
+
+@delivery.preparer(*KINDS)
+def prepare(rows):
+    """One query for a whole batch: the actions the reminders are about."""
+    actions = _actions({row.context.get("action") for row in rows})
+    for row in rows:
+        row.actions = actions
+
+
 @delivery.renderer(*KINDS)
 def render(row):
     """The reminder as it stands now, or why it no longer applies."""
@@ -195,13 +212,11 @@ def render(row):
     from sessions.models import NextAction
 
     user = row.user
-    action = (
-        NextAction.objects.select_related(
-            "pair__program", "pair__mentor__user", "pair__mentee__user"
-        )
-        .filter(pk=row.context.get("action"))
-        .first()
-    )
+    action_id = row.context.get("action")
+    actions = getattr(row, "actions", None)
+    if actions is None:
+        actions = _actions([action_id])
+    action = actions.get(action_id)
     if action is None:
         return "The action no longer exists."
     if action.status != NextAction.Status.OPEN:
