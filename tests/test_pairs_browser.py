@@ -20,26 +20,13 @@ def test_run_review_swap_and_accept(page, live_server, smtp_sink, settings):
     settings.SITE_URL = live_server.url
     admin = make_user("admin@example.com", display_name="Ada Admin")
     program = make_program("Guild", admins=[admin], slug="guild")
-    make_participant(
-        program,
-        make_user("maya@example.com", display_name="Maya"),
-        role="mentor",
-        teaches=["SQL"],
-        learns=["Figma"],
-    )
-    make_participant(
-        program,
-        make_user("sam@example.com", display_name="Sam"),
-        role="mentor",
-        teaches=["SQL", "Go"],
-    )
-    make_participant(
-        program,
-        make_user("theo@example.com", display_name="Theo"),
-        role="mentee",
-        teaches=["Figma"],
-        learns=["SQL"],
-    )
+    for name, role, teaches, learns in [
+        ("Maya", "mentor", ["SQL"], ["Figma"]),
+        ("Sam", "mentor", ["SQL", "Go"], []),
+        ("Theo", "mentee", ["Figma"], ["SQL"]),
+    ]:
+        user = make_user(f"{name.lower()}@example.com", display_name=name)
+        make_participant(program, user, role=role, teaches=teaches, learns=learns)
 
     sign_in(page, "admin@example.com", PASSWORD)
     page.goto("/programs/guild/matching/")
