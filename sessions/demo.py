@@ -8,14 +8,13 @@ import datetime
 
 from django.utils import timezone
 
-from mentorship.models import Participant, Program, User
+from mentorship.models import Program, User
 from pairs.models import Pair
 from sessions import reminders
 from sessions.models import NextAction, Session, SessionSide
 
 PROGRAM_SLUG = "demo"
 MENTOR_EMAIL = "mentor@example.com"
-MENTEE_EMAIL = "mentee@example.com"
 
 SESSIONS = [
     # days ago, topics, shared notes, mentor side, mentee side
@@ -93,28 +92,12 @@ SESSIONS = [
 
 
 def _pairs(program):
-    pairs = list(
+    """The demo's active pairs: pairs.demo (it runs first) made them."""
+    return list(
         Pair.objects.filter(program=program, status=Pair.Status.ACTIVE).select_related(
             "program", "mentor__user", "mentee__user"
         )
     )
-    if pairs:
-        return pairs
-    mentor = Participant.objects.filter(program=program, user__email=MENTOR_EMAIL).first()
-    mentee = Participant.objects.filter(program=program, user__email=MENTEE_EMAIL).first()
-    if mentor is None or mentee is None:
-        return []
-    pair, _created = Pair.objects.get_or_create(
-        program=program,
-        mentor=mentor,
-        mentee=mentee,
-        defaults={
-            "status": Pair.Status.ACTIVE,
-            "source": Pair.Source.MANUAL,
-            "started_on": timezone.localdate() - datetime.timedelta(days=45),
-        },
-    )
-    return [pair] if pair.status == Pair.Status.ACTIVE else []
 
 
 def _at(today, days_ago, hour=16):
