@@ -18,7 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mentorship import availability, skills
+from mentorship import availability, programs, skills
 from mentorship.models import ImportBatch, Participant, User
 from mentorship.models.users import normalize_email
 from mentorship.timezones import all_time_zones
@@ -27,19 +27,6 @@ MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 10_000
 BATCH_TTL = datetime.timedelta(hours=12)
 
-COLUMNS = [
-    "email",
-    "name",
-    "role",
-    "time_zone",
-    "teaches",
-    "learns",
-    "goals",
-    "department",
-    "manager_email",
-    "capacity",
-    "availability",
-]
 ALIASES = {
     "e-mail": "email",
     "email_address": "email",
@@ -57,6 +44,8 @@ ALIASES = {
 }
 # Columns the export writes that the import reads but does not use.
 IGNORED = {"status"}
+# The import reads back what the participants export writes.
+COLUMNS = [c for c in programs.EXPORT_HEADER if c not in IGNORED]
 MAX_LENGTHS = {
     "email": User._meta.get_field("email").max_length,
     "name": User._meta.get_field("display_name").max_length,
@@ -69,8 +58,8 @@ ROLE_VALUES = {r.value: r.value for r in Participant.Role} | {
     r.label.lower(): r.value for r in Participant.Role
 }
 
+# The example rows of the template CSV (under a COLUMNS header).
 TEMPLATE_ROWS = [
-    COLUMNS,
     [
         "maya@example.com",
         "Maya Mentor",
@@ -298,10 +287,7 @@ def check(program, data):
     if not rows:
         preview.file_errors.append(_("The file has a header but no rows."))
         return preview
-    existing = set(
-        Participant.objects.filter(program=program).values_list("user__email", flat=True)
-    )
-    preview.update_count = sum(1 for r in rows if r["email"] in existing)
+    preview.update_count = _update_count(program, rows)
     preview.new_count = len(rows) - preview.update_count
     known = {n.lower() for n in program.skills.values_list("name", flat=True)}
     new_skills = {}
@@ -313,6 +299,14 @@ def check(program, data):
     if not preview.problems:
         preview.rows = rows
     return preview
+
+
+def _update_count(program, rows):
+    """How many rows name someone already in program; the others are new."""
+    existing = set(
+        Participant.objects.filter(program=program).values_list("user__email", flat=True)
+    )
+    return sum(1 for r in rows if r["email"] in existing)
 
 
 def too_big_message(size):
@@ -333,6 +327,18 @@ def store(program, user, preview, filename=""):
         columns=preview.columns,
         rows=preview.rows,
         row_count=len(preview.rows),
+    )
+
+
+def stored_preview(program, batch):
+    """The preview of a stored batch, new and updated counted again as of now."""
+    updates = _update_count(program, batch.rows)
+    return Preview(
+        columns=batch.columns,
+        rows=batch.rows,
+        total_rows=batch.row_count,
+        update_count=updates,
+        new_count=batch.row_count - updates,
     )
 
 
@@ -371,6 +377,7 @@ def fast_bulk_update(objs, fields, batch_size=500):
     names = ", ".join(qn(f.column) for f in cols)
     sets = ", ".join(f"{qn(f.column)} = v.{qn(f.column)}" for f in cols[1:])
     table = qn(model._meta.db_table)
+    key = qn(pk.column)
     if vendor == "postgresql":
         one = "(" + ", ".join(f"%s::{f.db_type(connection)}" for f in cols) + ")"
     else:
@@ -384,11 +391,9 @@ def fast_bulk_update(objs, fields, batch_size=500):
             values = ", ".join([one] * len(chunk))
             # Identifiers come from model metadata; every value is a bound parameter.
             if vendor == "postgresql":
-                key = qn(pk.column)
                 sql = f"UPDATE {table} AS t SET {sets} FROM (VALUES {values}) AS v({names}) "  # noqa: S608
                 sql += f"WHERE t.{key} = v.{key}"
             else:
-                key = qn(pk.column)
                 sql = f"WITH v({names}) AS (VALUES {values}) UPDATE {table} SET {sets} "  # noqa: S608
                 sql += f"FROM v WHERE {table}.{key} = v.{key}"
             cursor.execute(sql, params)
@@ -518,7 +523,3 @@ def apply(batch):
         through.objects.bulk_create(links, batch_size=1000, ignore_conflicts=True)
     batch.delete()
     return result
-
-
-def template_rows():
-    return TEMPLATE_ROWS

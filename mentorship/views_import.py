@@ -8,23 +8,38 @@ from django.views.decorators.http import require_POST
 
 from mentorship import access, csvutil, importing
 from mentorship.forms import ImportUploadForm
-from mentorship.models import Participant
 
 
-def _too_big(request):
+def _declared_size(request):
+    """The body size the client announced (0 if none or unreadable)."""
     try:
-        return int(request.META.get("CONTENT_LENGTH") or 0) > importing.MAX_UPLOAD_BYTES + 65536
+        return int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
-        return False
+        return 0
+
+
+def _render_preview(request, program, preview, batch, filename, status=200):
+    return render(
+        request,
+        "programs/import_preview.html",
+        {
+            "program": program,
+            "preview": preview,
+            "batch": batch,
+            "filename": filename,
+            "sample": preview.rows[:20],
+        },
+        status=status,
+    )
 
 
 @login_required
 def import_upload(request, slug):
     program = access.get_program_for_admin(request.user, slug)
     if request.method == "POST":
-        if _too_big(request):
+        size = _declared_size(request)
+        if size > importing.MAX_UPLOAD_BYTES + 65536:
             # Refuse before reading a huge body into temporary files.
-            size = int(request.META["CONTENT_LENGTH"])
             form = ImportUploadForm()
             return render(
                 request,
@@ -39,31 +54,14 @@ def import_upload(request, slug):
             batch = None
             if preview.ok:
                 batch = importing.store(program, request.user, preview, upload.name)
-            return render(
-                request,
-                "programs/import_preview.html",
-                {
-                    "program": program,
-                    "preview": preview,
-                    "batch": batch,
-                    "filename": upload.name,
-                    "sample": preview.rows[:20],
-                },
-                status=200 if preview.ok else 422,
+            return _render_preview(
+                request, program, preview, batch, upload.name, status=200 if preview.ok else 422
             )
         return render(
             request, "programs/import.html", {"program": program, "form": form}, status=422
         )
     form = ImportUploadForm()
     return render(request, "programs/import.html", {"program": program, "form": form})
-
-
-def _summary(program, batch):
-    existing = set(
-        Participant.objects.filter(program=program).values_list("user__email", flat=True)
-    )
-    updates = sum(1 for r in batch.rows if r["email"] in existing)
-    return updates
 
 
 @login_required
@@ -90,32 +88,16 @@ def import_confirm(request, slug, batch_id):
             },
         )
         return redirect("programs:participants", slug)
-    updates = _summary(program, batch)
-    preview = importing.Preview(
-        columns=batch.columns,
-        rows=batch.rows,
-        total_rows=batch.row_count,
-        update_count=updates,
-        new_count=batch.row_count - updates,
-    )
-    return render(
-        request,
-        "programs/import_preview.html",
-        {
-            "program": program,
-            "preview": preview,
-            "batch": batch,
-            "filename": batch.filename,
-            "sample": batch.rows[:20],
-        },
-    )
+    preview = importing.stored_preview(program, batch)
+    return _render_preview(request, program, preview, batch, batch.filename)
 
 
 @login_required
 def import_template(request, slug):
     access.get_program_for_admin(request.user, slug)
-    rows = importing.template_rows()
-    return csvutil.streaming_csv_response("participants-template.csv", rows[0], rows[1:])
+    return csvutil.streaming_csv_response(
+        "participants-template.csv", importing.COLUMNS, importing.TEMPLATE_ROWS
+    )
 
 
 @login_required
