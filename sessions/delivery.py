@@ -31,7 +31,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from mentorship.emails import absolute_url, build_email
-from sessions.models import SentEmail
+from sessions.models import EmailPreference, SentEmail
 
 log = logging.getLogger(__name__)
 
@@ -178,8 +178,6 @@ def claim(now=None, limit=50, ids=None):
 
 def preference(user):
     """The user's EmailPreference or None (loaded with the claimed row, no extra query)."""
-    from sessions.models import EmailPreference
-
     try:
         return user.email_preference
     except EmailPreference.DoesNotExist:
@@ -235,10 +233,11 @@ def _failed_attempt(row, error, now):
     return "retry"
 
 
+OUTCOMES = ("sent", "retry", "failed", "skipped")
 CONNECTION_ERRORS = (OSError, smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError)
 
 
-def _send(row, connection, now):
+def _send(row, connection):
     user = row.user
     if user is None:
         return _skip(row, "The recipient no longer exists.")
@@ -279,7 +278,6 @@ def deliver_due(now=None, batch_size=50, max_batches=None, threads=None):
     batches (SKIP LOCKED keeps them apart) and keep their own SMTP connection, so one
     worker is not idle while a server or the database answers. Elsewhere: one thread.
     """
-    _load_renderers()
     now = now or timezone.now()
     if threads is None:
         threads = getattr(settings, "EMAIL_DELIVERY_THREADS", 4)
@@ -300,9 +298,8 @@ def deliver_due(now=None, batch_size=50, max_batches=None, threads=None):
 
 def deliver_rows(ids, now=None):
     """Send these pending rows now (one SMTP connection); the periodic sweep retries them."""
-    _load_renderers()
     now = now or timezone.now()
-    counts = {"sent": 0, "retry": 0, "failed": 0, "skipped": 0}
+    counts = dict.fromkeys(OUTCOMES, 0)
     rows = claim(now, limit=len(ids), ids=ids)
     if rows:
         _deliver_batch(rows, now, counts)
@@ -310,7 +307,7 @@ def deliver_rows(ids, now=None):
 
 
 def _deliver_loop(now, batch_size, max_batches):
-    counts = {"sent": 0, "retry": 0, "failed": 0, "skipped": 0}
+    counts = dict.fromkeys(OUTCOMES, 0)
     batches = 0
     with _async_commit():
         while max_batches is None or batches < max_batches:
@@ -345,7 +342,7 @@ def _deliver_batch(rows, now, counts):
                 counts[_failed_attempt(row, broken, now)] += 1
                 continue
             try:
-                counts[_send(row, smtp, now)] += 1
+                counts[_send(row, smtp)] += 1
             except CONNECTION_ERRORS as exc:
                 broken = exc
                 counts[_failed_attempt(row, exc, now)] += 1
