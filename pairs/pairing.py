@@ -65,12 +65,15 @@ def profiles(participants, remaining=None):
     return out
 
 
-def occupying_counts(program):
-    """participant id -> number of pairs using one of their slots."""
+def occupying_counts(program, among=None):
+    """participant id -> number of pairs using one of their slots. With `among` (participants),
+    only their pairs are read: their counts are exact, anyone else's are not."""
+    pairs = Pair.objects.filter(program=program, status__in=Pair.OCCUPYING)
+    if among is not None:
+        ids = [p.pk for p in among]
+        pairs = pairs.filter(Q(mentor_id__in=ids) | Q(mentee_id__in=ids))
     counts = {}
-    for mentor_id, mentee_id in Pair.objects.filter(
-        program=program, status__in=Pair.OCCUPYING
-    ).values_list("mentor_id", "mentee_id"):
+    for mentor_id, mentee_id in pairs.values_list("mentor_id", "mentee_id"):
         counts[mentor_id] = counts.get(mentor_id, 0) + 1
         counts[mentee_id] = counts.get(mentee_id, 0) + 1
     return counts
@@ -284,12 +287,6 @@ def _lock(*participants):
     return [locked[p.pk] for p in participants]
 
 
-def _occupying(participant):
-    return Pair.objects.filter(
-        Q(mentor=participant) | Q(mentee=participant), status__in=Pair.OCCUPYING
-    ).count()
-
-
 def check_can_pair(mentor, mentee):
     """Raise PairingError unless these two may form a new pair now (rows already locked)."""
     if mentor.pk == mentee.pk:
@@ -310,8 +307,9 @@ def check_can_pair(mentor, mentee):
             _("%(a)s and %(b)s were already paired in this program.")
             % {"a": mentor.user.name, "b": mentee.user.name}
         )
+    counts = occupying_counts(mentor.program_id, among=(mentor, mentee))
     for person in (mentor, mentee):
-        used = _occupying(person)
+        used = counts.get(person.pk, 0)
         if used >= person.capacity:
             raise PairingError(
                 _("%(name)s has no capacity left (%(used)s of %(cap)s pairs).")
@@ -445,7 +443,7 @@ def preview(mentor, mentee, run=None):
     """Score and warnings for a prospective pair (swap or manual)."""
     score, problems = score_pair(mentor, mentee)
     warnings = list(problems)
-    counts = occupying_counts(mentor.program)
+    counts = occupying_counts(mentor.program_id, among=(mentor, mentee))
     for person in (mentor, mentee):
         used = counts.get(person.pk, 0)
         if used >= person.capacity:

@@ -125,7 +125,7 @@ def create_request(requester, recipient, message="", now=None):
         status=PairRequest.Status.OPEN,
     ).exists():
         raise RequestError(_("There is already an open request between you two."))
-    counts = pairing.occupying_counts(program)
+    counts = pairing.occupying_counts(program, among=(requester, recipient))
     for person in (requester, recipient):
         if counts.get(person.pk, 0) >= person.capacity:
             raise RequestError(_("%(name)s has no capacity left.") % {"name": person.user.name})
@@ -195,7 +195,7 @@ def respond(request, by, accept, now=None):
         locked.pair = pair
         locked.save(update_fields=["status", "responded_at", "pair"])
         withdraw_open_of(requester, now, keep=locked.pk)
-        counts = pairing.occupying_counts(requester.program)
+        counts = pairing.occupying_counts(locked.program_id, among=(recipient,))
         if counts.get(recipient.pk, 0) >= recipient.capacity:
             withdraw_open_of(recipient, now, keep=locked.pk)
     return locked
