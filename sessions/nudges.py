@@ -13,30 +13,22 @@ so memory stays flat however many people there are.
 """
 
 import datetime
-import zoneinfo
 from collections import defaultdict
 
 from django.db.models import Max, Q
 from django.utils import timezone
 
 from sessions import delivery
-from sessions.reminders import pair_url
+from sessions.reminders import local_zone, pair_url
 
 KIND = "nudge"
 SEND_AT = datetime.time(9, 0)
 SIDES_WINDOW_DAYS = 28
 
 
-def _zone(name):
-    try:
-        return zoneinfo.ZoneInfo(name or "UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
-
-
 def weekly_slot(time_zone, weekday, now):
     """(week label, the moment of this ISO week's email in UTC) for a person."""
-    tz = _zone(time_zone)
+    tz = local_zone(time_zone)
     local_today = now.astimezone(tz).date()
     iso_year, iso_week, iso_day = local_today.isocalendar()
     day = local_today + datetime.timedelta(days=weekday - (iso_day - 1))

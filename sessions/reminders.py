@@ -33,16 +33,17 @@ KINDS = (DUE_SOON, OVERDUE, SNOOZED)
 SNOOZE_DAYS = 7
 
 
-def _zone(user):
+def local_zone(name):
+    """The time zone of that name; UTC when it is empty or unknown."""
     try:
-        return zoneinfo.ZoneInfo(user.time_zone or "UTC")
+        return zoneinfo.ZoneInfo(name or "UTC")
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return datetime.UTC
+        return zoneinfo.ZoneInfo("UTC")
 
 
 def remind_instant(day, users):
     """09:00 on `day` in the earliest of the users' time zones, as a UTC datetime."""
-    zones = {_zone(user) for user in users} or {datetime.UTC}
+    zones = {local_zone(user.time_zone) for user in users} or {datetime.UTC}
     return min(
         datetime.datetime.combine(day, REMIND_AT, tzinfo=zone).astimezone(datetime.UTC)
         for zone in zones
