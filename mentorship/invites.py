@@ -160,6 +160,28 @@ def invite(program, email, by, role=None, display_name="", connection=None):
     return pending, _deliver(pending, connection)
 
 
+def invite_many(program, emails, by, role=None):
+    """Invite each address over one mail connection: (sent, not sent, [why one was skipped])."""
+    sent, failed, skipped = 0, 0, []
+    with mail_connection() as connection:
+        for email in emails:
+            try:
+                _invite, ok = invite(program, email, by, role=role, connection=connection)
+            except InviteError as exc:
+                skipped.append(str(exc))
+                continue
+            sent += ok
+            failed += not ok
+    return sent, failed, skipped
+
+
+def not_yet_invited(program):
+    """Participants marked "invited" (e.g. imported) with no pending invitation."""
+    return Participant.objects.filter(program=program, status=Participant.Status.INVITED).exclude(
+        invites__status=Invite.Status.PENDING
+    )
+
+
 def resend(invite_obj):
     if invite_obj.status != Invite.Status.PENDING:
         raise InviteError(_("Only pending invitations can be resent."))

@@ -13,7 +13,22 @@ from django.views.decorators.http import require_POST
 
 from mentorship import access, invites
 from mentorship.forms import AcceptInviteForm, InviteForm
-from mentorship.models import Invite, Participant
+
+
+def _report(request, sent, failed, skipped=(), say_none=False):
+    if sent or say_none:
+        messages.success(
+            request,
+            ngettext("Sent %(n)d invitation.", "Sent %(n)d invitations.", sent) % {"n": sent},
+        )
+    if failed:
+        messages.warning(
+            request,
+            _("%(n)d invitations were saved but could not be emailed; use Resend later.")
+            % {"n": failed},
+        )
+    for message in skipped:
+        messages.info(request, message)
 
 
 @login_required
@@ -21,49 +36,21 @@ def invite_list(request, slug):
     program = access.get_program_for_admin(request.user, slug)
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        sent, failed, skipped = 0, 0, []
-        with invites.mail_connection() as connection:
-            for email in form.cleaned_data["emails"]:
-                try:
-                    _invite, ok = invites.invite(
-                        program,
-                        email,
-                        request.user,
-                        role=form.cleaned_data["role"],
-                        connection=connection,
-                    )
-                except invites.InviteError as exc:
-                    skipped.append(str(exc))
-                    continue
-                sent += ok
-                failed += not ok
-        if sent:
-            messages.success(
-                request,
-                ngettext("Sent %(n)d invitation.", "Sent %(n)d invitations.", sent) % {"n": sent},
-            )
-        if failed:
-            messages.warning(
-                request,
-                _("%(n)d invitations were saved but could not be emailed; use Resend later.")
-                % {"n": failed},
-            )
-        for message in skipped:
-            messages.info(request, message)
+        _report(
+            request,
+            *invites.invite_many(
+                program, form.cleaned_data["emails"], request.user, role=form.cleaned_data["role"]
+            ),
+        )
         return redirect("programs:invites", slug)
-    pending_people = (
-        Participant.objects.filter(program=program, status=Participant.Status.INVITED)
-        .exclude(invites__status=Invite.Status.PENDING)
-        .count()
-    )
     return render(
         request,
         "programs/invites.html",
         {
             "program": program,
             "form": form,
-            "invites": program.invites.select_related("created_by").order_by("-created_at")[:500],
-            "not_yet_invited": pending_people,
+            "invites": program.invites.order_by("-created_at")[:500],
+            "not_yet_invited": invites.not_yet_invited(program).count(),
         },
     )
 
@@ -73,31 +60,9 @@ def invite_list(request, slug):
 def invite_imported(request, slug):
     """Invite everyone marked "invited" (e.g. imported) who has no pending invitation yet."""
     program = access.get_program_for_admin(request.user, slug)
-    people = (
-        Participant.objects.filter(program=program, status=Participant.Status.INVITED)
-        .exclude(invites__status=Invite.Status.PENDING)
-        .select_related("user")[:200]
-    )
-    sent = failed = 0
-    with invites.mail_connection() as connection:
-        for participant in people:
-            try:
-                ok = invites.invite(
-                    program, participant.user.email, request.user, connection=connection
-                )[1]
-            except invites.InviteError:
-                continue
-            sent += ok
-            failed += not ok
-    messages.success(
-        request, ngettext("Sent %(n)d invitation.", "Sent %(n)d invitations.", sent) % {"n": sent}
-    )
-    if failed:
-        messages.warning(
-            request,
-            _("%(n)d invitations were saved but could not be emailed; use Resend later.")
-            % {"n": failed},
-        )
+    emails = list(invites.not_yet_invited(program).values_list("user__email", flat=True)[:200])
+    sent, failed, _skipped = invites.invite_many(program, emails, request.user)
+    _report(request, sent, failed, say_none=True)
     return redirect("programs:invites", slug)
 
 
