@@ -36,12 +36,10 @@ def invite_list(request, slug):
     program = access.get_program_for_admin(request.user, slug)
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        _report(
-            request,
-            *invites.invite_many(
-                program, form.cleaned_data["emails"], request.user, role=form.cleaned_data["role"]
-            ),
+        sent, failed, skipped = invites.invite_many(
+            program, form.cleaned_data["emails"], request.user, role=form.cleaned_data["role"]
         )
+        _report(request, sent, failed, skipped)
         return redirect("programs:invites", slug)
     return render(
         request,

@@ -106,14 +106,20 @@ def score_pair(mentor, mentee):
     return result, problems
 
 
-def _blocked_between(a, b):
-    program_pairs = Pair.objects.filter(program=a.program).filter(
-        Q(mentor=a, mentee=b) | Q(mentor=b, mentee=a)
+def paired_before(a, b):
+    """True if these two participants were ever paired in their program, either way round."""
+    return (
+        Pair.objects.filter(program_id=a.program_id)
+        .filter(Q(mentor=a, mentee=b) | Q(mentor=b, mentee=a))
+        .exists()
     )
-    excluded = Exclusion.objects.filter(program=a.program).filter(
+
+
+def _blocked_between(a, b):
+    excluded = Exclusion.objects.filter(program_id=a.program_id).filter(
         Q(first=a, second=b) | Q(first=b, second=a)
     )
-    if program_pairs.exists() or excluded.exists():
+    if paired_before(a, b) or excluded.exists():
         return frozenset({(a.pk, b.pk)})
     return frozenset()
 
@@ -299,10 +305,7 @@ def check_can_pair(mentor, mentee):
                 _("%(name)s is not an active participant (%(status)s).")
                 % {"name": person.user.name, "status": person.get_status_display()}
             )
-    previous = Pair.objects.filter(program_id=mentor.program_id).filter(
-        Q(mentor=mentor, mentee=mentee) | Q(mentor=mentee, mentee=mentor)
-    )
-    if previous.exists():
+    if paired_before(mentor, mentee):
         raise PairingError(
             _("%(a)s and %(b)s were already paired in this program.")
             % {"a": mentor.user.name, "b": mentee.user.name}

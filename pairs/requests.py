@@ -114,11 +114,7 @@ def create_request(requester, recipient, message="", now=None):
         raise RequestError(_("Keep the message under %(n)s characters.") % {"n": MAX_MESSAGE})
     program = requester.program
     mentor, mentee, role = _roles(requester, recipient, program)
-    if (
-        Pair.objects.filter(program=program)
-        .filter(Q(mentor=mentor, mentee=mentee) | Q(mentor=mentee, mentee=mentor))
-        .exists()
-    ):
+    if pairing.paired_before(mentor, mentee):
         raise RequestError(_("You two were already paired in this program."))
     if PairRequest.objects.filter(
         Q(requester=requester, recipient=recipient) | Q(requester=recipient, recipient=requester),
