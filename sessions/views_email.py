@@ -5,6 +5,8 @@ from CSRF: RFC 8058 one-click POSTs come from mail clients without cookies, and 
 signed token is the credential. The confirm pages' forms carry a CSRF token.
 """
 
+import functools
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -83,13 +85,27 @@ def _page(request, title, message, button=None, status=200):
     )
 
 
-@never_cache
-@require_http_methods(["GET", "POST"])
-def action_done(request, token):
-    try:
-        link, action = links.resolve_action(links.DONE, token)
-    except links.LinkError as error:
-        return _problem(request, error)
+def _action_link(purpose):
+    """A view of a done/snooze link: it gets (link, action); a bad link gets the problem page."""
+
+    def decorate(view):
+        @never_cache
+        @require_http_methods(["GET", "POST"])
+        @functools.wraps(view)
+        def wrapper(request, token):
+            try:
+                link, action = links.resolve_action(purpose, token)
+            except links.LinkError as error:
+                return _problem(request, error)
+            return view(request, link, action)
+
+        return wrapper
+
+    return decorate
+
+
+@_action_link(links.DONE)
+def action_done(request, link, action):
     if action.status == NextAction.Status.DONE:
         return _page(
             request, _("Already done"), _("“%(text)s” is marked done.") % {"text": action.text}
@@ -119,13 +135,8 @@ def action_done(request, token):
     )
 
 
-@never_cache
-@require_http_methods(["GET", "POST"])
-def action_snooze(request, token):
-    try:
-        link, action = links.resolve_action(links.SNOOZE, token)
-    except links.LinkError as error:
-        return _problem(request, error)
+@_action_link(links.SNOOZE)
+def action_snooze(request, link, action):
     if action.status != NextAction.Status.OPEN:
         return _page(
             request,
