@@ -50,27 +50,7 @@ def profile_edit(request, slug):
     return _edit(request, slug, onboarding=False)
 
 
-@login_required
-def profile(request, slug):
-    participant = access.get_own_participant(request.user, slug)
-    if participant.onboarded_at is None:
-        return redirect("programs:onboarding", slug)
-    return render(
-        request,
-        "profiles/show.html",
-        {
-            "participant": participant,
-            "program": participant.program,
-            "card": profiles.public_view(participant),
-            "show_private": True,
-            "own": True,
-        },
-    )
-
-
-@login_required
-def person(request, slug, pk):
-    participant, show_private = access.get_participant_for_viewer(request.user, slug, pk)
+def _show(request, participant, show_private):
     return render(
         request,
         "profiles/show.html",
@@ -82,3 +62,17 @@ def person(request, slug, pk):
             "own": participant.user_id == request.user.pk,
         },
     )
+
+
+@login_required
+def profile(request, slug):
+    participant = access.get_own_participant(request.user, slug)
+    if participant.onboarded_at is None:
+        return redirect("programs:onboarding", slug)
+    return _show(request, participant, show_private=True)
+
+
+@login_required
+def person(request, slug, pk):
+    participant, show_private = access.get_participant_for_viewer(request.user, slug, pk)
+    return _show(request, participant, show_private)
