@@ -432,16 +432,6 @@ def swap_suggestion(suggestion, new_mentor, by):
     return suggestion
 
 
-def draft_load(run):
-    """mentor id -> number of draft or accepted suggestions in this run."""
-    load = {}
-    for mentor_id in run.suggestions.exclude(status=Suggestion.Status.REJECTED).values_list(
-        "mentor_id", flat=True
-    ):
-        load[mentor_id] = load.get(mentor_id, 0) + 1
-    return load
-
-
 def preview(mentor, mentee, run=None):
     """Score and warnings for a prospective pair (swap or manual)."""
     score, problems = score_pair(mentor, mentee)
@@ -455,15 +445,13 @@ def preview(mentor, mentee, run=None):
                 % {"name": person.user.name, "used": used, "cap": person.capacity}
             )
     if run is not None:
-        drafts = draft_load(run).get(mentor.pk, 0)
-        if drafts + counts.get(mentor.pk, 0) >= mentor.capacity:
+        # The mentor's draft or accepted suggestions in this run, and their current pairs.
+        suggested = run.suggestions.filter(mentor=mentor).exclude(status=Suggestion.Status.REJECTED)
+        load = suggested.count() + counts.get(mentor.pk, 0)
+        if load >= mentor.capacity:
             warnings.append(
                 _("%(name)s already has %(n)s suggested or current pairs (capacity %(cap)s)")
-                % {
-                    "name": mentor.user.name,
-                    "n": drafts + counts.get(mentor.pk, 0),
-                    "cap": mentor.capacity,
-                }
+                % {"name": mentor.user.name, "n": load, "cap": mentor.capacity}
             )
     for person in (mentor, mentee):
         if person.status != Participant.Status.ACTIVE:

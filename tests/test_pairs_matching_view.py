@@ -233,6 +233,15 @@ def test_swap_shows_the_new_score_before_saving(client, world):
     assert suggestion.mentor == mentor2 and suggestion.score > 0.1
 
 
+def test_preview_counts_the_mentors_open_suggestions_in_the_run(world):
+    suggestion = draft(world)  # Maya: one pair (Theo) and this draft, capacity 2
+    _score, warnings = pairing.preview(world.mentor, world.other, suggestion.run)
+    assert "Maya Mentor already has 2 suggested or current pairs (capacity 2)" in warnings
+    Suggestion.objects.filter(pk=suggestion.pk).update(status="rejected")
+    _score, warnings = pairing.preview(world.mentor, world.other, suggestion.run)
+    assert not any("suggested or current" in w for w in warnings)
+
+
 def test_manual_pair_warns_then_pairs_when_confirmed(client, world):
     boss = make_participant(
         world.program,
