@@ -5,9 +5,7 @@ weekday (their preference, else their earliest program's) from 09:00 local time.
 Same exactly-once scheme as the nudge: SentEmail(kind="admin_digest", key="user:week").
 """
 
-import datetime
-
-from django.db.models import Exists, Max, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,36 +17,25 @@ KIND = "admin_digest"
 LIST_LIMIT = 20
 
 
+def _stalled_entry(pair, today):
+    last = pair.last_session.date() if pair.last_session else None
+    started = pair.started_on or pair.created_at.date()
+    return {
+        "pair": f"{pair.mentor_name} ↔ {pair.mentee_name}",  # as str(Pair)
+        "last": last.isoformat() if last else None,
+        "since": (today - (last or started)).days,
+    }
+
+
 def program_summary(program, now):
     from mentorship.models import Participant
     from pairs.models import Pair
-    from sessions.models import NextAction, SentEmail, Session
+    from sessions.health import stalled_pairs
+    from sessions.models import NextAction, SentEmail
 
     today = now.date()
-    stall_days = 2 * program.cadence_days
-    threshold = now - datetime.timedelta(days=stall_days)
-    pairs = (
-        Pair.objects.filter(program=program, status=Pair.Status.ACTIVE)
-        .select_related("mentor__user", "mentee__user")
-        .annotate(
-            last=Max("sessions__occurred_at", filter=Q(sessions__status=Session.Status.LOGGED))
-        )
-        .order_by("pk")
-    )
-    stalled = []
-    for pair in pairs:
-        started = pair.started_on or pair.created_at.date()
-        if pair.last is None and (today - started).days <= stall_days:
-            continue
-        if pair.last is not None and pair.last >= threshold:
-            continue
-        stalled.append(
-            {
-                "pair": str(pair),
-                "last": pair.last.date().isoformat() if pair.last else None,
-                "since": (today - (pair.last.date() if pair.last else started)).days,
-            }
-        )
+    # The dashboard's rule and query; the digest lists them in pair order.
+    stalled = sorted(stalled_pairs(program, now), key=lambda pair: pair.pk)
     overdue = NextAction.objects.filter(
         pair__program=program,
         pair__status__in=Pair.LIVE,
@@ -72,7 +59,7 @@ def program_summary(program, now):
         "program": program.name,
         "slug": program.slug,
         "cadence_days": program.cadence_days,
-        "stalled": stalled[:LIST_LIMIT],
+        "stalled": [_stalled_entry(pair, today) for pair in stalled[:LIST_LIMIT]],
         "stalled_count": len(stalled),
         "overdue_count": overdue.count(),
         "overdue_pairs": overdue.values("pair").distinct().count(),
