@@ -1,5 +1,8 @@
+import re
+
 from django import forms
 from django.contrib.auth import password_validation
+from django.core.validators import validate_email
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
@@ -7,6 +10,7 @@ from mentorship import availability, skills
 from mentorship.importing import MAX_UPLOAD_BYTES, too_big_message
 from mentorship.models import Participant, Program, Skill
 from mentorship.models.programs import Weekday
+from mentorship.models.users import normalize_email
 from mentorship.timezones import time_zone_choices
 
 
@@ -75,12 +79,6 @@ class InviteForm(forms.Form):
     )
 
     def clean_emails(self):
-        import re
-
-        from django.core.validators import validate_email
-
-        from mentorship.models.users import normalize_email
-
         emails, bad = [], []
         for part in re.split(r"[,;\s]+", self.cleaned_data["emails"]):
             email = normalize_email(part)
@@ -261,16 +259,6 @@ class BaseAvailabilityFormSet(forms.BaseFormSet):
             raise forms.ValidationError(str(exc))
 
 
-AvailabilityFormSet = formset_factory(
-    AvailabilityForm,
-    formset=BaseAvailabilityFormSet,
-    extra=0,
-    max_num=availability.MAX_WINDOWS,
-    validate_max=True,
-    absolute_max=availability.MAX_WINDOWS,
-)
-
-
 def availability_formset(participant, data=None):
     initial = [
         {"day": w["day"], "start": w["start"], "end": w["end"]}
@@ -321,7 +309,7 @@ class AcceptInviteForm(forms.Form):
 
 
 class SkillRenameForm(forms.Form):
-    name = forms.CharField(label=_("New name"), max_length=Skill._meta.get_field("name").max_length)
+    name = forms.CharField(label=_("New name"), max_length=skills.MAX_SKILL_LENGTH)
 
 
 class SkillMergeForm(forms.Form):

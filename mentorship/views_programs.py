@@ -3,6 +3,7 @@ skill vocabulary."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -150,8 +151,6 @@ def participants_export(request, slug):
 @login_required
 def skill_list(request, slug):
     program = access.get_program_for_admin(request.user, slug)
-    from django.db.models import Count
-
     vocabulary = program.skills.annotate(
         n_teach=Count("teachers", distinct=True), n_learn=Count("learners", distinct=True)
     ).order_by("name")
@@ -162,7 +161,6 @@ def skill_list(request, slug):
             "program": program,
             "skills": vocabulary,
             "merge_form": SkillMergeForm(program=program),
-            "rename_form": SkillRenameForm(),
         },
     )
 
