@@ -1,8 +1,5 @@
-from django.conf import settings
+from mentorship.mail import outbox_enabled
 
 
 def site(request):
-    return {
-        "SITE_NAME": "Mentorship",
-        "DEV_OUTBOX": settings.DEBUG and settings.EMAIL_BACKEND == "mentorship.mail.OutboxBackend",
-    }
+    return {"SITE_NAME": "Mentorship", "DEV_OUTBOX": outbox_enabled()}

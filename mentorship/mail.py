@@ -10,6 +10,11 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.utils import timezone
 
 
+def outbox_enabled():
+    """Whether email goes to the outbox and its pages may show it (development only)."""
+    return settings.DEBUG and settings.EMAIL_BACKEND == "mentorship.mail.OutboxBackend"
+
+
 class OutboxBackend(BaseEmailBackend):
     def send_messages(self, email_messages):
         outbox = Path(settings.OUTBOX_DIR)

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -14,18 +13,14 @@ def healthz(request):
     return JsonResponse(body, status=200 if healthy else 503)
 
 
-def _outbox_enabled():
-    return settings.DEBUG and settings.EMAIL_BACKEND == "mentorship.mail.OutboxBackend"
-
-
 def dev_outbox(request):
-    if not _outbox_enabled():
+    if not mail.outbox_enabled():
         raise Http404
     return render(request, "mentorship/outbox.html", {"messages_": mail.read_outbox()})
 
 
 def dev_outbox_message(request, message_id):
-    if not _outbox_enabled():
+    if not mail.outbox_enabled():
         raise Http404
     message = mail.find_message(message_id)
     if message is None:
@@ -35,7 +30,7 @@ def dev_outbox_message(request, message_id):
 
 def dev_outbox_html(request, message_id):
     """The HTML part alone, sandboxed: an email's markup cannot run in our origin."""
-    if not _outbox_enabled():
+    if not mail.outbox_enabled():
         raise Http404
     message = mail.find_message(message_id)
     if message is None or not message["html"]:
