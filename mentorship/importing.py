@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from mentorship import availability, programs, skills
 from mentorship.models import ImportBatch, Participant, User
 from mentorship.models.users import normalize_email
-from mentorship.timezones import all_time_zones
+from mentorship.timezones import known_time_zones
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 10_000
@@ -250,7 +250,7 @@ def check(program, data):
             for h, k in zip(header, keys, strict=True)
             if k and k not in COLUMNS and k not in IGNORED
         ]
-        zones = set(all_time_zones())
+        zones = known_time_zones()
         seen = {}
         rows = []
         for index, record in enumerate(reader):

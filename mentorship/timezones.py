@@ -10,10 +10,16 @@ def all_time_zones():
     return sorted(zoneinfo.available_timezones() - {"localtime", "Factory"})
 
 
+@lru_cache(maxsize=1)
+def known_time_zones():
+    """The names of all_time_zones, for membership tests."""
+    return frozenset(all_time_zones())
+
+
 def time_zone_choices():
     return [(name, name.replace("_", " ")) for name in all_time_zones()]
 
 
 def validate_time_zone(value):
-    if value not in set(all_time_zones()):
+    if value not in known_time_zones():
         raise ValidationError(_("%(value)s is not a known time zone."), params={"value": value})
