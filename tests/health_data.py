@@ -4,12 +4,34 @@ import contextlib
 import datetime
 
 import pytest
+import time_machine
 
 from sessions.models import SessionSide
 from tests.factories import make_action, make_pair, make_participant, make_session, make_user
 
 MARKER = "SECRET"
 NOW = datetime.datetime(2026, 11, 20, 12, 0, tzinfo=datetime.UTC)
+
+
+def admins_only(allowed):
+    """The status each persona of `world` gets from a page for the program's admins."""
+    return {
+        "anonymous": 302,
+        "mentor": 403,
+        "mentee": 403,
+        "other_participant": 403,
+        "program_admin": allowed,
+        "other_program_admin": 404,
+        "stranger": 404,
+        "superuser": allowed,
+    }
+
+
+@pytest.fixture
+def frozen():
+    """The clock stands still at NOW."""
+    with time_machine.travel(NOW, tick=False):
+        yield
 
 
 def secret(field):

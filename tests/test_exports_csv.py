@@ -5,32 +5,18 @@ import datetime
 import io
 
 import pytest
-import time_machine
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 
+from tests import health_data
 from tests.factories import make_pair, make_participant, make_user
-from tests.health_data import MARKER, NOW, health_settings, populate  # noqa: F401
+from tests.health_data import MARKER, NOW, admins_only, health_settings, populate  # noqa: F401
 
 pytestmark = pytest.mark.django_db
+frozen = health_data.frozen  # fixture: the clock stands still at NOW
 
 KINDS = ("pairs", "sessions", "actions")
-EXPECTED = {
-    "anonymous": 302,
-    "mentor": 403,
-    "mentee": 403,
-    "other_participant": 403,
-    "program_admin": 200,
-    "other_program_admin": 404,
-    "stranger": 404,
-    "superuser": 200,
-}
-
-
-@pytest.fixture
-def frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
+EXPECTED = admins_only(200)
 
 
 def export(client, world, kind):

@@ -9,26 +9,13 @@ from django.core import mail
 from django.urls import reverse
 
 from sessions.models import SentEmail
-from tests.health_data import MARKER, NOW, health_settings, logged_session  # noqa: F401
+from tests import health_data
+from tests.health_data import MARKER, NOW, admins_only, health_settings, logged_session  # noqa: F401
 
 pytestmark = pytest.mark.django_db
+frozen = health_data.frozen  # fixture: the clock stands still at NOW
 
-EXPECTED = {
-    "anonymous": 302,
-    "mentor": 403,
-    "mentee": 403,
-    "other_participant": 403,
-    "program_admin": 302,
-    "other_program_admin": 404,
-    "stranger": 404,
-    "superuser": 302,
-}
-
-
-@pytest.fixture
-def frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
+EXPECTED = admins_only(302)
 
 
 @pytest.fixture
