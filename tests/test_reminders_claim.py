@@ -30,16 +30,16 @@ def run(now):
         return delivery.deliver_due(now)
 
 
+def new_action(world, text, owner, *, created=at(2026, 11, 2)):
+    """An action due on 10 Nov 2026, created by its owner (the mentor for a shared one)."""
+    by = world.mentee.user if owner == "mentee" else world.mentor.user
+    with time_machine.travel(created, tick=False):
+        return actions.create_action(world.pair, text, owner, datetime.date(2026, 11, 10), by=by)
+
+
 @pytest.fixture
 def action(world):
-    with time_machine.travel(at(2026, 11, 2, 8), tick=False):
-        return actions.create_action(
-            world.pair,
-            "Read the SQL chapter",
-            "mentee",
-            datetime.date(2026, 11, 10),
-            by=world.mentee.user,
-        )
+    return new_action(world, "Read the SQL chapter", "mentee", created=at(2026, 11, 2, 8))
 
 
 def test_create_arms_the_lead_reminder(action):
@@ -78,10 +78,7 @@ def test_program_lead_and_followup_days_are_used(world):
     world.program.reminder_lead_days = 5
     world.program.overdue_followup_days = 1
     world.program.save()
-    with time_machine.travel(at(2026, 11, 2, 8), tick=False):
-        action = actions.create_action(
-            world.pair, "Draft a plan", "mentor", datetime.date(2026, 11, 10), by=world.mentor.user
-        )
+    action = new_action(world, "Draft a plan", "mentor", created=at(2026, 11, 2, 8))
     assert action.next_reminder_at == at(2026, 11, 5, 9)
     assert run(at(2026, 11, 5, 9))["sent"] == 1
     assert mail.outbox[0].to == ["mentor@example.com"]
@@ -155,14 +152,7 @@ def test_due_date_moved_after_the_claim_skips_the_stale_email(world, action):
 
 
 def test_shared_action_reminds_both_owners_once_each(world):
-    with time_machine.travel(at(2026, 11, 2), tick=False):
-        actions.create_action(
-            world.pair,
-            "Pick a book together",
-            "both",
-            datetime.date(2026, 11, 10),
-            by=world.mentor.user,
-        )
+    new_action(world, "Pick a book together", "both")
     run(at(2026, 11, 8, 9))
     run(at(2026, 11, 8, 9, 1))
     assert sorted(m.to[0] for m in mail.outbox) == ["mentee@example.com", "mentor@example.com"]
@@ -201,10 +191,7 @@ def test_changed_address_receives_it_at_the_new_address(world, action):
 
 
 def test_deleted_partner_gets_nothing_and_nobody_else_gets_theirs(world):
-    with time_machine.travel(at(2026, 11, 2), tick=False):
-        action = actions.create_action(
-            world.pair, "Shared one", "both", datetime.date(2026, 11, 10), by=world.mentor.user
-        )
+    action = new_action(world, "Shared one", "both")
     reminders.claim_due(at(2026, 11, 8, 9))
     assert SentEmail.objects.count() == 2
     world.mentor.user.delete()  # their pair and actions go with them
@@ -236,14 +223,7 @@ def test_email_has_text_html_links_and_list_unsubscribe(world, action):
 
 
 def test_action_text_is_escaped_in_html(world):
-    with time_machine.travel(at(2026, 11, 2), tick=False):
-        actions.create_action(
-            world.pair,
-            "<b onclick=x>bold</b>",
-            "mentee",
-            datetime.date(2026, 11, 10),
-            by=world.mentee.user,
-        )
+    new_action(world, "<b onclick=x>bold</b>", "mentee")
     run(at(2026, 11, 8, 9))
     html = mail.outbox[0].alternatives[0][0]
     assert "<b onclick" not in html and "&lt;b onclick=x&gt;" in html
