@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -11,24 +10,11 @@ from django.urls import reverse
 from mentorship.models import Program
 from sessions.models import NextAction, Session, SessionSide
 from tests.factories import make_action, make_pair, make_participant, make_session
+from tests.sessions_helpers import NOW, frozen, quick_hashing  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture(autouse=True)
-def _quick_hashing(settings):
-    # The personas' passwords need not be slow to hash here.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-NOW = datetime.datetime(2026, 11, 10, 15, 0, tzinfo=datetime.UTC)
 TODAY = NOW.date()
-
-
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 def days(n):
@@ -111,26 +97,18 @@ def test_mark_done_stale_says_so(client, world):
     [
         ("mentee", 302),
         ("mentor", 302),
-        ("other", 404),
-        ("admin", 403),
-        ("other_admin", 404),
+        ("other_participant", 404),
+        ("program_admin", 403),
+        ("other_program_admin", 404),
         ("stranger", 404),
         ("anonymous", 302),
     ],
 )
 def test_mark_done_personas(client, world, persona, status):
     action = make_action(world.pair, text="Read", owner="mentee", due_on=days(2))
-    users = {
-        "mentee": world.mentee.user,
-        "mentor": world.mentor.user,
-        "other": world.other.user,
-        "admin": world.admin,
-        "other_admin": world.other_admin,
-        "stranger": world.stranger,
-        "anonymous": None,
-    }
-    if users[persona]:
-        client.force_login(users[persona])
+    user = world.personas()[persona]
+    if user:
+        client.force_login(user)
     response = client.post(reverse("sessions:action_done", args=[action.pk]), {"version": 1})
     assert response.status_code == status
     action.refresh_from_db()

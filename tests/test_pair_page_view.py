@@ -3,30 +3,15 @@
 import datetime
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from sessions import actions
 from sessions.models import Session, SessionSide
 from sessions.timeline import PAGE_SIZE
 from tests.factories import make_action, make_session
+from tests.sessions_helpers import NOW, each_persona, frozen, quick_hashing  # noqa: F401
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _quick_hashing(settings):
-    # The personas' passwords need not be slow to hash here.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-NOW = datetime.datetime(2026, 11, 10, 15, 0, tzinfo=datetime.UTC)
-
-
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 def history(world, n):
@@ -39,22 +24,18 @@ def history(world, n):
             topics=f"TOPIC-{i}",
             shared_notes=f"SHARED-NOTE-{i}",
         )
-        SessionSide.objects.create(
-            session=session,
-            side="mentor",
-            author=world.mentor.user,
-            learned=f"MENTOR-LEARNED-{i}",
-            questions="QUESTION-ONE\nQUESTION-TWO",
-            private_note=f"MENTOR-PRIVATE-{i}",
-        )
-        SessionSide.objects.create(
-            session=session,
-            side="mentee",
-            author=world.mentee.user,
-            learned=f"MENTEE-LEARNED-{i}",
-            questions="QUESTION-THREE",
-            private_note=f"MENTEE-PRIVATE-{i}",
-        )
+        for role, author, questions in (
+            ("mentor", world.mentor.user, "QUESTION-ONE\nQUESTION-TWO"),
+            ("mentee", world.mentee.user, "QUESTION-THREE"),
+        ):
+            SessionSide.objects.create(
+                session=session,
+                side=role,
+                author=author,
+                learned=f"{role.upper()}-LEARNED-{i}",
+                questions=questions,
+                private_note=f"{role.upper()}-PRIVATE-{i}",
+            )
         action = make_action(
             world.pair, text=f"ACTION-{i}", created_in=session, due_on=datetime.date(2026, 12, 1)
         )
@@ -82,10 +63,7 @@ EXPECTED = {
 
 def test_each_persona_gets(client, world):
     history(world, 2)
-    for name, user in world.personas().items():
-        client.logout()
-        if user:
-            client.force_login(user)
+    for name, _user in each_persona(client, world):
         response = client.get(url(world))
         assert response.status_code == EXPECTED[name], name
         if response.status_code == 302:

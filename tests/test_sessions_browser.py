@@ -14,14 +14,9 @@ from django.utils import timezone
 from sessions.models import NextAction, Session
 from tests.browser import sign_in
 from tests.factories import PASSWORD, World, make_action
+from tests.sessions_helpers import quick_hashing  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _quick_hashing(settings):
-    # The personas' passwords need not be slow to hash here.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def test_log_a_session_with_inline_actions_then_mark_done(page, live_server, smtp_sink):

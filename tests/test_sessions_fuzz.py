@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from sessions.models import NextAction, Session, SessionSide
 from tests.factories import make_action, make_session
 from tests.hostile import HOSTILE
+from tests.sessions_helpers import quick_hashing  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -20,11 +21,6 @@ FUZZ = settings(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     database=None,
 )
-
-
-@pytest.fixture(autouse=True)
-def _quick_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 TEXT = st.one_of(

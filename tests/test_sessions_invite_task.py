@@ -10,11 +10,7 @@ from sessions import side_invites
 from sessions.models import SentEmail, SessionSide
 from tests.factories import World, make_session
 from tests.services import DEAD_BROKER, current_app_with_broker
-
-
-@pytest.fixture(autouse=True)
-def _quick_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+from tests.sessions_helpers import quick_hashing  # noqa: F401
 
 
 @pytest.mark.django_db(transaction=True)

@@ -3,29 +3,14 @@
 import datetime
 
 import pytest
-import time_machine
 from django.core import mail
 from django.urls import reverse
 
 from sessions.models import NextAction, SentEmail, Session, SessionSide
 from tests.factories import make_action, make_session
+from tests.sessions_helpers import NOW, frozen, quick_hashing  # noqa: F401
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _quick_hashing(settings):
-    # The personas' passwords need not be slow to hash here.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-NOW = datetime.datetime(2026, 11, 10, 15, 0, tzinfo=datetime.UTC)
-
-
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 def log_url(world):

@@ -8,47 +8,25 @@ gets and, where a page renders, which content it may show.
 import datetime
 
 import pytest
-import time_machine
 from django.urls import reverse
 
-from sessions.models import CalendarFeed, Session, SessionSide
-from tests.factories import make_action, make_session
+from sessions.models import CalendarFeed, Session
+from tests.factories import make_action
+from tests.sessions_helpers import NOW, frozen, logged_by_mentee, quick_hashing  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture(autouse=True)
-def _quick_hashing(settings):
-    # The personas' passwords need not be slow to hash here.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-NOW = datetime.datetime(2026, 11, 10, 15, 0, tzinfo=datetime.UTC)
 PERSONAS = ("author", "partner", "other_participant", "program_admin", "other_admin", "anonymous")
 SECRETS = ("MENTEE-SHARED-NOTE", "MENTEE-LEARNED", "MENTEE-PRIVATE", "ACTION-TEXT", "TOPIC-X")
 
 
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
-
-
 @pytest.fixture
 def setup(world):
-    session = make_session(
-        world.pair,
-        author=world.mentee.user,
-        when=NOW - datetime.timedelta(days=1),
+    session = logged_by_mentee(
+        world,
+        NOW - datetime.timedelta(days=1),
         topics="TOPIC-X",
         shared_notes="MENTEE-SHARED-NOTE",
-    )
-    SessionSide.objects.create(
-        session=session,
-        side="mentee",
-        author=world.mentee.user,
-        learned="MENTEE-LEARNED",
-        private_note="MENTEE-PRIVATE",
     )
     action = make_action(world.pair, text="ACTION-TEXT", created_in=session)
     scheduled = Session.objects.create(

@@ -3,50 +3,28 @@
 import datetime
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from sessions.models import NextAction, Session, SessionSide
-from tests.factories import make_session
+from tests.sessions_helpers import (  # noqa: F401  (frozen, quick_hashing: autouse fixtures)
+    MEMBERS_ONLY,
+    each_persona,
+    frozen,
+    logged_by_mentee,
+    quick_hashing,
+)
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture(autouse=True)
-def _quick_hashing(settings):
-    # The personas' passwords need not be slow to hash here.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-NOW = datetime.datetime(2026, 11, 10, 15, 0, tzinfo=datetime.UTC)
 WHEN = datetime.datetime(2026, 11, 9, 10, 0, tzinfo=datetime.UTC)
-
-
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 @pytest.fixture
 def logged(world):
     """The mentee logged a session with their side."""
-    session = make_session(
-        world.pair,
-        author=world.mentee.user,
-        when=WHEN,
-        topics="Joins",
-        shared_notes="MENTEE-SHARED",
-        updated_by=world.mentee.user,
+    return logged_by_mentee(
+        world, WHEN, topics="Joins", shared_notes="MENTEE-SHARED", updated_by=world.mentee.user
     )
-    SessionSide.objects.create(
-        session=session,
-        side="mentee",
-        author=world.mentee.user,
-        learned="MENTEE-LEARNED",
-        private_note="MENTEE-PRIVATE",
-    )
-    return session
 
 
 def side_url(session):
@@ -72,25 +50,10 @@ def post_data(session, **extra):
     return data
 
 
-EXPECTED = {
-    "anonymous": 302,
-    "mentor": 200,
-    "mentee": 200,
-    "other_participant": 404,
-    "program_admin": 403,
-    "other_program_admin": 404,
-    "stranger": 404,
-    "superuser": 403,
-}
-
-
 def test_each_persona_gets(client, world, logged):
-    for name, user in world.personas().items():
-        client.logout()
-        if user:
-            client.force_login(user)
-        assert client.get(side_url(logged)).status_code == EXPECTED[name], name
-        expected_post = EXPECTED[name] if EXPECTED[name] != 200 else None
+    for name, _user in each_persona(client, world):
+        assert client.get(side_url(logged)).status_code == MEMBERS_ONLY[name], name
+        expected_post = MEMBERS_ONLY[name] if MEMBERS_ONLY[name] != 200 else None
         if expected_post:
             assert client.post(side_url(logged), post_data(logged)).status_code == expected_post
     assert SessionSide.objects.count() == 1
@@ -175,39 +138,10 @@ def test_nothing_to_save(client, world, logged):
     assert "There is nothing to save yet" in response.content.decode()
 
 
-def test_action_row_personas(client, world):
-    url = reverse("sessions:action_row", args=[world.pair.pk]) + "?i=3"
-    expected = {
-        "anonymous": 302,
-        "mentor": 200,
-        "mentee": 200,
-        "other_participant": 404,
-        "program_admin": 403,
-        "other_program_admin": 404,
-        "stranger": 404,
-        "superuser": 403,
-    }
-    for name, user in world.personas().items():
-        client.logout()
-        if user:
-            client.force_login(user)
-        assert client.get(url).status_code == expected[name], name
-
-
-def test_log_page_personas(client, world):
-    url = reverse("sessions:log", args=[world.pair.pk])
-    expected = {
-        "anonymous": 302,
-        "mentor": 200,
-        "mentee": 200,
-        "other_participant": 404,
-        "program_admin": 403,
-        "other_program_admin": 404,
-        "stranger": 404,
-        "superuser": 403,
-    }
-    for name, user in world.personas().items():
-        client.logout()
-        if user:
-            client.force_login(user)
-        assert client.get(url).status_code == expected[name], name
+@pytest.mark.parametrize(
+    "view,query", [("sessions:action_row", "?i=3"), ("sessions:log", "")], ids=["row", "log"]
+)
+def test_log_page_and_action_row_personas(client, world, view, query):
+    url = reverse(view, args=[world.pair.pk]) + query
+    for name, _user in each_persona(client, world):
+        assert client.get(url).status_code == MEMBERS_ONLY[name], name

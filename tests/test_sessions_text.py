@@ -9,14 +9,9 @@ from django.urls import reverse
 from sessions.models import NextAction, Session, SessionSide
 from tests.factories import make_action, make_session
 from tests.hostile import STORABLE, assert_inert, fit, payload_id
+from tests.sessions_helpers import quick_hashing  # noqa: F401
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _quick_hashing(settings):
-    # The personas' passwords need not be slow to hash here.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.mark.parametrize("payload", STORABLE, ids=payload_id)
