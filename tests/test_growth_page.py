@@ -41,27 +41,13 @@ def history(world):
         cancelled.status = "cancelled"
         cancelled.save()
         side(cancelled, "mentee", learned="CANCELLED-LEARNING")
-        make_action(
-            world.pair,
-            text="Mentee read the Postgres docs",
-            owner="mentee",
-            status="done",
-            done_at=NOW - datetime.timedelta(days=5),
-        )
-        make_action(
-            world.pair,
-            text="Both tried pairing",
-            owner="both",
-            status="done",
-            done_at=NOW - datetime.timedelta(days=4),
-        )
-        make_action(
-            world.pair,
-            text="Mentor shared a template",
-            owner="mentor",
-            status="done",
-            done_at=NOW - datetime.timedelta(days=4),
-        )
+        for text, owner, days_ago in (
+            ("Mentee read the Postgres docs", "mentee", 5),
+            ("Both tried pairing", "both", 4),
+            ("Mentor shared a template", "mentor", 4),
+        ):
+            done_at = NOW - datetime.timedelta(days=days_ago)
+            make_action(world.pair, text=text, owner=owner, status="done", done_at=done_at)
         make_action(world.pair, text="Mentee open action", owner="mentee")
     return world
 
