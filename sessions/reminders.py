@@ -19,7 +19,6 @@ import zoneinfo
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from mentorship.emails import absolute_url
 from sessions import delivery, links
@@ -250,11 +249,3 @@ def render(row):
             "pair_url": pair_url(pair.pk),
         },
     )
-
-
-def describe(kind):
-    return {
-        DUE_SOON: _("due soon"),
-        OVERDUE: _("overdue"),
-        SNOOZED: _("snoozed reminder"),
-    }.get(kind, kind)
