@@ -8,7 +8,9 @@ a lockout always ends by itself. A successful sign-in clears its account's count
 
 Password-reset requests are counted the same way (every request, not only failures):
 past the address limit the page answers 429; past the account limit it says what it always
-says but sends nothing more, so it never reveals whether an account exists.
+says but sends nothing more, so it never reveals whether an account exists. Like a refused
+sign-in, a request refused for its account does not count for that account: only emails
+sent do, so nobody can keep an account's owner from ever getting a reset email.
 
 The counts live in the default cache, so they are shared by every gunicorn worker when the
 cache is Redis (CACHE_URL / REDIS_URL). If the cache itself fails, sign-in is never blocked
@@ -36,6 +38,7 @@ log = logging.getLogger(__name__)
 DEFAULTS = {"ACCOUNT": 5, "ADDRESS": 20, "WINDOW": 15 * 60}
 RESET_DEFAULTS = {"ACCOUNT": 3, "ADDRESS": 10, "WINDOW": 60 * 60}
 LOGIN, RESET = "login-fail", "reset"
+SCOPES = ("account", "address")
 
 
 def _config(kind=LOGIN):
@@ -74,11 +77,13 @@ def _digest(value):
     return hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
-def _subjects(request, username, kind=LOGIN):
-    config = _config(kind)
-    subjects = {"address": ("ip:" + _digest(client_address(request)), config["ADDRESS"])}
-    email = normalize_email((username or "").strip())
-    if email:
+def _subjects(request, username, config, scopes=SCOPES):
+    """{scope: (cache key part, limit)} for the scopes asked for that apply."""
+    subjects = {}
+    if "address" in scopes:
+        subjects["address"] = ("ip:" + _digest(client_address(request)), config["ADDRESS"])
+    email = normalize_email(username)
+    if email and "account" in scopes:
         subjects["account"] = ("acct:" + _digest(email), config["ACCOUNT"])
     return subjects
 
@@ -108,11 +113,11 @@ def _retry_after(cur, prev, limit, now, window):
     return math.ceil(rest) + 1
 
 
-def check(request, username, kind=LOGIN, scopes=("account", "address")):
+def check(request, username, kind=LOGIN, scopes=SCOPES):
     """Whether this sign-in attempt (or reset request) must be refused right now."""
     config = _config(kind)
     window, now = config["WINDOW"], time.time()
-    subjects = {k: v for k, v in _subjects(request, username, kind).items() if k in scopes}
+    subjects = _subjects(request, username, config, scopes)
     keys = {
         scope: _keys(subject, now, window, kind) for scope, (subject, _limit) in subjects.items()
     }
@@ -134,11 +139,11 @@ def check(request, username, kind=LOGIN, scopes=("account", "address")):
     return worst
 
 
-def record(request, username, kind=LOGIN):
+def record(request, username, kind=LOGIN, scopes=SCOPES):
     """Count one failed sign-in (or one reset request) for the account and the address."""
     config = _config(kind)
     window, now = config["WINDOW"], time.time()
-    for subject, _limit in _subjects(request, username, kind).values():
+    for subject, _limit in _subjects(request, username, config, scopes).values():
         current, _previous = _keys(subject, now, window, kind)
         try:
             cache.add(current, 0, timeout=2 * window)
@@ -151,10 +156,11 @@ def record(request, username, kind=LOGIN):
 
 
 def clear_account(request, username):
-    subjects = _subjects(request, username)
-    if "account" not in subjects:
+    config = _config()
+    subjects = _subjects(request, username, config, scopes=("account",))
+    if not subjects:
         return
-    window, now = _config()["WINDOW"], time.time()
+    window, now = config["WINDOW"], time.time()
     try:
         cache.delete_many(list(_keys(subjects["account"][0], now, window)))
     except Exception:
@@ -233,10 +239,11 @@ class RateLimitedPasswordResetView(auth_views.PasswordResetView):
 
     def form_valid(self, form):
         email = form.cleaned_data["email"]
-        verdict = check(self.request, email, RESET, scopes=("account",))
-        record(self.request, email, RESET)
-        if verdict.blocked:
-            # The same page as always (no hint whether the account exists), no email.
+        if check(self.request, email, RESET, scopes=("account",)).blocked:
+            # The same page as always (no hint whether the account exists), no email; the
+            # address counts the request, the account does not (it would never unlock).
+            record(self.request, email, RESET, scopes=("address",))
             log.info("password reset email not sent: too many for one account")
             return HttpResponseRedirect(self.get_success_url())
+        record(self.request, email, RESET)
         return super().form_valid(form)

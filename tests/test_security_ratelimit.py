@@ -244,3 +244,18 @@ def test_the_reset_limit_ends_by_itself(client, make_user, mailoutbox, frozen):
     frozen.shift(2 * 60 * 60)
     reset(client, "ana@example.com")
     assert len(mailoutbox) == 4
+
+
+def test_refused_reset_requests_do_not_extend_the_account_limit(
+    client, make_user, mailoutbox, frozen
+):
+    make_user("ana@example.com")
+    for n in range(3):
+        reset(Client(), "ana@example.com", ip=f"10.0.3.{n}")
+    for n in range(5):  # someone keeps asking while the account is at its limit
+        frozen.shift(10 * 60)
+        reset(Client(), "ana@example.com", ip=f"10.0.4.{n}")
+    assert len(mailoutbox) == 3
+    frozen.shift(11 * 60)  # just past an hour after the three emails that went out
+    reset(Client(), "ana@example.com", ip="10.0.5.1")
+    assert len(mailoutbox) == 4
