@@ -173,13 +173,14 @@ def _run(run, program):
 
     stages = {"scoring": _("Scoring pairs"), "solving": _("Finding the best pairs")}
 
-    shown = [None]
+    shown = None
 
     def on_progress(fraction, stage):
         # The solver reports once per block (hundreds of times): write only what changes.
+        nonlocal shown
         now = (10 + int(fraction * 75), stages[stage])
-        if now != shown[0]:
-            shown[0] = now
+        if now != shown:
+            shown = now
             _progress(run, *now)
 
     if program.kind == program.Kind.PEER:
