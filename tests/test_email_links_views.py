@@ -41,6 +41,14 @@ def link(purpose, user, obj):
     return path_of(links.make_url(purpose, user, obj))
 
 
+def assert_refused(response, status, text, action):
+    """The link was refused with `status`, saying `text`; the action is still open."""
+    assert response.status_code == status
+    assert text in response.content
+    action.refresh_from_db()
+    assert action.status == "open"
+
+
 # --- mark done ------------------------------------------------------------------------
 
 
@@ -92,10 +100,7 @@ def test_expired_link(world, action, client):
     url = link(links.DONE, world.mentee.user, action.pk)
     with time_machine.travel(time.time() + 15 * 24 * 3600):
         response = client.post(url)
-    assert response.status_code == 410
-    assert b"This link has expired" in response.content
-    action.refresh_from_db()
-    assert action.status == "open"
+    assert_refused(response, 410, b"This link has expired", action)
 
 
 @pytest.mark.parametrize(
@@ -138,10 +143,7 @@ def test_link_sent_to_an_old_address_stops_working(world, action, client):
     user.email = "theo.new@example.com"
     user.save()
     response = client.post(url)
-    assert response.status_code == 410
-    assert b"sent to an old address" in response.content
-    action.refresh_from_db()
-    assert action.status == "open"
+    assert_refused(response, 410, b"sent to an old address", action)
 
 
 def test_link_for_a_deleted_action(world, action, client):
@@ -163,10 +165,7 @@ def test_link_of_a_deleted_user(world, action, client):
 def test_link_of_someone_no_longer_in_the_pair(world, action, client):
     url = link(links.DONE, world.other.user, action.pk)
     response = client.post(url)
-    assert response.status_code == 403
-    assert b"not yours" in response.content
-    action.refresh_from_db()
-    assert action.status == "open"
+    assert_refused(response, 403, b"not yours", action)
 
 
 # --- snooze ---------------------------------------------------------------------------
