@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from mentorship.models import Invite, Participant, Program, Skill
+from mentorship.programs import can_create_program
 
 # Pair and request statuses in which two people may see each other's profile.
 # Strings on purpose: mentorship never imports pairs.
@@ -29,8 +30,6 @@ def get_program_for_admin(user, slug):
 
 def require_program_creator(user):
     """Staff, superusers and existing program admins may create programs; others 403."""
-    from mentorship.programs import can_create_program
-
     if not can_create_program(user):
         raise PermissionDenied
 

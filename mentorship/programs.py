@@ -3,9 +3,11 @@
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.utils.translation import gettext as _
 
 from mentorship import availability
-from mentorship.models import Participant, Program, Skill
+from mentorship.models import Participant, Program, Skill, User
+from mentorship.models.users import normalize_email
 
 # Pair statuses that count as "matched". Strings on purpose: mentorship never imports pairs.
 MATCHED_PAIR_STATUSES = ("proposed", "active", "paused")
@@ -31,11 +33,6 @@ class AdminError(ValueError):
 
 def add_admin(program, email):
     """Make an existing account an admin of program. Returns the user."""
-    from django.utils.translation import gettext as _
-
-    from mentorship.models import User
-    from mentorship.models.users import normalize_email
-
     user = User.objects.filter(email__iexact=normalize_email(email)).first()
     if user is None or not user.has_usable_password():
         raise AdminError(
@@ -48,8 +45,6 @@ def add_admin(program, email):
 
 @transaction.atomic
 def remove_admin(program, user_id):
-    from django.utils.translation import gettext as _
-
     admins = list(program.admins.select_for_update().values_list("pk", flat=True))
     if user_id not in admins:
         raise AdminError(_("That person is not an admin of this program."))

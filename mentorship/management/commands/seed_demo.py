@@ -1,7 +1,7 @@
 """Seed a demo program. Idempotent: a second run changes nothing.
 
-Each installed app may have a `demo` module with `seed(stdout)`; they run in
-INSTALLED_APPS order, so mentorship's people exist before pairs and sessions.
+Each installed app may have a `demo` module with `seed()`, returning sign-ins to print;
+they run in INSTALLED_APPS order, so mentorship's people exist before pairs and sessions.
 """
 
 import importlib
