@@ -6,6 +6,7 @@ False and ``can_read_content`` False); anyone else gets 404.
 """
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.http import Http404
 
@@ -18,7 +19,12 @@ from sessions.models import NextAction, Session
 class PairAccess:
     pair: Pair
     role: str | None  # "mentor", "mentee" or None for an admin
-    is_program_admin: bool
+    user: object
+
+    @cached_property
+    def is_program_admin(self):
+        """Asked only where a page needs it: a non-member got here as an admin already."""
+        return self.role is None or self.pair.program.is_admin(self.user)
 
     @property
     def is_member(self):
@@ -43,9 +49,7 @@ def get_pair_for_user(user, pk, write=False):
     Built on pairs.access.get_pair_for_user: strangers get 404.
     """
     pair = pairs_access.get_pair_for_user(user, pk, write=write)
-    role = pair.role_of(user)
-    is_admin = pair.program.is_admin(user)
-    return PairAccess(pair=pair, role=role, is_program_admin=is_admin)
+    return PairAccess(pair=pair, role=pair.role_of(user), user=user)
 
 
 def _get_for_user(model, user, pk, write):
