@@ -150,8 +150,8 @@ def expire_due(now=None):
 
 
 def respond(request, by, accept, now=None):
-    """The recipient accepts (a pair is made, both people's other open requests withdrawn
-    where they are now full) or declines."""
+    """The recipient accepts or declines. Accepting makes the pair and withdraws the
+    requester's other open requests, and the recipient's once they are now full."""
     now = now or timezone.now()
     if by.pk != request.recipient.user_id:
         raise RequestError(_("Only the person asked can answer this request."))
