@@ -229,6 +229,7 @@ def save_log(
                     _("Your partner logged or changed this scheduled session meanwhile. Reload.")
                 )
             session.refresh_from_db()
+            session.pair = pair  # refresh_from_db dropped it; the partner's invite reads it
         else:
             session = Session.objects.create(
                 pair=pair,

@@ -165,12 +165,10 @@ def _review_actions(pair, data):
     return actions
 
 
-def _build_forms(request, access, session=None, scheduled=None):
+def _build_forms(request, access, session=None, scheduled=None, my_side=None):
     pair = access.pair
     data = request.POST if request.method == "POST" else None
-    my_side = None
     if session is not None:
-        my_side = SessionSide.objects.filter(session=session, side=access.role).first()
         shared_initial = {
             "occurred_at": session.occurred_at,
             "duration_minutes": session.duration_minutes,
@@ -331,7 +329,12 @@ def session_side(request, pk):
     session, access = get_session_for_user(request.user, pk, write=True)
     if session.status != Session.Status.LOGGED:
         raise Http404
-    forms = _build_forms(request, access, session=session)
+    # Both sides in one query: mine fills the form, my partner's shows beside it.
+    rows = SessionSide.objects.filter(session=session).select_related("author")
+    sides = {side.side: side for side in rows}
+    my_side = sides.pop(access.role, None)
+    partner_side = next(iter(sides.values()), None)
+    forms = _build_forms(request, access, session=session, my_side=my_side)
     error = None
     if request.method == "POST":
         response, error = _save_posted(
@@ -344,12 +347,6 @@ def session_side(request, pk):
         )
         if response:
             return response
-    partner_side = (
-        SessionSide.objects.filter(session=session)
-        .exclude(side=access.role)
-        .select_related("author")
-        .first()
-    )
     return _render_log(
         request, access, forms, error, mode="side", session=session, partner_side=partner_side
     )
