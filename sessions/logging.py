@@ -166,10 +166,9 @@ def _save_shared(session, by, values, expected_version):
     return True
 
 
-def prompts_for(pair, created_owners, open_owners):
-    """Gentle prompts: each person leaves with at least one next action."""
+def prompts_for(pair, owners):
+    """Gentle prompts: each person leaves with at least one next action (owners: of open ones)."""
     prompts = []
-    owners = set(created_owners) | set(open_owners)
     for role, person in (("mentor", pair.mentor.user), ("mentee", pair.mentee.user)):
         if role not in owners and "both" not in owners:
             prompts.append(
@@ -267,11 +266,10 @@ def save_log(
                 _("New action “%(text)s”: %(error)s") % {"text": item.text[:80], "error": exc}
             ) from exc
 
+    # The new actions are open too, so they are among these.
     open_owners = set(
         NextAction.objects.filter(pair=pair, status=NextAction.Status.OPEN).values_list(
             "owner", flat=True
         )
     )
-    result = LogResult(session=session, created=created)
-    result.prompts = prompts_for(pair, [a.owner for a in new_actions], open_owners)
-    return result
+    return LogResult(session=session, created=created, prompts=prompts_for(pair, open_owners))
