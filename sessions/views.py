@@ -159,7 +159,8 @@ def _review_actions(pair, data):
     known = {a.pk for a in actions}
     missing = posted - known
     if missing:
-        actions += list(NextAction.objects.filter(pair=pair, pk__in=list(missing)[:50]))
+        extra = NextAction.objects.filter(pair=pair, pk__in=list(missing)[:50])
+        actions += [timeline_service.label_action(a) for a in extra]
     for a in actions:
         a.pair = pair
     return actions
