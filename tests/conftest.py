@@ -20,6 +20,12 @@ def _fresh_cache():
 
 
 @pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    # Personas sign in all the time; a slow hasher only slows the suite.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _isolated_outbox(settings, tmp_path):
     settings.OUTBOX_DIR = tmp_path / "outbox"
 

@@ -87,13 +87,9 @@ def populate(world, *, pairs=1, sessions_per_pair=2, actions_per_pair=3):
 
 @pytest.fixture(autouse=True)
 def health_settings(settings):
-    """World makes several users; the default hasher is slow on purpose, tests need not be.
-
-    The dashboard's one-minute cache is off unless a test turns it on.
-    """
+    """The dashboard's one-minute cache is off unless a test turns it on."""
     from django.core.cache import cache
 
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.HEALTH_CACHE_SECONDS = 0
     cache.clear()
     yield

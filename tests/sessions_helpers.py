@@ -28,12 +28,6 @@ MEMBERS_ONLY = {
 
 
 @pytest.fixture(autouse=True)
-def quick_hashing(settings):
-    # The personas' passwords need not be slow to hash here.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def frozen():
     with time_machine.travel(NOW, tick=False):
         yield

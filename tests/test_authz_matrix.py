@@ -484,11 +484,6 @@ def request_as(world, persona, method, url, data=None):
     return client.post(url, data or {})
 
 
-@pytest.fixture(autouse=True)
-def _quick_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 # ---------------------------------------------------------------------------------------
 # The tests
 # ---------------------------------------------------------------------------------------

@@ -8,12 +8,11 @@ from django.urls import reverse
 
 from sessions.models import CalendarFeed, Session
 from tests.factories import make_action, make_session
-from tests.sessions_helpers import (  # noqa: F401  (frozen, quick_hashing: autouse fixtures)
+from tests.sessions_helpers import (  # noqa: F401  (frozen: an autouse fixture)
     MEMBERS_ONLY,
     NOW,
     each_persona,
     frozen,
-    quick_hashing,
 )
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from django.urls import reverse
 from mentorship.models import Program
 from sessions.models import NextAction, Session, SessionSide
 from tests.factories import make_action, make_pair, make_participant, make_session
-from tests.sessions_helpers import NOW, frozen, quick_hashing  # noqa: F401
+from tests.sessions_helpers import NOW, frozen  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

@@ -15,11 +15,6 @@ UTC = datetime.UTC
 T0 = datetime.datetime(2026, 11, 9, 9, 5, tzinfo=UTC)  # a Monday
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def smtp(settings):
     """Django's SMTP backend pointed at a port; start a sink there with .up()."""

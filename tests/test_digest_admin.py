@@ -15,11 +15,6 @@ UTC = datetime.UTC
 MONDAY = datetime.datetime(2026, 11, 9, 9, 5, tzinfo=UTC)
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def run(now=MONDAY):
     with time_machine.travel(now, tick=False):
         digests.claim_due(now)

@@ -20,12 +20,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 OLD, NEW = "old-password-123", "brand-new-pw-456"
 
 
-@pytest.fixture(autouse=True)
-def _quick_hashing(settings):
-    # The live server runs in this process: it uses the fast hasher too.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def test_forgotten_password_journey(page, live_server, smtp_sink):
     user = make_user("ana@example.com", display_name="Ana Lopez")
     user.set_password(OLD)

@@ -33,9 +33,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture(autouse=True)
-def _quick_hashing_and_links(settings, live_server):
-    # The live server runs in this process: fast hashing there too, and email links point at it.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def _links_to_live_server(settings, live_server):
+    # Email links point at the live server (it runs in this process).
     settings.SITE_URL = live_server.url
 
 

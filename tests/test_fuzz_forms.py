@@ -216,11 +216,6 @@ FORMS = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _quick_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def form_data(fields):
     extra = st.dictionaries(PRINTABLE, TEXT, max_size=2)
     return st.tuples(

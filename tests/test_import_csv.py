@@ -16,11 +16,6 @@ from tests.factories import make_participant, make_user
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 HEADER = ",".join(importing.COLUMNS) + "\n"
 GOOD = (
     HEADER + "ana@example.com,Ana,mentor,Europe/Paris,SQL; Go,Figma,Grow,Data,boss@example.com,2,"

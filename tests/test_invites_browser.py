@@ -13,11 +13,6 @@ from tests.factories import PASSWORD, make_participant, make_program, make_user
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(autouse=True)
-def _quick_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def test_invite_accept_onboard_and_find(page, browser, live_server, smtp_sink, settings):
     settings.SITE_URL = live_server.url
     admin = make_user("admin@example.com", display_name="Ada Admin")

@@ -20,11 +20,6 @@ User = get_user_model()
 NEW_PASSWORD = "a long new passphrase 42"
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def send(client, world, emails, role="mentee"):
     client.force_login(world.admin)
     response = client.post(

@@ -14,11 +14,6 @@ from tests.factories import make_pair, make_participant, make_program, make_sess
 UTC = datetime.UTC
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def at(*args):
     return datetime.datetime(*args, tzinfo=UTC)
 

@@ -9,7 +9,7 @@ from sessions import actions
 from sessions.models import Session, SessionSide
 from sessions.timeline import PAGE_SIZE
 from tests.factories import make_action, make_session
-from tests.sessions_helpers import NOW, each_persona, frozen, quick_hashing  # noqa: F401
+from tests.sessions_helpers import NOW, each_persona, frozen  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

@@ -10,11 +10,6 @@ from pairs.access import get_pair_for_user, get_request_for_user
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 EXPECTED = {
     # persona: (read, write)
     "anonymous": (Http404, Http404),

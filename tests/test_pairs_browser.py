@@ -11,11 +11,6 @@ from tests.factories import PASSWORD, make_participant, make_program, make_user
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(autouse=True)
-def _quick_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def test_run_review_swap_and_accept(page, live_server, smtp_sink, settings):
     settings.SITE_URL = live_server.url
     admin = make_user("admin@example.com", display_name="Ada Admin")

@@ -13,11 +13,6 @@ from tests.services import require_postgres
 pytestmark = pytest.mark.postgres
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def race(functions):
     """Run each function in its own thread (own DB connection), started together."""
     barrier = threading.Barrier(len(functions))

@@ -11,11 +11,6 @@ from tests.factories import make_participant
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def test_demo_pairs_are_made_once():
     call_command("seed_demo", "--quiet")
     from mentorship.models import Program

@@ -13,11 +13,6 @@ from tests.factories import make_pair
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def status_url(pair):
     return reverse("pairs:status", args=[pair.pk])
 

@@ -15,11 +15,6 @@ from tests.factories import make_participant
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def test_suggestions_page_lists_best_partners_with_reasons(client, world):
     client.force_login(world.other.user)
     response = client.get(reverse("pairs:suggestions", args=["main"]))

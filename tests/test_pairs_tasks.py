@@ -10,11 +10,6 @@ from pairs.tasks import run_matching
 from tests.factories import make_participant, make_program, make_user
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.mark.redis
 @pytest.mark.django_db(transaction=True)
 def test_run_matching_on_a_real_worker(redis_required, celery_app, celery_worker):

@@ -10,11 +10,6 @@ from tests.factories import make_program
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def form_data(**extra):
     data = {
         "display_name": "Theo T.",

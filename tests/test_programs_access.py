@@ -9,11 +9,6 @@ from mentorship.models import ImportBatch, Skill
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 LOGIN = "login"
 ADMIN_PAGE = {
     "anonymous": LOGIN,

@@ -10,11 +10,6 @@ from mentorship.models import ImportBatch, Invite, Participant, Program, Skill, 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.mark.parametrize("model", [Program, Skill, Participant, Invite, ImportBatch, User])
 def test_registered_and_pages_open(client, world, model, mailoutbox):
     from mentorship import invites

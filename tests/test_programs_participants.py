@@ -14,11 +14,6 @@ from tests.factories import make_participant, make_user
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def names(response):
     page = response.context["page"]
     return [p.user.email for p in page.object_list]

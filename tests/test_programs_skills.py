@@ -10,11 +10,6 @@ from tests.factories import make_participant
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def skill(world, name):
     return Skill.objects.get(program=world.program, name=name)
 

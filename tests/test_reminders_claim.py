@@ -14,11 +14,6 @@ from sessions.models import EmailPreference, NextAction, SentEmail
 UTC = datetime.UTC
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def at(*args):
     return datetime.datetime(*args, tzinfo=UTC)
 

@@ -13,11 +13,6 @@ from sessions.models import SentEmail
 from tests.factories import make_action
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def test_the_schedule_has_the_reminder_nudge_and_delivery_tasks():
     tasks = {entry["task"] for entry in django_settings.CELERY_BEAT_SCHEDULE.values()}
     assert {

@@ -29,11 +29,6 @@ pytestmark = pytest.mark.django_db
 PREFERRED = ["participant", "program_admin", "superuser", "anonymous", *PERSONAS]
 
 
-@pytest.fixture(autouse=True)
-def _quick_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def htmx_token(client, signed_in):
     """The token htmx sends: the JSON in <body hx-headers> of a page of ours."""
     page = client.get(reverse("home" if signed_in else "login"))

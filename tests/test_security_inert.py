@@ -18,11 +18,6 @@ from tests.test_authz_matrix import client_for, sample
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _quick_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def plant_names(world, payload):
     """Display names (nav, greeting) and the program's name (dashboard)."""
     for user in (world.mentee.user, world.mentor.user, world.admin):

@@ -18,12 +18,6 @@ def attempt(client, email, password="wrong-password", ip="10.0.0.1", **extra):
     return client.post(LOGIN, {"username": email, "password": password}, REMOTE_ADDR=ip, **extra)
 
 
-@pytest.fixture(autouse=True)
-def _quick_hashing(settings):
-    # Dozens of attempts per test: a fast hasher keeps this module quick.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def frozen():
     with time_machine.travel("2026-11-02 09:00:00+00:00", tick=False) as traveller:

@@ -14,7 +14,6 @@ from django.utils import timezone
 from sessions.models import NextAction, Session
 from tests.browser import sign_in
 from tests.factories import PASSWORD, World, make_action
-from tests.sessions_helpers import quick_hashing  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 from sessions.models import NextAction, Session, SessionSide
 from tests.factories import make_action, make_session
 from tests.hostile import HOSTILE
-from tests.sessions_helpers import quick_hashing  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

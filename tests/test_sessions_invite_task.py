@@ -10,7 +10,6 @@ from sessions import side_invites
 from sessions.models import SentEmail, SessionSide
 from tests.factories import World, make_session
 from tests.services import DEAD_BROKER, current_app_with_broker
-from tests.sessions_helpers import quick_hashing  # noqa: F401
 
 
 @pytest.mark.django_db(transaction=True)

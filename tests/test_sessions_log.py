@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from sessions.models import NextAction, SentEmail, Session, SessionSide
 from tests.factories import make_action, make_session
-from tests.sessions_helpers import NOW, frozen, quick_hashing  # noqa: F401
+from tests.sessions_helpers import NOW, frozen  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from sessions.models import CalendarFeed, Session
 from tests.factories import make_action
-from tests.sessions_helpers import NOW, frozen, logged_by_mentee, quick_hashing  # noqa: F401
+from tests.sessions_helpers import NOW, frozen, logged_by_mentee  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

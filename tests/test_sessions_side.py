@@ -6,12 +6,11 @@ import pytest
 from django.urls import reverse
 
 from sessions.models import NextAction, Session, SessionSide
-from tests.sessions_helpers import (  # noqa: F401  (frozen, quick_hashing: autouse fixtures)
+from tests.sessions_helpers import (  # noqa: F401  (frozen: an autouse fixture)
     MEMBERS_ONLY,
     each_persona,
     frozen,
     logged_by_mentee,
-    quick_hashing,
 )
 
 pytestmark = pytest.mark.django_db

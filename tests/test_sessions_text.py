@@ -9,7 +9,6 @@ from django.urls import reverse
 from sessions.models import NextAction, Session, SessionSide
 from tests.factories import make_action, make_session
 from tests.hostile import STORABLE, assert_inert, fit, payload_id
-from tests.sessions_helpers import quick_hashing  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
