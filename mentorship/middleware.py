@@ -1,6 +1,6 @@
-import zoneinfo
-
 from django.utils import timezone
+
+from mentorship.timezones import zone
 
 
 class UserTimezoneMiddleware:
@@ -13,10 +13,7 @@ class UserTimezoneMiddleware:
         user = getattr(request, "user", None)
         tz = None
         if user is not None and user.is_authenticated:
-            try:
-                tz = zoneinfo.ZoneInfo(user.time_zone)
-            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-                tz = None
+            tz = zone(user.time_zone, fallback=None)
         if tz is not None:
             timezone.activate(tz)
         else:

@@ -16,6 +16,14 @@ def known_time_zones():
     return frozenset(all_time_zones())
 
 
+def zone(name, fallback="UTC"):
+    """The time zone of that name; the fallback zone (or None) when empty or unknown."""
+    try:
+        return zoneinfo.ZoneInfo(name or fallback)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):
+        return zoneinfo.ZoneInfo(fallback) if fallback else None
+
+
 def time_zone_choices():
     return [(name, name.replace("_", " ")) for name in all_time_zones()]
 

@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import datetime
 import re
-import zoneinfo
 from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
+
+from mentorship.timezones import zone
 
 SLOT_MINUTES = 30
 SLOTS_PER_WEEK = 7 * 24 * 60 // SLOT_MINUTES  # 336
@@ -166,10 +167,7 @@ def _minutes(hhmm):
 def utc_slots(windows, tz_name):
     """Weekly windows [{"day": 0-6, "start": "HH:MM", "end": "HH:MM"}] in a time zone →
     the set of 30-minute UTC slots of the week they cover (rounded to the nearest slot)."""
-    try:
-        tz = zoneinfo.ZoneInfo(tz_name or "UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        tz = zoneinfo.ZoneInfo("UTC")
+    tz = zone(tz_name)
     slots = set()
     for window in windows or ():
         try:

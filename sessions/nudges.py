@@ -18,8 +18,9 @@ from collections import defaultdict
 from django.db.models import Max, Q
 from django.utils import timezone
 
+from mentorship.timezones import zone
 from sessions import delivery
-from sessions.reminders import local_zone, pair_url
+from sessions.reminders import pair_url
 
 KIND = "nudge"
 SEND_AT = datetime.time(9, 0)
@@ -28,7 +29,7 @@ SIDES_WINDOW_DAYS = 28
 
 def weekly_slot(time_zone, weekday, now):
     """(week label, the moment of this ISO week's email in UTC) for a person."""
-    tz = local_zone(time_zone)
+    tz = zone(time_zone)
     local_today = now.astimezone(tz).date()
     iso_year, iso_week, iso_day = local_today.isocalendar()
     day = local_today + datetime.timedelta(days=weekday - (iso_day - 1))

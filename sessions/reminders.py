@@ -14,13 +14,13 @@ own, at the earlier of their two 09:00s, so nobody hears of it late).
 """
 
 import datetime
-import zoneinfo
 
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from mentorship.emails import absolute_url
+from mentorship.timezones import zone
 from sessions import delivery, links
 
 REMIND_AT = datetime.time(9, 0)  # in the recipient's time zone
@@ -32,17 +32,9 @@ KINDS = (DUE_SOON, OVERDUE, SNOOZED)
 SNOOZE_DAYS = 7
 
 
-def local_zone(name):
-    """The time zone of that name; UTC when it is empty or unknown."""
-    try:
-        return zoneinfo.ZoneInfo(name or "UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
-
-
 def remind_instant(day, users):
     """09:00 on `day` in the earliest of the users' time zones, as a UTC datetime."""
-    zones = {local_zone(user.time_zone) for user in users} or {datetime.UTC}
+    zones = {zone(user.time_zone) for user in users} or {datetime.UTC}
     return min(
         datetime.datetime.combine(day, REMIND_AT, tzinfo=zone).astimezone(datetime.UTC)
         for zone in zones
