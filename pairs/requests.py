@@ -142,11 +142,13 @@ def create_request(requester, recipient, message="", now=None):
         raise RequestError(_("There is already an open request between you two."))
 
 
-def expire_due(now=None):
+def expire_due(now=None, participant=None):
+    """Mark open requests past their expiry as expired (only this participant's, if given)."""
     now = now or timezone.now()
-    return PairRequest.objects.filter(status=PairRequest.Status.OPEN, expires_at__lte=now).update(
-        status=PairRequest.Status.EXPIRED, responded_at=now
-    )
+    due = PairRequest.objects.filter(status=PairRequest.Status.OPEN, expires_at__lte=now)
+    if participant is not None:
+        due = due.filter(Q(requester=participant) | Q(recipient=participant))
+    return due.update(status=PairRequest.Status.EXPIRED, responded_at=now)
 
 
 def respond(request, by, accept, now=None):

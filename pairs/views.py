@@ -334,7 +334,8 @@ def exclusion_add(request, slug):
 @require_GET
 def suggestions(request, slug):
     me = get_participant_for_user(request.user, slug)
-    pair_requests.expire_due()
+    # Only this person's requests are shown here; the periodic task expires the rest.
+    pair_requests.expire_due(participant=me)
     top = pair_requests.suggestions_for(me) if me.status == Participant.Status.ACTIVE else []
     related = PairRequest.objects.select_related("requester__user", "recipient__user")
     incoming = related.filter(recipient=me, status=PairRequest.Status.OPEN)

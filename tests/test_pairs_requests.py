@@ -178,3 +178,19 @@ def test_peer_program_requests_pair_people_from_one_pool(world):
     pair = Pair.objects.get(program=program)
     assert {pair.mentor, pair.mentee} == {ana, ben}
     assert requests.suggestions_for(cal) == []
+
+
+def test_the_suggestions_page_expires_only_its_viewers_requests(client, world):
+    # Another mentor, so that someone else's request exists beside the viewer's.
+    mentor2 = make_participant(world.program, role="mentor", capacity=2)
+    newcomer = make_participant(world.program, role="mentee")
+    with time_machine.travel("2026-11-02 09:00Z", tick=False):
+        mine = requests.create_request(world.other, world.mentor)
+        theirs = requests.create_request(newcomer, mentor2)
+    client.force_login(world.other.user)
+    with time_machine.travel("2026-11-20 09:00Z", tick=False):
+        assert client.get(reverse("pairs:suggestions", args=["main"])).status_code == 200
+    mine.refresh_from_db()
+    theirs.refresh_from_db()
+    # What the page shows is current; the periodic task expires the rest.
+    assert (mine.status, theirs.status) == ("expired", "open")
