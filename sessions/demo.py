@@ -94,9 +94,9 @@ SESSIONS = [
 def _pairs(program):
     """The demo's active pairs: pairs.demo (it runs first) made them."""
     return list(
-        Pair.objects.filter(program=program, status=Pair.Status.ACTIVE).select_related(
-            "program", "mentor__user", "mentee__user"
-        )
+        Pair.objects.filter(program=program, status=Pair.Status.ACTIVE)
+        .select_related("program", "mentor__user", "mentee__user")
+        .order_by("pk")
     )
 
 
