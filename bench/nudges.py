@@ -130,7 +130,9 @@ def worker_main():
     import django
 
     django.setup()
-    from sessions import delivery, digests, nudges
+    from insights import digests
+    from notifications import outbox as delivery
+    from sessions import nudges
 
     # What the task sessions.send_weekly_nudges does, timed step by step.
     started = time.perf_counter()

@@ -92,3 +92,18 @@ def get_participant_for_viewer(user, slug, participant_id):
     ):
         return participant, False
     raise Http404
+
+
+def is_email_admin(user):
+    """Superusers and program admins see failed emails and may get the admin digest."""
+    return user.is_authenticated and (user.is_superuser or user.administered_programs.exists())
+
+
+def failed_emails_for(user, rows):
+    """Of the failed-email rows, those to people of programs the user runs (all: superusers)."""
+    if user.is_superuser:
+        return rows
+    programs = user.administered_programs.all()
+    return rows.filter(
+        Q(user__participations__program__in=programs) | Q(user__administered_programs__in=programs)
+    ).distinct()

@@ -3,6 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from mentorship.password_reset import QueuedPasswordResetForm
 from mentorship.ratelimit import RateLimitedLoginView, RateLimitedPasswordResetView
 
 urlpatterns = [
@@ -20,11 +21,7 @@ urlpatterns = [
     ),
     path(
         "password/reset/",
-        RateLimitedPasswordResetView.as_view(
-            email_template_name="emails/password_reset.txt",
-            html_email_template_name="emails/password_reset.html",
-            subject_template_name="emails/password_reset_subject.txt",
-        ),
+        RateLimitedPasswordResetView.as_view(form_class=QueuedPasswordResetForm),
         name="password_reset",
     ),
     path(

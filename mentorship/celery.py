@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from django.apps import apps
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentorship.settings")
 
@@ -18,7 +19,5 @@ def _import_task_modules(sender, **kwargs):
     A worker does this itself; the dev server's in-process beat (no broker) looks tasks
     up by name in app.tasks, so outside a worker they must be imported too.
     """
-    from django.apps import apps
-
     if apps.ready:
         sender.loader.import_default_modules()

@@ -55,6 +55,7 @@ def env_list(name, default=()):
 
 def database_from_url(url, var_dir):
     """DATABASES['default'] from DATABASE_URL, or a SQLite file when it is unset."""
+    # Imported here: settings load this module, and the parser is needed only once there.
     import dj_database_url
 
     if url is None:

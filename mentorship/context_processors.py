@@ -1,4 +1,4 @@
-from mentorship.mail import outbox_enabled
+from notifications.dev_outbox import outbox_enabled
 
 
 def site(request):

@@ -2,6 +2,8 @@
 
 import csv
 
+from django.http import StreamingHttpResponse
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -39,8 +41,6 @@ def csv_lines(header, rows, batch=500):
 
 
 def streaming_csv_response(filename, header, rows):
-    from django.http import StreamingHttpResponse
-
     response = StreamingHttpResponse(
         csv_lines(header, rows), content_type="text/csv; charset=utf-8"
     )

@@ -3,6 +3,9 @@
 from django.conf import settings
 from django.db import connection
 
+from mentorship.celery import app
+from mentorship.heartbeat import last_seen
+
 
 def database_state():
     try:
@@ -17,8 +20,6 @@ def database_state():
 def broker_state():
     if not settings.CELERY_BROKER_URL:
         return "not configured (tasks run in process)"
-    from mentorship.celery import app
-
     try:
         with app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
@@ -30,8 +31,6 @@ def broker_state():
 def worker_state():
     if not settings.CELERY_BROKER_URL:
         return "in process"
-    from mentorship.heartbeat import last_seen
-
     try:
         seen = last_seen()
     except Exception:

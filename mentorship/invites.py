@@ -6,21 +6,18 @@ the link sets the password — that is when the account comes to life — and ac
 participant. Someone who already has an account signs in and joins instead.
 """
 
-import contextlib
-import logging
-
 from django.contrib.auth import password_validation
-from django.core import mail, signing
+from django.core import signing
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mentorship.emails import absolute_url, send_email
 from mentorship.models import Invite, Participant, User
 from mentorship.models.users import normalize_email
-
-log = logging.getLogger(__name__)
+from notifications import outbox
+from notifications.emails import absolute_url
+from notifications.registry import Rendered
 
 SALT = "mentorship.invite"
 MAX_AGE = 14 * 24 * 60 * 60  # a link works for 14 days after it was (re)sent
@@ -88,56 +85,52 @@ def load(token):
     return invite
 
 
-UNAVAILABLE = object()  # a shared connection that could not be opened
+KIND = "invite"
 
 
-@contextlib.contextmanager
-def mail_connection():
-    """One SMTP connection for a batch of invitations (UNAVAILABLE if the server is down)."""
-    connection = mail.get_connection()
-    try:
-        connection.open()
-    except Exception:
-        log.exception("Could not connect to the mail server")
-        yield UNAVAILABLE
-        return
-    try:
-        yield connection
-    finally:
-        try:
-            connection.close()
-        except Exception:
-            log.exception("Closing the mail connection failed")
-
-
-def _deliver(invite, connection=None):
-    """Send the email; True if it went. Never raises: a mail outage must not lose the invite."""
-    if connection is UNAVAILABLE:
-        return False
-    try:
-        send_email(
-            "invite",
-            invite.email,
-            {
-                "program": invite.program,
-                "invite": invite,
-                "link": link_for(invite),
-                "inviter": invite.created_by,
-                "days": MAX_AGE // 86400,
-            },
-            connection=connection,
-        )
-    except Exception:
-        log.exception("Could not send invite %s", invite.pk)
-        return False
+def _queue(invite):
+    """Queue the invitation email (through the outbox, with its retries). Each (re)send has
+    its own nonce, so its own email; a link of an older nonce no longer works anyway."""
+    if invite.participant_id is None:  # an invite from before participants were kept
+        invite.participant = ensure_participant(invite.program, invite.email)
     invite.sent_at = timezone.now()
     invite.send_count += 1
-    invite.save(update_fields=["sent_at", "send_count"])
-    return True
+    invite.save(update_fields=["participant", "sent_at", "send_count"])
+    return bool(
+        outbox.queue(
+            KIND,
+            f"{invite.pk}:{invite.nonce}",
+            invite.participant.user,
+            {"invite": invite.pk, "nonce": invite.nonce},
+        )
+    )
 
 
-def invite(program, email, by, role=None, display_name="", connection=None):
-    """Create (or reuse) the pending invite for email and send it. Returns (invite, sent)."""
+def render(row):
+    """The invitation email as it stands at send time, or why it no longer applies."""
+    invite = (
+        Invite.objects.select_related("program", "created_by")
+        .filter(pk=row.context.get("invite"))
+        .first()
+    )
+    if invite is None or invite.status != Invite.Status.PENDING:
+        return "The invitation is no longer pending."
+    if invite.nonce != row.context.get("nonce"):
+        return "A newer invitation was sent; this link would not work."
+    return Rendered(
+        template=KIND,
+        context={
+            "program": invite.program,
+            "invite": invite,
+            "link": link_for(invite),
+            "inviter": invite.created_by,
+            "days": MAX_AGE // 86400,
+        },
+    )
+
+
+def invite(program, email, by, role=None, display_name=""):
+    """Create (or reuse) the pending invite for email and queue its email: (invite, queued)."""
     email = normalize_email(email)
     with transaction.atomic():
         participant = ensure_participant(program, email, role=role, display_name=display_name)
@@ -157,22 +150,21 @@ def invite(program, email, by, role=None, display_name="", connection=None):
             pending.nonce += 1
             pending.participant = participant
             pending.save(update_fields=["nonce", "participant"])
-    return pending, _deliver(pending, connection)
+        queued = _queue(pending)
+    return pending, queued
 
 
 def invite_many(program, emails, by, role=None):
-    """Invite each address over one mail connection: (sent, not sent, [why one was skipped])."""
-    sent, failed, skipped = 0, 0, []
-    with mail_connection() as connection:
-        for email in emails:
-            try:
-                _invite, ok = invite(program, email, by, role=role, connection=connection)
-            except InviteError as exc:
-                skipped.append(str(exc))
-                continue
-            sent += ok
-            failed += not ok
-    return sent, failed, skipped
+    """Invite each address: (how many were queued, [why one was skipped])."""
+    queued, skipped = 0, []
+    for email in emails:
+        try:
+            _invite, ok = invite(program, email, by, role=role)
+        except InviteError as exc:
+            skipped.append(str(exc))
+            continue
+        queued += ok
+    return queued, skipped
 
 
 def not_yet_invited(program):
@@ -185,9 +177,10 @@ def not_yet_invited(program):
 def resend(invite_obj):
     if invite_obj.status != Invite.Status.PENDING:
         raise InviteError(_("Only pending invitations can be resent."))
-    invite_obj.nonce += 1
-    invite_obj.save(update_fields=["nonce"])
-    return _deliver(invite_obj)
+    with transaction.atomic():
+        invite_obj.nonce += 1
+        invite_obj.save(update_fields=["nonce"])
+        _queue(invite_obj)
 
 
 @transaction.atomic

@@ -52,10 +52,14 @@ if PRODUCTION:
             "refusing to start with DJANGO_ENV=production: " + "; ".join(problems) + "."
         )
 
+# Layers, lowest first: each app imports only the ones above it in this list (checked
+# by import-linter, see pyproject.toml).
 INSTALLED_APPS = [
+    "notifications",
     "mentorship",
     "pairs",
     "sessions.apps.SessionsConfig",
+    "insights",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -201,7 +205,7 @@ if EMAIL_HOST:
 elif PRODUCTION:
     raise ConfigError("EMAIL_HOST is not set; production needs an SMTP server to send email.")
 else:
-    EMAIL_BACKEND = env_str("EMAIL_BACKEND", "mentorship.mail.OutboxBackend")
+    EMAIL_BACKEND = env_str("EMAIL_BACKEND", "notifications.dev_outbox.OutboxBackend")
 
 # Celery: with no broker, tasks run in process (eagerly) so development needs nothing.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or None
@@ -232,8 +236,6 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "UTC"
-# Task modules beyond each app's tasks.py (autodiscovered): the program-health nudge.
-CELERY_IMPORTS = ["sessions.health_tasks"]
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "mentorship.heartbeat", "schedule": 60.0},
     # Reminders and nudges: what is due lives in the database; these claim it.
@@ -249,8 +251,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 15 * 60.0,
         "options": {"expires": 14 * 60},
     },
+    "send-weekly-digests": {
+        "task": "insights.send_weekly_digests",
+        "schedule": 15 * 60.0,
+        "options": {"expires": 14 * 60},
+    },
     "deliver-pending-email": {
-        "task": "sessions.deliver_pending_email",
+        "task": "notifications.deliver_pending_email",
         "schedule": 60.0,
         "options": {"expires": 55},
     },
@@ -261,7 +268,7 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 55 * 60},
     },
 }
-# Email delivery (sessions.delivery): seconds to wait before retry 1, 2, …; after the
+# Email delivery (notifications.outbox): seconds to wait before retry 1, 2, …; after the
 # last one the email is marked failed and shown to admins. The lease is how long a
 # worker may hold a claimed email before another round may take it over.
 EMAIL_RETRY_DELAYS = env_int_list("EMAIL_RETRY_DELAYS", ["60", "300", "1800", "7200"])

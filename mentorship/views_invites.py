@@ -15,17 +15,13 @@ from mentorship import access, invites
 from mentorship.forms import AcceptInviteForm, InviteForm
 
 
-def _report(request, sent, failed, skipped=(), say_none=False):
+def _report(request, sent, skipped=(), say_none=False):
+    # Queued through the outbox: if the mail server is down it retries, and a failure for
+    # good shows on the failed-email page.
     if sent or say_none:
         messages.success(
             request,
             ngettext("Sent %(n)d invitation.", "Sent %(n)d invitations.", sent) % {"n": sent},
-        )
-    if failed:
-        messages.warning(
-            request,
-            _("%(n)d invitations were saved but could not be emailed; use Resend later.")
-            % {"n": failed},
         )
     for message in skipped:
         messages.info(request, message)
@@ -36,10 +32,10 @@ def invite_list(request, slug):
     program = access.get_program_for_admin(request.user, slug)
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        sent, failed, skipped = invites.invite_many(
+        sent, skipped = invites.invite_many(
             program, form.cleaned_data["emails"], request.user, role=form.cleaned_data["role"]
         )
-        _report(request, sent, failed, skipped)
+        _report(request, sent, skipped)
         return redirect("programs:invites", slug)
     return render(
         request,
@@ -59,8 +55,8 @@ def invite_imported(request, slug):
     """Invite everyone marked "invited" (e.g. imported) who has no pending invitation yet."""
     program = access.get_program_for_admin(request.user, slug)
     emails = list(invites.not_yet_invited(program).values_list("user__email", flat=True)[:200])
-    sent, failed, _skipped = invites.invite_many(program, emails, request.user)
-    _report(request, sent, failed, say_none=True)
+    sent, _skipped = invites.invite_many(program, emails, request.user)
+    _report(request, sent, say_none=True)
     return redirect("programs:invites", slug)
 
 
@@ -69,14 +65,12 @@ def invite_imported(request, slug):
 def invite_resend(request, slug, pk):
     invite = access.get_invite_for_admin(request.user, slug, pk)
     try:
-        if invites.resend(invite):
-            messages.success(
-                request,
-                _("Sent a new link to %(email)s; the older link no longer works.")
-                % {"email": invite.email},
-            )
-        else:
-            messages.warning(request, _("The email could not be sent; try again later."))
+        invites.resend(invite)
+        messages.success(
+            request,
+            _("Sent a new link to %(email)s; the older link no longer works.")
+            % {"email": invite.email},
+        )
     except invites.InviteError as exc:
         messages.error(request, str(exc))
     return redirect("programs:invites", slug)

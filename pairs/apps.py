@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class PairsConfig(AppConfig):
     name = "pairs"
     verbose_name = _("Matching and pairs")
+
+    def ready(self):
+        # Imported here: it imports models, which cannot load while apps are populated.
+        from notifications import registry
+        from pairs import intro
+
+        registry.register(intro.KIND, intro.render, prepare=intro.prepare)

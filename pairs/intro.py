@@ -1,9 +1,10 @@
 """The introduction email both people get when their pair becomes active."""
 
-from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
-from mentorship.emails import absolute_url, send_email
+from notifications import outbox
+from notifications.emails import absolute_url
+from notifications.registry import Rendered
 from pairs.models import Pair
 
 
@@ -30,28 +31,48 @@ def first_agenda(a_teaches_b, b_teaches_a):
     return agenda
 
 
-def pair_url(pair):
-    try:
-        return absolute_url(reverse("sessions:pair", args=[pair.pk]))
-    except NoReverseMatch:
-        return absolute_url(reverse("home"))
+KIND = "pair_intro"
 
 
-def send(pair_id):
-    pair = (
+def queue(pair):
+    """Queue the introduction for both members (once each per pair, through the outbox)."""
+    for member in (pair.mentor, pair.mentee):
+        outbox.queue(KIND, f"{pair.pk}:{member.user_id}", member.user, {"pair": pair.pk})
+
+
+def prepare(rows):
+    """One query for a batch: the pairs with both people's skills."""
+    ids = {row.context.get("pair") for row in rows}
+    pairs = (
         Pair.objects.select_related("program", "mentor__user", "mentee__user")
         .prefetch_related("mentor__teaches", "mentor__learns", "mentee__teaches", "mentee__learns")
-        .filter(pk=pair_id, status=Pair.Status.ACTIVE)
-        .first()
+        .in_bulk([i for i in ids if i is not None])
     )
+    for row in rows:
+        row.pairs = pairs
+
+
+def render(row):
+    """The introduction as the pair stands now, or why it no longer applies."""
+    pairs = getattr(row, "pairs", None)
+    if pairs is None:
+        prepare([row])
+        pairs = row.pairs
+    pair = pairs.get(row.context.get("pair"))
     if pair is None:
-        return 0
-    sent = 0
-    for me, partner in ((pair.mentor, pair.mentee), (pair.mentee, pair.mentor)):
-        mine, theirs = public_profile(me), public_profile(partner)
-        i_teach = sorted(set(mine["teaches"]) & set(theirs["learns"]))
-        they_teach = sorted(set(theirs["teaches"]) & set(mine["learns"]))
-        context = {
+        return "The pair no longer exists."
+    if pair.status != Pair.Status.ACTIVE:
+        return f"The pair is {pair.status}."
+    role = pair.role_of(row.user)
+    if role is None:
+        return "The recipient is not in this pair."
+    me, partner = (pair.mentor, pair.mentee) if role == "mentor" else (pair.mentee, pair.mentor)
+    mine, theirs = public_profile(me), public_profile(partner)
+    i_teach = sorted(set(mine["teaches"]) & set(theirs["learns"]))
+    they_teach = sorted(set(theirs["teaches"]) & set(mine["learns"]))
+    return Rendered(
+        template=KIND,
+        context={
             "pair": pair,
             "program": pair.program,
             "me": mine,
@@ -59,8 +80,7 @@ def send(pair_id):
             "i_teach": i_teach,
             "they_teach": they_teach,
             "agenda": first_agenda(i_teach, they_teach),
-            "pair_url": pair_url(pair),
-            "role": "mentor" if me == pair.mentor else "mentee",
-        }
-        sent += send_email("pair_intro", me.user.email, context)
-    return sent
+            "pair_url": absolute_url(pair.get_absolute_url()),
+            "role": role,
+        },
+    )

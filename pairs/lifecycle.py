@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mentorship.queue import enqueue
+from pairs import intro
 from pairs.models import Pair
 
 S = Pair.Status
@@ -63,9 +63,7 @@ def change(pair, action, by, reason=""):
             fields += ["ended_on", "end_reason"]
         locked.save(update_fields=fields)
         if action == "activate":
-            from pairs.tasks import send_pair_intro
-
-            enqueue(send_pair_intro, locked.pk)
+            intro.queue(locked)
     pair.refresh_from_db()
     return pair
 

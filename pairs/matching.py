@@ -15,6 +15,7 @@ entered in their own time zone). `pair_score` scores one pair with human reasons
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import re
 from collections import Counter
@@ -431,8 +432,6 @@ class PeerScorer:
     """
 
     def __init__(self, people, weights, blocked=frozenset(), dtype=np.float32):
-        import dataclasses
-
         swapped = dataclasses.replace(weights, teach=weights.learn, learn=weights.teach)
         # as_mentee[i, j]: i mentee of j; as_mentor[i, j]: i mentor of j (swapped weights).
         self.as_mentee = Scorer(people, people, weights, blocked, dtype)

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from mentorship.models import Participant, Program
@@ -17,6 +18,8 @@ class Pair(models.Model):
     # Statuses that use a slot of the mentor's (and mentee's) capacity.
     OCCUPYING = (Status.PROPOSED, Status.ACTIVE, Status.PAUSED)
     LIVE = (Status.ACTIVE, Status.PAUSED)
+    # Pairs that have had a life (not merely proposed or declined).
+    STARTED = (Status.ACTIVE, Status.PAUSED, Status.COMPLETED, Status.ENDED)
 
     class Source(models.TextChoices):
         MATCHING = "matching", _("Matching")
@@ -53,6 +56,14 @@ class Pair(models.Model):
 
     def __str__(self):
         return f"{self.mentor.user} ↔ {self.mentee.user}"
+
+    def get_absolute_url(self):
+        return Pair.url_for(self.pk)
+
+    @staticmethod
+    def url_for(pk):
+        """The pair page's path (the page is the sessions app's; named, not imported)."""
+        return reverse("sessions:pair", args=[pk])
 
     def member_user_ids(self):
         return {self.mentor.user_id, self.mentee.user_id}

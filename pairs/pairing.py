@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mentorship.models import Participant
-from pairs import assignment, matching
+from pairs import assignment, lifecycle, matching
 from pairs.models import Exclusion, MatchRun, Pair, Suggestion
 
 
@@ -337,8 +337,6 @@ def create_pair(
     score=None,
 ):
     """Create a pair, holding capacity under concurrent requests (call inside atomic)."""
-    from pairs import lifecycle
-
     with transaction.atomic():
         mentor, mentee = _lock(mentor, mentee)
         check_can_pair(mentor, mentee)

@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from mentorship.models import Participant
-from mentorship.queue import enqueue
+from notifications.after_commit import enqueue
 from pairs import lifecycle, pairing
-from pairs import requests as pair_requests
+from pairs import partner_requests as pair_requests
 from pairs.access import (
     get_pair_for_user,
     get_participant_for_user,
@@ -22,7 +22,6 @@ from pairs.access import (
 )
 from pairs.forms import MatchingSettingsForm
 from pairs.models import Exclusion, MatchRun, Pair, PairRequest, Suggestion
-from pairs.tasks import run_matching
 
 PAGE_SIZE = 100
 
@@ -116,7 +115,7 @@ def matching_run(request, slug):
         run = busy
     else:
         run = pairing.start_run(program, request.user, objective)
-        enqueue(run_matching, run.pk)
+        enqueue("pairs.run_matching", run.pk)
         messages.success(request, _("Matching started. Accepted pairs are kept."))
     if request.htmx:
         return render(request, "pairs/matching.html#progress", {"program": program, "run": run})

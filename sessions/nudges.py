@@ -15,11 +15,15 @@ so memory stays flat however many people there are.
 import datetime
 from collections import defaultdict
 
-from django.db.models import Max, Q
+from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 
+from mentorship.models import Participant, User
 from mentorship.timezones import zone
-from sessions import delivery
+from notifications import outbox
+from notifications.models import EmailPreference, SentEmail
+from pairs.models import Pair
+from sessions.models import NextAction, Session, SessionSide
 from sessions.reminders import pair_url
 
 KIND = "nudge"
@@ -48,10 +52,6 @@ def _batches(queryset, size):
 
 
 def _candidates():
-    from django.db.models import Exists, OuterRef
-
-    from mentorship.models import Participant, User
-
     # EXISTS per user (index on participant.user_id): each batch reads only its own range.
     active = Participant.objects.filter(user=OuterRef("pk"), status=Participant.Status.ACTIVE)
     return User.objects.filter(Exists(active), is_active=True).only("pk", "email", "time_zone")
@@ -59,8 +59,6 @@ def _candidates():
 
 def _weekdays(user_ids, prefs):
     """The nudge weekday per user: their own choice, else their earliest program's."""
-    from mentorship.models import Participant
-
     weekdays = {}
     rows = (
         Participant.objects.filter(user_id__in=user_ids, status=Participant.Status.ACTIVE)
@@ -77,10 +75,6 @@ def _weekdays(user_ids, prefs):
 
 def build_contents(users, now):
     """{user pk: content dict} for the given users; content["pairs"] may be empty."""
-    from mentorship.models import Participant
-    from pairs.models import Pair
-    from sessions.models import NextAction, Session, SessionSide
-
     user_ids = [u.pk for u in users]
     participant_ids = list(
         Participant.objects.filter(user_id__in=user_ids).values_list("pk", flat=True)
@@ -182,8 +176,6 @@ def build_contents(users, now):
 
 def claim_due(now=None, batch_size=500):
     """Record this week's nudge for everyone whose moment has passed; returns counts."""
-    from sessions.models import EmailPreference, SentEmail
-
     now = now or timezone.now()
     counts = {"pending": 0, "skipped": 0}
     for users in _batches(_candidates(), batch_size):
@@ -216,9 +208,9 @@ def claim_due(now=None, batch_size=500):
             counts[status] += 1
             reason = "" if content["pairs"] else "Nothing to say this week."
             rows.append(
-                delivery.new_row(KIND, key, user, content, now, status=status, last_error=reason)
+                outbox.new_row(KIND, key, user, content, now, status=status, last_error=reason)
             )
-        delivery.record_many(rows)
+        outbox.queue_many(rows)
     return counts
 
 
@@ -227,8 +219,6 @@ def _action_ids(content):
 
 
 def _open_among(ids):
-    from sessions.models import NextAction
-
     if not ids:
         return set()
     return set(
@@ -238,7 +228,6 @@ def _open_among(ids):
     )
 
 
-@delivery.preparer(KIND)
 def prepare(rows):
     """One query for a whole batch: which listed actions are still open."""
     still_open = _open_among([i for row in rows for i in _action_ids(row.context or {"pairs": []})])
@@ -253,11 +242,10 @@ def _still_open(row):
     return _open_among(_action_ids(row.context or {"pairs": []}))
 
 
-@delivery.renderer(KIND)
 def render(row):
     """The nudge, minus anything done since it was recorded; skipped if nothing is left."""
     user = row.user
-    if delivery.opted_out(user, "nudges"):
+    if outbox.opted_out(user, "nudges"):
         return "The recipient turned the weekly nudge off."
     content = row.context or {"pairs": []}
     still_open = _still_open(row)
@@ -286,4 +274,4 @@ def render(row):
         pairs.append(entry)
     if not pairs:
         return "Nothing left to say: everything in it was done meanwhile."
-    return delivery.list_email("weekly_nudge", user, "nudges", {"pairs": pairs})
+    return outbox.list_email("weekly_nudge", user, "nudges", {"pairs": pairs})

@@ -7,7 +7,7 @@ A claim, in one transaction: lock the due rows (SKIP LOCKED on PostgreSQL, so tw
 runs at once take different rows), write one SentEmail per recipient with the key
 "action:kind:due date:user" (unique: the same reminder is recorded at most once even
 if two claims overlap) and move next_reminder_at to the next moment (or None).
-Delivery then sends the pending rows (sessions.delivery).
+Delivery then sends the pending rows (notifications.outbox).
 
 Reminders go out at 09:00 in the recipient's own time zone (for an action both people
 own, at the earlier of their two 09:00s, so nobody hears of it late).
@@ -19,9 +19,13 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from mentorship.emails import absolute_url
 from mentorship.timezones import zone
-from sessions import delivery, links
+from notifications import links, outbox
+from notifications.emails import absolute_url
+from notifications.models import EmailPreference
+from pairs.models import Pair
+from sessions import action_links
+from sessions.models import NextAction
 
 REMIND_AT = datetime.time(9, 0)  # in the recipient's time zone
 
@@ -76,8 +80,6 @@ def snooze(action, issued_at, now=None):
 
     Returns the new reminder time, or None when there is nothing to snooze.
     """
-    from sessions.models import NextAction
-
     if action.status != NextAction.Status.OPEN:
         return None
     now = now or timezone.now()
@@ -122,8 +124,6 @@ def claim_query(now, limit=500):
 
     Served by the partial index action_reminder_due (open rows with a reminder armed).
     """
-    from sessions.models import NextAction
-
     return (
         NextAction.objects.select_for_update(skip_locked=True)
         .filter(status=NextAction.Status.OPEN, next_reminder_at__lte=now)
@@ -134,9 +134,6 @@ def claim_query(now, limit=500):
 
 def claim_due(now=None, limit=500):
     """Record the reminders due by `now` (at most once each); returns how many were recorded."""
-    from pairs.models import Pair
-    from sessions.models import EmailPreference, NextAction
-
     now = now or timezone.now()
     recorded = 0
     while True:
@@ -166,10 +163,10 @@ def claim_due(now=None, limit=500):
                             continue
                         key = f"{action.pk}:{kind}:{when}:{user.pk}"
                         context = {"action": action.pk, "due_on": action.due_on.isoformat()}
-                        rows.append(delivery.new_row(kind, key, user, context, now))
+                        rows.append(outbox.new_row(kind, key, user, context, now))
                 # Paused or ended pairs get no reminder; either way the moment has passed.
                 action.next_reminder_at = next_reminder_time(action, program, now)
-            delivery.record_many(rows)
+            outbox.queue_many(rows)
             NextAction.objects.bulk_update(due, ["next_reminder_at"])
             recorded += len(rows)
         if len(ids) < limit:
@@ -182,14 +179,11 @@ def pair_url(pair_id):
 
 def _actions(ids):
     """{pk: action} with what a reminder shows (one query)."""
-    from sessions.models import NextAction
-
     return NextAction.objects.select_related(
         "pair__program", "pair__mentor__user", "pair__mentee__user"
     ).in_bulk([i for i in ids if i is not None])
 
 
-@delivery.preparer(*KINDS)
 def prepare(rows):
     """One query for a whole batch: the actions the reminders are about."""
     actions = _actions({row.context.get("action") for row in rows})
@@ -197,12 +191,8 @@ def prepare(rows):
         row.actions = actions
 
 
-@delivery.renderer(*KINDS)
 def render(row):
     """The reminder as it stands now, or why it no longer applies."""
-    from pairs.models import Pair
-    from sessions.models import NextAction
-
     user = row.user
     action_id = row.context.get("action")
     actions = getattr(row, "actions", None)
@@ -219,12 +209,12 @@ def render(row):
         return "The due date moved; a new reminder is armed."
     if user.pk not in {u.pk for u in _recipients(action)}:
         return "The recipient no longer owns this action."
-    if delivery.opted_out(user, "reminders"):
+    if outbox.opted_out(user, "reminders"):
         return "The recipient turned reminders off."
     pair = action.pair
     partner = pair.partner_of(user)
     today = timezone.localdate()
-    return delivery.list_email(
+    return outbox.list_email(
         "action_reminder",
         user,
         "reminders",
@@ -235,8 +225,8 @@ def render(row):
             "program": pair.program,
             "partner_name": partner.user.name if partner else "",
             "shared": action.owner == "both",
-            "done_url": links.make_url(links.DONE, user, action.pk),
-            "snooze_url": links.make_url(links.SNOOZE, user, action.pk),
+            "done_url": links.make_url(action_links.DONE, user, action.pk),
+            "snooze_url": links.make_url(action_links.SNOOZE, user, action.pk),
             "snooze_days": SNOOZE_DAYS,
             "pair_url": pair_url(pair.pk),
         },

@@ -1,15 +1,15 @@
 """Inviting the partner to add their side once one member has logged a session.
 
-The request only records the invitation (a pending SentEmail row); sessions.delivery
+The request only queues the invitation (a pending SentEmail row); notifications.outbox
 renders and sends it, with its retries and backoff. A broker outage therefore delays
 the email until the next delivery sweep instead of losing it.
 """
 
 from django.urls import reverse
 
-from mentorship.emails import absolute_url
-from mentorship.queue import enqueue
-from sessions import delivery
+from notifications import outbox
+from notifications.emails import absolute_url
+from notifications.registry import Rendered
 from sessions.models import Session, SessionSide
 
 KIND = "add_your_side"
@@ -35,15 +35,9 @@ def queue_invite(session, user):
     """Record the invitation once per (session, person); True if it was new."""
     if _not_wanted(session, user):
         return False
-    row_id = delivery.record(KIND, key_for(session, user), user, {"session": session.pk})
-    if row_id:
-        from sessions.tasks import deliver_email
-
-        enqueue(deliver_email, row_id)
-    return bool(row_id)
+    return bool(outbox.queue(KIND, key_for(session, user), user, {"session": session.pk}))
 
 
-@delivery.renderer(KIND)
 def render(row):
     session = (
         Session.objects.select_related("pair__mentor__user", "pair__mentee__user")
@@ -56,7 +50,7 @@ def render(row):
     if reason:
         return reason
     partner = session.pair.partner_of(row.user).user
-    return delivery.Rendered(
+    return Rendered(
         template=KIND,
         context={
             "user": row.user,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sessions import views
+from sessions import views, views_email
 
 urlpatterns = [
     path("pairs/<int:pk>/", views.pair_page, name="pair"),
@@ -13,4 +13,11 @@ urlpatterns = [
     path("calendar/", views.calendar_page, name="calendar"),
     path("calendar/revoke/", views.calendar_revoke, name="calendar_revoke"),
     path("calendar/<str:token>.ics", views.feed, name="feed"),
+    # One-click links in reminder emails (signed tokens; see sessions.action_links).
+    path("emails/action/done/<str:token>/", views_email.action_done, name="email_action_done"),
+    path(
+        "emails/action/snooze/<str:token>/",
+        views_email.action_snooze,
+        name="email_action_snooze",
+    ),
 ]

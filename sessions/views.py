@@ -12,9 +12,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sessions import actions as action_service
-from sessions import calendar as calendar_service
 from sessions import dashboard as dashboard_service
-from sessions import logging as log_service
+from sessions import ical as calendar_service
+from sessions import session_log as log_service
 from sessions import side_invites
 from sessions import timeline as timeline_service
 from sessions.access import get_action_for_user, get_pair_for_user, get_session_for_user

@@ -1,8 +1,10 @@
+import functools
 import os
 
 import pytest
 
-from tests.services import REDIS_URL, require_redis
+from tests.services import REDIS_URL, free_port, require_redis
+from tests.smtpsink import Sink
 
 # Playwright's sync API runs an event loop in the test thread; our ORM calls there are safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -69,3 +71,37 @@ def world(db):
     from tests.factories import World
 
     return World()
+
+
+@pytest.fixture
+def on_commit(django_capture_on_commit_callbacks):
+    """`with on_commit(): client.post(...)` runs what the request queued for after its
+    commit (emails through the outbox), as it runs after a real request's commit."""
+    return functools.partial(django_capture_on_commit_callbacks, execute=True)
+
+
+@pytest.fixture
+def smtp(settings):
+    """Django's SMTP backend pointed at a port; start a sink there with .up()."""
+
+    class Smtp:
+        port = free_port()
+        sink = None
+
+        def up(self):
+            self.sink = Sink(self.port).start()
+            return self.sink
+
+        def down(self):
+            if self.sink:
+                self.sink.stop()
+                self.sink = None
+
+    smtp = Smtp()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = smtp.port
+    settings.EMAIL_TIMEOUT = 5
+    settings.EMAIL_RETRY_DELAYS = [60, 300, 1800, 7200]
+    yield smtp
+    smtp.down()

@@ -197,8 +197,8 @@ MATRIX = {
     ),
     # The token is the credential; with a bad one everyone gets the same clear 400 page.
     # Valid, expired, reused and tampered links: tests/test_email_links_views.py.
-    "emails:action_done": Row(get=expect(400), post=expect(400)),
-    "emails:action_snooze": Row(get=expect(400), post=expect(400)),
+    "sessions:email_action_done": Row(get=expect(400), post=expect(400)),
+    "sessions:email_action_snooze": Row(get=expect(400), post=expect(400)),
     "emails:unsubscribe": Row(
         get=expect(400),
         post=None,

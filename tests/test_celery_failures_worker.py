@@ -30,8 +30,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 import sessions.tasks  # noqa: F401  (registers the shared tasks with the test app)
+from notifications.models import SentEmail
 from sessions import reminders
-from sessions.models import NextAction, SentEmail, Session
+from sessions.models import NextAction, Session
 from tests.factories import make_action, make_pair, make_participant, make_user
 from tests.services import (
     DEAD_BROKER,
@@ -246,7 +247,7 @@ def test_worker_killed_mid_batch_every_email_goes_out_once(world, settings, tmp_
     log = open(tmp_path / "worker.log", "w")  # noqa: SIM115
     worker = _start_worker(REDIS_URL, queue, port, log)
     try:
-        probe.send_task("sessions.deliver_pending_email", queue=queue)
+        probe.send_task("notifications.deliver_pending_email", queue=queue)
         assert wait_for(lambda: sink.collector.count >= 4, timeout=60), (
             tmp_path / "worker.log"
         ).read_text()[-3000:]
@@ -261,7 +262,7 @@ def test_worker_killed_mid_batch_every_email_goes_out_once(world, settings, tmp_
         def all_sent():
             if SentEmail.objects.filter(status="sent").count() == 16:
                 return True
-            probe.send_task("sessions.deliver_pending_email", queue=queue)  # beat's next tick
+            probe.send_task("notifications.deliver_pending_email", queue=queue)  # beat's next tick
             return False
 
         assert wait_for(all_sent, timeout=90, every=2.0), (tmp_path / "worker.log").read_text()[

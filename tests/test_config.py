@@ -103,4 +103,4 @@ def test_development_defaults_need_no_environment(settings):
     assert result.returncode == 0
     assert "sqlite3" in result.stdout
     assert "CELERY_TASK_ALWAYS_EAGER = True" in result.stdout
-    assert "mentorship.mail.OutboxBackend" in result.stdout
+    assert "notifications.dev_outbox.OutboxBackend" in result.stdout

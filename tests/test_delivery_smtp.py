@@ -6,40 +6,13 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from sessions import actions, delivery, digests, nudges, reminders
-from sessions.models import SentEmail
-from tests.services import free_port
-from tests.smtpsink import Sink
+from insights import digests
+from notifications import outbox as delivery
+from notifications.models import SentEmail
+from sessions import actions, nudges, reminders
 
 UTC = datetime.UTC
 T0 = datetime.datetime(2026, 11, 9, 9, 5, tzinfo=UTC)  # a Monday
-
-
-@pytest.fixture
-def smtp(settings):
-    """Django's SMTP backend pointed at a port; start a sink there with .up()."""
-
-    class Smtp:
-        port = free_port()
-        sink = None
-
-        def up(self):
-            self.sink = Sink(self.port).start()
-            return self.sink
-
-        def down(self):
-            if self.sink:
-                self.sink.stop()
-                self.sink = None
-
-    smtp = Smtp()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = smtp.port
-    settings.EMAIL_TIMEOUT = 5
-    settings.EMAIL_RETRY_DELAYS = [60, 300, 1800, 7200]
-    yield smtp
-    smtp.down()
 
 
 @pytest.fixture

@@ -12,11 +12,11 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def outbox_on(settings):
     settings.DEBUG = True
-    settings.EMAIL_BACKEND = "mentorship.mail.OutboxBackend"
+    settings.EMAIL_BACKEND = "notifications.dev_outbox.OutboxBackend"
 
 
 def send(subject="Hello <there>", html="<p>Hi <b>you</b></p><script>alert(1)</script>"):
-    connection = get_connection("mentorship.mail.OutboxBackend")
+    connection = get_connection("notifications.dev_outbox.OutboxBackend")
     msg = EmailMultiAlternatives(
         subject, "Plain body", to=["ana@example.com"], connection=connection
     )

@@ -6,9 +6,11 @@ import pytest
 import time_machine
 from django.core import mail
 
-from sessions import delivery, digests
-from sessions.models import EmailPreference, NextAction, SentEmail
-from sessions.tasks import send_weekly_nudges
+from insights import digests
+from insights.tasks import send_weekly_digests
+from notifications import outbox as delivery
+from notifications.models import EmailPreference, SentEmail
+from sessions.models import NextAction
 from tests.factories import make_session
 
 UTC = datetime.UTC
@@ -80,8 +82,8 @@ def test_nothing_to_report_sends_nothing(world):
 
 def test_once_per_week_even_if_fired_twice(troubled):
     with time_machine.travel(MONDAY, tick=False):
-        send_weekly_nudges.apply()
-        send_weekly_nudges.apply()
+        send_weekly_digests.apply()
+        send_weekly_digests.apply()
     assert len([m for m in mail.outbox if m.to == ["admin@example.com"]]) == 1
     run(MONDAY + datetime.timedelta(days=3))
     assert len([m for m in mail.outbox if m.to == ["admin@example.com"]]) == 1

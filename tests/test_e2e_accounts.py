@@ -20,7 +20,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 OLD, NEW = "old-password-123", "brand-new-pw-456"
 
 
-def test_forgotten_password_journey(page, live_server, smtp_sink):
+def test_forgotten_password_journey(page, live_server, smtp_sink, settings):
+    settings.SITE_URL = live_server.url  # links in emails point at SITE_URL
     user = make_user("ana@example.com", display_name="Ana Lopez")
     user.set_password(OLD)
     user.save()

@@ -23,9 +23,10 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from mentorship.models import Participant, Program
+from notifications.models import EmailPreference, SentEmail
 from pairs.models import Pair
 from sessions import reminders
-from sessions.models import EmailPreference, NextAction, SentEmail, Session, SessionSide
+from sessions.models import NextAction, Session, SessionSide
 from tests.browser import sign_in
 from tests.factories import PASSWORD, World, make_action, make_user
 

@@ -9,8 +9,10 @@ from django.core import signing
 from django.test import Client
 from django.urls import reverse
 
-from sessions import links
-from sessions.models import EmailPreference, NextAction, SentEmail
+from notifications import links
+from notifications.models import EmailPreference, SentEmail
+from sessions import action_links
+from sessions.models import NextAction
 
 UTC = datetime.UTC
 
@@ -48,7 +50,7 @@ def assert_refused(response, status, text, action):
 
 
 def test_get_shows_a_confirm_page_and_changes_nothing(world, action, client):
-    url = link(links.DONE, world.mentee.user, action.pk)
+    url = link(action_links.DONE, world.mentee.user, action.pk)
     response = client.get(url)
     assert response.status_code == 200
     assert b"Mark this action done?" in response.content
@@ -59,7 +61,7 @@ def test_get_shows_a_confirm_page_and_changes_nothing(world, action, client):
 
 
 def test_post_marks_done_and_a_second_post_says_already_done(world, action):
-    url = link(links.DONE, world.mentee.user, action.pk)
+    url = link(action_links.DONE, world.mentee.user, action.pk)
     client = Client(enforce_csrf_checks=True)
     page = client.get(url)
     token = page.cookies["csrftoken"].value
@@ -77,7 +79,7 @@ def test_post_marks_done_and_a_second_post_says_already_done(world, action):
 
 
 def test_partner_may_mark_a_shared_pair_action_done(world, action, client):
-    url = link(links.DONE, world.mentor.user, action.pk)
+    url = link(action_links.DONE, world.mentor.user, action.pk)
     assert client.post(url).status_code == 200
     action.refresh_from_db()
     assert action.status == "done"
@@ -85,14 +87,14 @@ def test_partner_may_mark_a_shared_pair_action_done(world, action, client):
 
 def test_dropped_action_cannot_be_marked_done(world, action, client):
     NextAction.objects.filter(pk=action.pk).update(status="dropped")
-    response = client.post(link(links.DONE, world.mentee.user, action.pk))
+    response = client.post(link(action_links.DONE, world.mentee.user, action.pk))
     assert b"dropped" in response.content
     action.refresh_from_db()
     assert action.status == "dropped"
 
 
 def test_expired_link(world, action, client):
-    url = link(links.DONE, world.mentee.user, action.pk)
+    url = link(action_links.DONE, world.mentee.user, action.pk)
     with time_machine.travel(time.time() + 15 * 24 * 3600):
         response = client.post(url)
     assert_refused(response, 410, b"This link has expired", action)
@@ -108,8 +110,8 @@ def test_expired_link(world, action, client):
     ids=["tampered", "truncated", "garbage"],
 )
 def test_malformed_or_tampered_link(world, action, client, mangle):
-    token = links.make_token(links.DONE, world.mentee.user, action.pk)
-    url = reverse("emails:action_done", args=[mangle(token)])
+    token = links.make_token(action_links.DONE, world.mentee.user, action.pk)
+    url = reverse("sessions:email_action_done", args=[mangle(token)])
     for method in (client.get, client.post):
         response = method(url)
         assert response.status_code == 400
@@ -119,8 +121,8 @@ def test_malformed_or_tampered_link(world, action, client, mangle):
 
 
 def test_a_link_for_one_purpose_does_not_work_for_another(world, action, client):
-    token = links.make_token(links.SNOOZE, world.mentee.user, action.pk)
-    response = client.post(reverse("emails:action_done", args=[token]))
+    token = links.make_token(action_links.SNOOZE, world.mentee.user, action.pk)
+    response = client.post(reverse("sessions:email_action_done", args=[token]))
     assert response.status_code == 400
     action.refresh_from_db()
     assert action.status == "open"
@@ -129,11 +131,11 @@ def test_a_link_for_one_purpose_does_not_work_for_another(world, action, client)
 def test_forged_payload_for_another_user_is_refused(world, action, client):
     # Without the secret key the signature cannot match another payload.
     forged = signing.dumps({"u": world.mentor.user.pk, "e": "x", "o": action.pk}, salt="wrong")
-    assert client.post(reverse("emails:action_done", args=[forged])).status_code == 400
+    assert client.post(reverse("sessions:email_action_done", args=[forged])).status_code == 400
 
 
 def test_link_sent_to_an_old_address_stops_working(world, action, client):
-    url = link(links.DONE, world.mentee.user, action.pk)
+    url = link(action_links.DONE, world.mentee.user, action.pk)
     user = world.mentee.user
     user.email = "theo.new@example.com"
     user.save()
@@ -142,7 +144,7 @@ def test_link_sent_to_an_old_address_stops_working(world, action, client):
 
 
 def test_link_for_a_deleted_action(world, action, client):
-    url = link(links.DONE, world.mentee.user, action.pk)
+    url = link(action_links.DONE, world.mentee.user, action.pk)
     action.delete()
     response = client.get(url)
     assert response.status_code == 404
@@ -150,7 +152,7 @@ def test_link_for_a_deleted_action(world, action, client):
 
 
 def test_link_of_a_deleted_user(world, action, client):
-    url = link(links.DONE, world.mentee.user, action.pk)
+    url = link(action_links.DONE, world.mentee.user, action.pk)
     world.mentee.user.delete()
     response = client.get(url)
     assert response.status_code == 410
@@ -158,7 +160,7 @@ def test_link_of_a_deleted_user(world, action, client):
 
 
 def test_link_of_someone_no_longer_in_the_pair(world, action, client):
-    url = link(links.DONE, world.other.user, action.pk)
+    url = link(action_links.DONE, world.other.user, action.pk)
     response = client.post(url)
     assert_refused(response, 403, b"not yours", action)
 
@@ -167,7 +169,7 @@ def test_link_of_someone_no_longer_in_the_pair(world, action, client):
 
 
 def test_snooze_moves_the_next_reminder_a_week_once(world, action, client):
-    url = link(links.SNOOZE, world.mentee.user, action.pk)
+    url = link(action_links.SNOOZE, world.mentee.user, action.pk)
     before = action.next_reminder_at
     assert client.get(url).status_code == 200
     action.refresh_from_db()
@@ -186,7 +188,8 @@ def test_snooze_moves_the_next_reminder_a_week_once(world, action, client):
 
 
 def test_snoozed_reminder_comes_back_once(world):
-    from sessions import actions, delivery, reminders
+    from notifications import outbox as delivery
+    from sessions import actions, reminders
 
     with time_machine.travel(datetime.datetime(2026, 11, 2, tzinfo=UTC), tick=False):
         act = actions.create_action(
@@ -195,7 +198,7 @@ def test_snoozed_reminder_comes_back_once(world):
     moment = datetime.datetime(2026, 11, 18, 9, tzinfo=UTC)
     with time_machine.travel(moment, tick=False):
         reminders.claim_due(moment)
-        url = link(links.SNOOZE, world.mentee.user, act.pk)
+        url = link(action_links.SNOOZE, world.mentee.user, act.pk)
         Client().post(url)
     act.refresh_from_db()
     assert act.next_reminder_at == moment + datetime.timedelta(days=7)
@@ -212,7 +215,7 @@ def test_snoozed_reminder_comes_back_once(world):
 
 def test_snooze_of_a_done_action(world, action, client):
     NextAction.objects.filter(pk=action.pk).update(status="done")
-    response = client.post(link(links.SNOOZE, world.mentee.user, action.pk))
+    response = client.post(link(action_links.SNOOZE, world.mentee.user, action.pk))
     assert b"Nothing to snooze" in response.content
 
 

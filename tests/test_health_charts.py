@@ -3,7 +3,7 @@
 import datetime
 import xml.etree.ElementTree as ET
 
-from sessions import charts
+from insights import charts
 
 NS = "{http://www.w3.org/2000/svg}"
 

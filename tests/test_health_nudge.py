@@ -8,7 +8,7 @@ import time_machine
 from django.core import mail
 from django.urls import reverse
 
-from sessions.models import SentEmail
+from notifications.models import SentEmail
 from tests import health_data
 from tests.health_data import MARKER, NOW, admins_only, health_settings, logged_session  # noqa: F401
 
@@ -127,8 +127,8 @@ def test_a_pair_of_another_program_is_404(client, world, frozen):
 def test_a_broker_outage_still_answers_and_the_next_sweep_sends(
     client, world, stalled, django_capture_on_commit_callbacks
 ):
-    from sessions import delivery
-    from sessions.tasks import deliver_email
+    from notifications import outbox as delivery
+    from notifications.tasks import deliver_email
 
     def broken(*args, **kwargs):
         raise ConnectionError("broker down")
@@ -159,7 +159,7 @@ def test_a_broker_outage_still_answers_and_the_next_sweep_sends(
 def test_a_mail_server_outage_is_retried_with_backoff(
     client, world, stalled, settings, django_capture_on_commit_callbacks
 ):
-    from sessions import delivery
+    from notifications import outbox as delivery
 
     settings.EMAIL_BACKEND = "tests.test_health_nudge.RefusingBackend"
     client.force_login(world.admin)

@@ -5,7 +5,7 @@ import datetime
 import pytest
 import time_machine
 
-from sessions import health
+from insights import figures, ranges, stalled
 from tests.factories import make_action, make_pair, make_participant, make_session
 from tests.health_data import NOW, health_settings, side  # noqa: F401
 
@@ -44,19 +44,19 @@ def test_stalled_rule_uses_twice_the_cadence_and_the_start_date(world):
         status="paused",
         started_on=TODAY - datetime.timedelta(days=90),
     )
-    stalled = health.stalled_pairs(program)
-    assert [p.pk for p in stalled] == [old_start.pk, long_quiet.pk]
-    assert stalled[1].last_session == NOW - datetime.timedelta(days=29)
-    assert stalled[0].last_session is None and stalled[0].mentor_name == old_start.mentor.user.name
+    found = stalled.stalled_pairs(program)
+    assert [p.pk for p in found] == [old_start.pk, long_quiet.pk]
+    assert found[1].last_session == NOW - datetime.timedelta(days=29)
+    assert found[0].last_session is None and found[0].mentor_name == old_start.mentor.user.name
     program.cadence_days = 7
     program.save()
-    assert {p.pk for p in health.stalled_pairs(program)} == {
+    assert {p.pk for p in stalled.stalled_pairs(program)} == {
         world.pair.pk,
         fresh_start.pk,
         old_start.pk,
         long_quiet.pk,
     }
-    assert paused.pk not in {p.pk for p in health.stalled_pairs(program)}
+    assert paused.pk not in {p.pk for p in stalled.stalled_pairs(program)}
 
 
 def test_balance_counts_only_non_empty_fields_by_role(world):
@@ -67,8 +67,8 @@ def test_balance_counts_only_non_empty_fields_by_role(world):
     side(s2, "mentee", questions="", learned="l", shared="")
     outside = make_session(world.pair, when=NOW - datetime.timedelta(days=200))
     side(outside, "mentor")
-    rng = health.DateRange(TODAY - datetime.timedelta(days=29), TODAY)
-    b = health.balance_figures(world.program, rng)
+    rng = ranges.DateRange(TODAY - datetime.timedelta(days=29), TODAY)
+    b = figures.balance_figures(world.program, rng)
     assert (b["questions_mentor"], b["questions_mentee"]) == (1, 1)
     assert (b["learned_mentor"], b["learned_mentee"]) == (0, 2)
     assert (b["shared_mentor"], b["shared_mentee"]) == (1, 0)
@@ -87,8 +87,8 @@ def test_actions_completion_overdue_and_done_by_owner(world):
         done_at=NOW,
     )  # done early: counts as came due
     make_action(world.pair, owner="mentee", due_on=TODAY + datetime.timedelta(days=3))  # not yet
-    rng = health.DateRange(TODAY - datetime.timedelta(days=29), TODAY + datetime.timedelta(days=5))
-    a, series = health.action_stats(world.program, rng, TODAY)
+    rng = ranges.DateRange(TODAY - datetime.timedelta(days=29), TODAY + datetime.timedelta(days=5))
+    a, series = figures.action_stats(world.program, rng, TODAY)
     assert (a["due"], a["due_done"], a["due_dropped"]) == (4, 2, 1)
     assert a["overdue"] == 1 and a["open"] == 2
     assert (a["done_mentor"], a["done_mentee"], a["done_both"]) == (1, 0, 1)
@@ -100,7 +100,7 @@ def test_actions_completion_overdue_and_done_by_owner(world):
 
 
 def test_participants_matched_ratio(world):
-    p = health.participants_figures(world.program)
+    p = figures.participants_figures(world.program)
     assert (p["active"], p["matched"], p["mentors"], p["mentees"]) == (3, 2, 1, 2)
     assert p["matched_ratio"] == pytest.approx(2 / 3)
 
@@ -109,13 +109,13 @@ def test_sessions_series_by_week_and_month(world):
     for days in (1, 2, 9, 40):
         make_session(world.pair, when=NOW - datetime.timedelta(days=days))
     make_session(world.pair, when=NOW - datetime.timedelta(days=1), status="scheduled")
-    weekly, series = health.session_series(
-        world.program, health.DateRange(TODAY - datetime.timedelta(days=13), TODAY)
+    weekly, series = figures.session_series(
+        world.program, ranges.DateRange(TODAY - datetime.timedelta(days=13), TODAY)
     )
     assert weekly and sum(n for *_, n in series) == 3
     assert series[-1][0] == datetime.date(2026, 11, 16) and series[-1][2] == 2
-    weekly, series = health.session_series(
-        world.program, health.DateRange(datetime.date(2026, 1, 1), TODAY)
+    weekly, series = figures.session_series(
+        world.program, ranges.DateRange(datetime.date(2026, 1, 1), TODAY)
     )
     assert not weekly and len(series) == 11 and series[-1][2] == 3 and series[-2][2] == 1
 
@@ -138,5 +138,5 @@ def test_sessions_series_by_week_and_month(world):
 )
 def test_range_parsing(world, params, expected):
     world.program.start_date = datetime.date(2026, 11, 20)
-    form, rng = health.range_from_request(params, world.program)
+    form, rng = ranges.range_from_request(params, world.program)
     assert (rng.start, rng.end) == expected

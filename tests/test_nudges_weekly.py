@@ -6,8 +6,10 @@ import pytest
 import time_machine
 from django.core import mail
 
-from sessions import delivery, nudges
-from sessions.models import EmailPreference, NextAction, SentEmail, SessionSide
+from notifications import outbox as delivery
+from notifications.models import EmailPreference, SentEmail
+from sessions import nudges
+from sessions.models import NextAction, SessionSide
 from sessions.tasks import send_weekly_nudges
 from tests.factories import make_pair, make_participant, make_program, make_session, make_user
 

@@ -40,7 +40,7 @@ def test_missing_pair_is_404(world):
 
 
 def test_requests_are_visible_to_their_two_people_only(world):
-    from pairs import requests
+    from pairs import partner_requests as requests
 
     request = requests.create_request(world.other, world.mentor)
     assert get_request_for_user(world.other.user, request.pk) == request

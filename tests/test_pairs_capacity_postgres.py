@@ -71,7 +71,7 @@ def test_concurrent_accepts_cannot_overbook_a_mentor(attempt):
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_request_accepts_for_one_mentee_make_one_pair():
     require_postgres()
-    from pairs import requests
+    from pairs import partner_requests as requests
 
     program = make_program()
     mentee = make_participant(program, role="mentee", learns=["SQL"])

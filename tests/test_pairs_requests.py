@@ -8,7 +8,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from pairs import requests
+from pairs import partner_requests as requests
 from pairs.models import Pair, PairRequest
 from tests.factories import make_participant
 

@@ -7,9 +7,11 @@ import time_machine
 from django.core import mail
 from django.core.management import call_command
 
+from notifications import outbox as delivery
+from notifications.models import EmailPreference, SentEmail
 from pairs.models import Pair
-from sessions import actions, delivery, reminders
-from sessions.models import EmailPreference, NextAction, SentEmail
+from sessions import actions, reminders
+from sessions.models import NextAction
 
 UTC = datetime.UTC
 

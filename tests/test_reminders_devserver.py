@@ -8,9 +8,9 @@ import pytest
 from django.conf import settings as django_settings
 from django.utils import timezone
 
-from mentorship import mail
 from mentorship.management.commands.devserver import run_beat_forever
-from sessions.models import SentEmail
+from notifications import dev_outbox as mail
+from notifications.models import SentEmail
 from tests.factories import make_action
 
 
@@ -20,7 +20,7 @@ def test_the_schedule_has_the_reminder_nudge_and_delivery_tasks():
         "mentorship.heartbeat",
         "sessions.send_due_reminders",
         "sessions.send_weekly_nudges",
-        "sessions.deliver_pending_email",
+        "notifications.deliver_pending_email",
     } <= tasks
     assert django_settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] > (
         django_settings.CELERY_TASK_TIME_LIMIT
@@ -29,7 +29,7 @@ def test_the_schedule_has_the_reminder_nudge_and_delivery_tasks():
 
 @pytest.mark.django_db(transaction=True)
 def test_in_process_beat_delivers_reminders_and_nudges_to_the_outbox(world, settings):
-    settings.EMAIL_BACKEND = "mentorship.mail.OutboxBackend"
+    settings.EMAIL_BACKEND = "notifications.dev_outbox.OutboxBackend"
     settings.CELERY_TASK_ALWAYS_EAGER = True
     assert not settings.CELERY_BROKER_URL  # the make run default
     make_action(

@@ -6,8 +6,9 @@ import pytest
 from django.core import mail
 from kombu.exceptions import OperationalError
 
+from notifications.models import SentEmail
 from sessions import side_invites
-from sessions.models import SentEmail, SessionSide
+from sessions.models import SessionSide
 from tests.factories import World, make_session
 from tests.services import DEAD_BROKER, current_app_with_broker
 
@@ -20,7 +21,7 @@ def test_invite_is_delivered_by_a_real_worker_once(redis_required, celery_app, c
     mail.outbox.clear()  # in-process delivery on commit is not what this test is about
     SentEmail.objects.update(status="pending")
     # The test app's task, so it must go through Redis to the worker.
-    deliver = celery_app.tasks["sessions.deliver_email"]
+    deliver = celery_app.tasks["notifications.deliver_email"]
     row_id = SentEmail.objects.get(kind="add_your_side").pk
     deliver.delay(row_id).get(timeout=20)
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["mentor@example.com"]
@@ -51,10 +52,10 @@ def test_no_invite_when_the_side_is_already_there_or_for_outsiders(world):
 def test_invite_is_kept_when_the_broker_is_down_and_sent_by_the_next_sweep(
     world, settings, django_capture_on_commit_callbacks
 ):
-    from sessions import delivery
+    from notifications import outbox as delivery
 
     session = make_session(world.pair, author=world.mentee.user)
-    from sessions.tasks import deliver_email
+    from notifications.tasks import deliver_email
 
     with (
         current_app_with_broker(settings, DEAD_BROKER),
@@ -72,7 +73,7 @@ def test_invite_is_kept_when_the_broker_is_down_and_sent_by_the_next_sweep(
 
 @pytest.mark.django_db
 def test_invite_is_skipped_if_the_side_was_added_before_delivery(world, settings):
-    from sessions import delivery
+    from notifications import outbox as delivery
 
     session = make_session(world.pair, author=world.mentee.user)
     with current_app_with_broker(settings, DEAD_BROKER):
@@ -85,7 +86,7 @@ def test_invite_is_skipped_if_the_side_was_added_before_delivery(world, settings
 
 @pytest.mark.django_db
 def test_the_request_delivers_its_own_invite_only(world, django_capture_on_commit_callbacks):
-    from sessions import delivery
+    from notifications import outbox as delivery
 
     other = delivery.record("reminder_due", "other:1", world.mentee.user, {"action": 0})
     session = make_session(world.pair, author=world.mentee.user)

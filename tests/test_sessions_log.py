@@ -6,7 +6,8 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from sessions.models import NextAction, SentEmail, Session, SessionSide
+from notifications.models import SentEmail
+from sessions.models import NextAction, Session, SessionSide
 from tests.factories import make_action, make_session
 from tests.sessions_helpers import NOW, frozen  # noqa: F401
 

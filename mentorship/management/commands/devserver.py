@@ -12,14 +12,14 @@ from django.core.management.commands.runserver import Command as RunserverComman
 from django.db import close_old_connections
 from django.utils import timezone
 
+from mentorship.celery import app
+
 
 def _as_schedule(value):
     return value if hasattr(value, "is_due") else every(run_every=value)
 
 
 def run_beat_forever(stop, tick=5.0, stdout=None):
-    from mentorship.celery import app
-
     app.loader.import_default_modules()  # autodiscovery is lazy; register every task now
     entries = {
         name: {"task": entry["task"], "schedule": _as_schedule(entry["schedule"]), "last": None}

@@ -8,8 +8,10 @@ direct label. All text is escaped here; the result is marked safe only once buil
 
 import dataclasses
 
+from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 WIDTH, HEIGHT = 640, 260
 LEFT, RIGHT, TOP, BOTTOM = 44, 16, 24, 46
@@ -227,15 +229,11 @@ def balance_chart(key, title, desc, groups, mentor_label, mentee_label):
 
 
 def _bucket_label(start, weekly):
-    from django.utils.formats import date_format
-
     return date_format(start, "j M" if weekly else "M Y")
 
 
 def dashboard_charts(health):
-    """The three dashboard charts for a sessions.health.Health, each with its table."""
-    from django.utils.translation import gettext as _
-
+    """The three dashboard charts for an insights.figures.Health, each with its table."""
     weekly = health.weekly
     period = _("Week of") if weekly else _("Month")
     labels = [_bucket_label(a, weekly) for a, _b, _n in health.sessions]

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.dateparse import parse_datetime
 
-from sessions import delivery
+from insights import rounds
 
 
 class Command(BaseCommand):
@@ -24,7 +24,7 @@ class Command(BaseCommand):
             moment = parse_datetime(now)
             if moment is None or moment.tzinfo is None:
                 raise CommandError("--now needs a date and time with a UTC offset.")
-        result = delivery.run_round(moment)
+        result = rounds.run_round(moment)
         d = result["delivery"]
         self.stdout.write(
             f"reminders recorded: {result['reminders']}; "

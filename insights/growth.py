@@ -10,7 +10,6 @@ import dataclasses
 from django.db.models import Q
 
 from pairs.models import Pair
-from sessions.health import STARTED
 from sessions.models import NextAction, Session, SessionSide
 
 
@@ -62,7 +61,7 @@ class Growth:
 
 def growth_for(user):
     pairs = list(
-        Pair.objects.filter(Q(mentor__user=user) | Q(mentee__user=user), status__in=STARTED)
+        Pair.objects.filter(Q(mentor__user=user) | Q(mentee__user=user), status__in=Pair.STARTED)
         .select_related("program", "mentor__user", "mentee__user")
         .order_by("program__name", "program__pk", "-started_on", "-pk")
     )

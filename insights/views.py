@@ -9,9 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from insights import charts, exports, figures, ranges, stalled
+from insights.growth import growth_for
 from mentorship.access import get_program_for_admin
-from sessions import charts, exports, health
-from sessions.growth import growth_for
 
 
 def _percent(ratio):
@@ -50,9 +50,9 @@ def _stalled_rows(program, result, now):
 @require_GET
 def dashboard(request, slug):
     program = get_program_for_admin(request.user, slug)
-    form, date_range = health.range_from_request(request.GET, program)
+    form, date_range = ranges.range_from_request(request.GET, program)
     now = timezone.now()
-    result = health.cached_program_health(program, date_range, now)
+    result = figures.cached_program_health(program, date_range, now)
     context = {
         "program": program,
         "form": form,
@@ -63,8 +63,8 @@ def dashboard(request, slug):
         "matched_percent": _percent(result.participants["matched_ratio"]),
         "completion_percent": _percent(result.completion_ratio),
         "export_kinds": exports.KINDS,
-        "stalled_limit": health.STALLED_SHOWN,
-        "cache_seconds": health.cache_seconds(),
+        "stalled_limit": figures.STALLED_SHOWN,
+        "cache_seconds": figures.cache_seconds(),
     }
     template = "health/dashboard.html"
     if request.htmx and not request.htmx.boosted:
@@ -76,10 +76,10 @@ def dashboard(request, slug):
 @require_POST
 def nudge_pair(request, slug, pair_id):
     program = get_program_for_admin(request.user, slug)
-    pair = health.active_pair_or_none(program, pair_id)
+    pair = figures.active_pair_or_none(program, pair_id)
     if pair is None:
         raise Http404
-    queued = health.nudge_pair(pair, by=request.user)
+    queued = stalled.nudge_pair(pair, by=request.user)
     names = {"mentor": pair.mentor.user.name, "mentee": pair.mentee.user.name}
     if queued:
         feedback = _("Nudged just now")

@@ -1,4 +1,4 @@
-"""Exactly-once email delivery from SentEmail rows.
+"""The outbox: every email the product sends, exactly once, from SentEmail rows.
 
 Deciding *that* an email is due (reminders, nudges, digests) only writes a pending
 SentEmail row; its unique (kind, key) makes the decision happen once however many
@@ -22,73 +22,36 @@ import datetime
 import logging
 import smtplib
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.mail import get_connection
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q
+from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 
-from mentorship.emails import absolute_url, build_email
-from sessions.models import EmailPreference, SentEmail
+from notifications import links
+from notifications.after_commit import enqueue
+from notifications.emails import absolute_url, build_email
+from notifications.models import EmailPreference, SentEmail
+from notifications.registry import AUDIENCE, KINDS, Rendered
 
 log = logging.getLogger(__name__)
 
 DEFAULT_RETRY_DELAYS = (60, 300, 1800, 7200, 21600)  # seconds after attempt 1, 2, …
 DEFAULT_LEASE_SECONDS = 300
 
-# kind -> function(row) returning a Rendered, or a str (the reason to skip it).
-RENDERERS = {}
-
-
-@dataclass
-class Rendered:
-    template: str
-    context: dict
-    unsubscribe_url: str | None = None
-    headers: dict = field(default_factory=dict)
+DELIVER_TASK = "notifications.deliver_email"
 
 
 def list_email(template, user, list_name, context):
-    """A Rendered email of a list one can leave (links.LISTS): it carries the preferences
+    """A Rendered email of a list one can leave (registry.LISTS): it carries the preferences
     link and the one-click unsubscribe from that list, in the headers and in the body."""
-    from django.urls import reverse
-
-    from sessions import links
-
     return Rendered(
         template=template,
         context={**context, "preferences_url": absolute_url(reverse("emails:preferences"))},
         unsubscribe_url=links.make_url(links.UNSUBSCRIBE, user, list_name),
     )
-
-
-# kind -> function(rows) called once per claimed batch, to load what all rows need at once.
-PREPARERS = {}
-
-
-def preparer(*kinds):
-    def register(function):
-        for kind in kinds:
-            PREPARERS[kind] = function
-        return function
-
-    return register
-
-
-def renderer(*kinds):
-    def register(function):
-        for kind in kinds:
-            RENDERERS[kind] = function
-        return function
-
-    return register
-
-
-def _load_renderers():
-    # The modules register their kinds on import; imported here to keep imports one-way.
-    from sessions import digests, health, nudges, reminders, side_invites  # noqa: F401
 
 
 def retry_delays():
@@ -130,15 +93,30 @@ def record(kind, key, user, context, status=SentEmail.Status.PENDING, now=None):
         return None
 
 
+def queue(kind, key, user, context, now=None):
+    """Queue one email of a registered kind, once per (kind, key): its row id, or None if
+    it was queued before. It is sent right after the transaction commits (a worker runs
+    DELIVER_TASK); if that never happens, the periodic sweep sends it, with retries."""
+    row_id = record(kind, key, user, context, now=now)
+    if row_id:
+        enqueue(DELIVER_TASK, row_id)
+    return row_id
+
+
 def record_many(rows):
     """Insert SentEmail rows, silently keeping any (kind, key) that already exists."""
     if rows:
         SentEmail.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
 
 
+def queue_many(rows):
+    """Queue many emails (rows from new_row) for the next delivery round; the caller,
+    usually a periodic claim, runs deliver_due right after. Existing (kind, key) stay."""
+    record_many(rows)
+
+
 def claim(now=None, limit=50, ids=None):
     """Lease up to `limit` due pending rows (of `ids`, if given); returns them with their user."""
-    _load_renderers()
     now = now or timezone.now()
     until = now + lease()
     claimed = []
@@ -149,7 +127,7 @@ def claim(now=None, limit=50, ids=None):
         candidates = list(
             due.filter(status=SentEmail.Status.PENDING, next_attempt_at__lte=now)
             # Only kinds this module renders: others send their own rows.
-            .filter(kind__in=sorted(RENDERERS))
+            .filter(kind__in=sorted(KINDS))
             .order_by("next_attempt_at", "pk")
             .values_list("pk", "attempts")[:limit]
         )
@@ -243,10 +221,10 @@ def _send(row, connection):
         return _skip(row, "The recipient no longer exists.")
     if not user.is_active:
         return _skip(row, "The recipient's account is deactivated.")
-    render = RENDERERS.get(row.kind)
-    if render is None:
+    kind = KINDS.get(row.kind)
+    if kind is None:
         return _skip(row, f"No renderer for {row.kind}.")
-    rendered = render(row)
+    rendered = kind.render(row)
     if isinstance(rendered, str):
         return _skip(row, rendered)
     headers = {"X-Mentorship-Email": f"{row.kind}:{row.key}", **rendered.headers}
@@ -323,9 +301,10 @@ def _prepare(rows):
     by_kind = {}
     for row in rows:
         by_kind.setdefault(row.kind, []).append(row)
-    for kind, some in by_kind.items():
-        if kind in PREPARERS:
-            PREPARERS[kind](some)
+    for name, some in by_kind.items():
+        kind = KINDS.get(name)
+        if kind is not None and kind.prepare is not None:
+            kind.prepare(some)
 
 
 def _deliver_batch(rows, now, counts):
@@ -357,34 +336,10 @@ def _deliver_batch(rows, now, counts):
 
 
 def failed_for_admin(user):
-    """Failed emails an admin may see: to people of programs they run (all for superusers)."""
+    """Failed emails an admin may see (registry.AUDIENCE decides whose), newest first."""
     failed = SentEmail.objects.filter(status=SentEmail.Status.FAILED).select_related("user")
-    if user.is_superuser:
-        return failed.order_by("-created_at")
-    programs = user.administered_programs.all()
-    return (
-        failed.filter(
-            Q(user__participations__program__in=programs)
-            | Q(user__administered_programs__in=programs)
-        )
-        .distinct()
-        .order_by("-created_at")
-    )
+    return AUDIENCE.failed_scope(user, failed).order_by("-created_at")
 
 
 def is_email_admin(user):
-    return user.is_authenticated and (user.is_superuser or user.administered_programs.exists())
-
-
-def run_round(now=None):
-    """One round of everything: claim due reminders, nudges and digests, then deliver."""
-    from sessions import digests, nudges, reminders
-
-    now = now or timezone.now()
-    result = {
-        "reminders": reminders.claim_due(now),
-        "nudges": nudges.claim_due(now),
-        "digests": digests.claim_due(now),
-    }
-    result["delivery"] = deliver_due(now)
-    return result
+    return AUDIENCE.is_admin(user)

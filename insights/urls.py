@@ -2,19 +2,19 @@
 
 from django.urls import path
 
-from sessions import views_health
+from insights import views
 
 urlpatterns = [
-    path("programs/<slug:slug>/health/", views_health.dashboard, name="dashboard"),
+    path("programs/<slug:slug>/health/", views.dashboard, name="dashboard"),
     path(
         "programs/<slug:slug>/health/pairs/<int:pair_id>/nudge/",
-        views_health.nudge_pair,
+        views.nudge_pair,
         name="nudge_pair",
     ),
     path(
         "programs/<slug:slug>/health/export/<str:kind>.csv",
-        views_health.export,
+        views.export,
         name="export",
     ),
-    path("growth/", views_health.growth, name="growth"),
+    path("growth/", views.growth, name="growth"),
 ]

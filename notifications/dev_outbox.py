@@ -12,7 +12,7 @@ from django.utils import timezone
 
 def outbox_enabled():
     """Whether email goes to the outbox and its pages may show it (development only)."""
-    return settings.DEBUG and settings.EMAIL_BACKEND == "mentorship.mail.OutboxBackend"
+    return settings.DEBUG and settings.EMAIL_BACKEND == "notifications.dev_outbox.OutboxBackend"
 
 
 class OutboxBackend(BaseEmailBackend):

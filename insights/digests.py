@@ -5,12 +5,17 @@ weekday (their preference, else their earliest program's) from 09:00 local time.
 Same exactly-once scheme as the nudge: SentEmail(kind="admin_digest", key="user:week").
 """
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from mentorship.emails import absolute_url
-from sessions import delivery
+from insights.stalled import stalled_pairs
+from mentorship.models import Participant, Program, User
+from notifications import outbox
+from notifications.emails import absolute_url
+from notifications.models import EmailPreference, SentEmail
+from pairs.models import Pair
+from sessions.models import NextAction
 from sessions.nudges import weekly_slot
 
 KIND = "admin_digest"
@@ -28,11 +33,6 @@ def _stalled_entry(pair, today):
 
 
 def program_summary(program, now):
-    from mentorship.models import Participant
-    from pairs.models import Pair
-    from sessions.health import stalled_pairs
-    from sessions.models import NextAction, SentEmail
-
     today = now.date()
     # The dashboard's rule and query; the digest lists them in pair order.
     stalled = sorted(stalled_pairs(program, now), key=lambda pair: pair.pk)
@@ -80,11 +80,6 @@ def _is_empty(summary):
 
 def claim_due(now=None):
     """Record this week's digest for each admin whose moment has passed; returns counts."""
-    from django.db.models import Prefetch
-
-    from mentorship.models import Program, User
-    from sessions.models import EmailPreference, SentEmail
-
     now = now or timezone.now()
     counts = {"pending": 0, "skipped": 0}
     admins = list(
@@ -125,7 +120,7 @@ def claim_due(now=None):
                 summaries[program.pk] = program_summary(program, now)
         mine = [summaries[p.pk] for p in admin.programs if not _is_empty(summaries[p.pk])]
         status = SentEmail.Status.PENDING if mine else SentEmail.Status.SKIPPED
-        if delivery.record(KIND, key, admin, {"programs": mine}, status=status, now=now):
+        if outbox.record(KIND, key, admin, {"programs": mine}, status=status, now=now):
             counts[status] += 1
     return counts
 
@@ -134,10 +129,9 @@ def _program_url(slug):
     return absolute_url(reverse("programs:detail", args=[slug]))
 
 
-@delivery.renderer(KIND)
 def render(row):
     user = row.user
-    if delivery.opted_out(user, "digests"):
+    if outbox.opted_out(user, "digests"):
         return "The recipient turned the admin digest off."
     summaries = row.context.get("programs", [])
     if not user.is_superuser:  # only programs the recipient still runs
@@ -146,7 +140,7 @@ def render(row):
     programs = [{**s, "url": _program_url(s["slug"])} for s in summaries]
     if not programs:
         return "The recipient no longer runs these programs."
-    return delivery.list_email(
+    return outbox.list_email(
         "admin_digest",
         user,
         "digests",

@@ -23,9 +23,9 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from insights.stalled import is_stalled, stalled_threshold
 from mentorship.csvutil import streaming_csv_response
 from pairs.models import Pair
-from sessions.health import is_stalled, stalled_threshold
 from sessions.models import NextAction, Session
 
 CHUNK = 2000  # rows fetched from the database at a time

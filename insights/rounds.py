@@ -1,0 +1,21 @@
+"""One round of everything that is due: reminders, nudges, digests, then delivery.
+
+It lives at the top because it is the one place that sees every kind of due email.
+"""
+
+from django.utils import timezone
+
+from insights import digests
+from notifications import outbox
+from sessions import nudges, reminders
+
+
+def run_round(now=None):
+    now = now or timezone.now()
+    result = {
+        "reminders": reminders.claim_due(now),
+        "nudges": nudges.claim_due(now),
+        "digests": digests.claim_due(now),
+    }
+    result["delivery"] = outbox.deliver_due(now)
+    return result

@@ -1,0 +1,13 @@
+"""Background work for insights: thin wrappers around its services."""
+
+from celery import shared_task
+
+from insights import digests
+from notifications import outbox
+from notifications.tasks import moment
+
+
+@shared_task(name="insights.send_weekly_digests")
+def send_weekly_digests(now=None):
+    when = moment(now)
+    return {"digests": digests.claim_due(when), "delivery": outbox.deliver_due(when)}
