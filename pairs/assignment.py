@@ -20,8 +20,8 @@ holding the whole score matrix:
 
 Scores are float32; the solver works on them scaled to integers (2^k, exact for scores
 above 1/64), so the certificate is exact arithmetic, not a tolerance. Deterministic for
-the same input. `solve_dense` is the anchor (SciPy's dense `linear_sum_assignment` on
-the slot-expanded matrix); `solve_greedy` the baseline.
+the same input. `tests.anchors.solve_dense` is the anchor (SciPy's dense `linear_sum_assignment`
+on the slot-expanded matrix, a development dependency); `solve_greedy` the baseline.
 """
 
 from __future__ import annotations
@@ -32,7 +32,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from ortools.graph.python import min_cost_flow
-from scipy.optimize import linear_sum_assignment
 
 BLOCK_ELEMENTS = 4_000_000  # scores computed at most per block (rows × columns)
 BLOCK_ROWS = 256
@@ -406,23 +405,6 @@ def _result(r, c, v, stats):
     return Assignment(pairs, float(np.sum(v)) if len(v) else 0.0, len(pairs), stats)
 
 
-def solve_dense(scorer, objective="score"):
-    """The anchor: linear_sum_assignment on the dense slot-expanded matrix."""
-    n, m = scorer.shape
-    capacity = scorer.capacity
-    bonus = _bonus(scorer, objective)
-    slot_owner = np.repeat(np.arange(m), capacity)
-    full = np.empty((n, len(slot_owner)))
-    for start, stop in _blocks(scorer):
-        block = scorer.block(start, stop).astype(np.float64)
-        full[start:stop] = np.where(np.isfinite(block), block + bonus, 0.0)[:, slot_owner]
-    r, s = linear_sum_assignment(full, maximize=True)
-    keep = full[r, s] > 0
-    r, c = r[keep], slot_owner[s[keep]]
-    v = full[r, s[keep]] - bonus
-    return _result(r, c, v, {"solver": "dense-lsa"})
-
-
 def solve_greedy(scorer, objective="score"):
     """Baseline: take the best remaining edge while both ends have room."""
     n, m = scorer.shape
@@ -548,30 +530,3 @@ def solve_peer(scorer, keep=DEFAULT_KEEP):
         len(pairs),
         {"solver": "peer-relaxation", "upper_bound": relaxed.total / 2},
     )
-
-
-def solve_peer_exact(scorer):
-    """Exact best pairing of a small pool (HiGHS MILP via SciPy): for checking solve_peer."""
-    from scipy.optimize import Bounds, LinearConstraint, milp
-    from scipy.sparse import coo_matrix
-
-    n = scorer.shape[0]
-    block = scorer.block(0, n)
-    a, b = np.nonzero(np.isfinite(np.triu(block, 1)) & (np.triu(np.ones((n, n)), 1) > 0))
-    keep = scorer.capacity[a] * scorer.capacity[b] > 0
-    a, b = a[keep], b[keep]
-    if len(a) == 0:
-        return 0.0
-    w = block[a, b]
-    e = np.arange(len(a))
-    incidence = coo_matrix(
-        (np.ones(2 * len(a)), (np.concatenate([a, b]), np.concatenate([e, e]))),
-        shape=(n, len(a)),
-    )
-    res = milp(
-        -w,
-        constraints=LinearConstraint(incidence, 0, 1),
-        integrality=np.ones(len(a)),
-        bounds=Bounds(0, 1),
-    )
-    return float(-res.fun)

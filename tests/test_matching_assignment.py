@@ -8,6 +8,7 @@ import pytest
 
 from pairs import assignment
 from pairs.matching import PeerScorer, Profile, Scorer, Weights
+from tests import anchors
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 from _matching_data import pool, program  # noqa: E402
@@ -20,7 +21,7 @@ def test_sparse_solver_reaches_the_dense_optimum(seed, objective):
     scorer = Scorer(mentors, mentees, weights)
     # Keeping 4 pairs per mentee leaves most of the optimum to the rescoring rounds.
     exact = assignment.solve(scorer, objective, keep=4)
-    dense = assignment.solve_dense(scorer, objective)
+    dense = anchors.solve_dense(scorer, objective)
     greedy = assignment.solve_greedy(scorer, objective)
     assert exact.stats["certified_optimal"]
     # The optimum needed pairs that the scoring pass left out: the check found them.
@@ -65,7 +66,7 @@ def test_coverage_objective_matches_more_people_than_total_score():
     assert by_score.total == pytest.approx(1.0)
     assert sorted((r, c) for r, c, _ in by_coverage.pairs) == [(0, 1), (1, 0)]
     assert by_coverage.total == pytest.approx(0.3)
-    assert assignment.solve_dense(scorer, "coverage").matched == 2
+    assert anchors.solve_dense(scorer, "coverage").matched == 2
 
 
 def test_deterministic_for_the_same_input():
@@ -84,7 +85,7 @@ def test_greedy_falls_short_on_a_known_case():
     scorer = Scorer([a, b], [x, y], Weights(min_score=0.05))
     exact, greedy = assignment.solve(scorer), assignment.solve_greedy(scorer)
     assert greedy.total < exact.total
-    assert exact.total == pytest.approx(assignment.solve_dense(scorer).total)
+    assert exact.total == pytest.approx(anchors.solve_dense(scorer).total)
 
 
 def test_empty_and_full_programs():
@@ -100,7 +101,7 @@ def test_peer_pairing_is_close_to_the_exact_optimum(seed):
     people, weights = pool(40, seed=seed)
     scorer = PeerScorer(people, weights)
     result = assignment.solve_peer(scorer)
-    exact = assignment.solve_peer_exact(scorer)
+    exact = anchors.solve_peer_exact(scorer)
     used = [x for r, c, _ in result.pairs for x in (r, c)]
     assert len(used) == len(set(used))  # one pair per person
     assert result.total <= exact + 1e-6 <= result.stats["upper_bound"] + 1e-5
@@ -112,7 +113,7 @@ def test_default_settings_reach_the_dense_optimum_on_a_larger_program(objective)
     mentors, mentees, weights = program(2000, seed=21)
     scorer = Scorer(mentors, mentees, weights)
     exact = assignment.solve(scorer, objective)
-    dense = assignment.solve_dense(scorer, objective)
+    dense = anchors.solve_dense(scorer, objective)
     assert exact.stats["certified_optimal"]
     assert exact.matched == dense.matched
     assert exact.total == pytest.approx(dense.total, rel=1e-9)
@@ -132,4 +133,4 @@ def test_a_program_where_everyone_fits_everyone_keeps_every_pair():
     scorer = Scorer(mentors, mentees, weights)
     exact = assignment.solve(scorer)
     assert exact.stats["rescored"] == 0
-    assert exact.total == pytest.approx(assignment.solve_dense(scorer).total, rel=1e-9)
+    assert exact.total == pytest.approx(anchors.solve_dense(scorer).total, rel=1e-9)
