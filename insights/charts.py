@@ -175,7 +175,7 @@ def line_chart(key, title, desc, labels, ratios):
     return mark_safe("".join(parts))  # noqa: S308 - every text part above is escaped
 
 
-def balance_chart(key, title, desc, groups, mentor_label, mentee_label):
+def paired_bars_chart(key, title, desc, groups, mentor_label, mentee_label):
     """Horizontal paired bars, mentors solid, mentees hatched; each labelled directly.
 
     groups: [(label, mentor_value, mentee_value)].
@@ -319,7 +319,7 @@ def dashboard_charts(health):
         Chart(
             key="chart-balance",
             title=balance_title,
-            svg=balance_chart(
+            svg=paired_bars_chart(
                 "chart-balance", balance_title, balance_desc, groups, mentors, mentees
             ),
             caption=_("What mentors and mentees brought, %(span)s") % {"span": span},

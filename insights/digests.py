@@ -5,49 +5,44 @@ weekday (their preference, else their earliest program's) from 09:00 local time.
 Same exactly-once scheme as the nudge: SentEmail(kind="admin_digest", key="user:week").
 """
 
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 
 from insights.stalled import stalled_pairs
 from mentorship.models import Participant, Program, User
+from mentorship.timezones import local_date, local_today
+from mentorship.weekly import weekday_for, weekly_slot
 from notifications import outbox
 from notifications.emails import absolute_url
 from notifications.models import EmailPreference, SentEmail
-from pairs.models import Pair
+from pairs.relations import matched_expression
+from sessions import cadence
 from sessions.models import NextAction
-from sessions.nudges import weekly_slot
 
 KIND = "admin_digest"
 LIST_LIMIT = 20
 
 
-def _stalled_entry(pair, today):
-    last = pair.last_session.date() if pair.last_session else None
-    started = pair.started_on or pair.created_at.date()
+def _stalled_entry(pair, today, who):
+    last = local_date(pair.last_session, who) if pair.last_session else None
+    since = cadence.days_since(pair.last_session, pair.started_on, pair.created_at, today, who)
     return {
         "pair": f"{pair.mentor_name} ↔ {pair.mentee_name}",  # as str(Pair)
         "last": last.isoformat() if last else None,
-        "since": (today - (last or started)).days,
+        "since": since,
     }
 
 
-def program_summary(program, now):
-    today = now.date()
-    # The dashboard's rule and query; the digest lists them in pair order.
-    stalled = sorted(stalled_pairs(program, now), key=lambda pair: pair.pk)
-    overdue = NextAction.objects.filter(
-        pair__program=program,
-        pair__status__in=Pair.LIVE,
-        status=NextAction.Status.OPEN,
-        due_on__lt=today,
-    )
-    live = Pair.objects.filter(status__in=Pair.OCCUPYING).filter(
-        Q(mentor=OuterRef("pk")) | Q(mentee=OuterRef("pk"))
-    )
+def program_summary(program, now, who="UTC"):
+    """What the digest says of one program, with days on `who`'s (the admin's) calendar."""
+    today = local_today(who, now)
+    # The health page's rule and query; the digest lists them in pair order.
+    stalled = sorted(stalled_pairs(program, now, who), key=lambda pair: pair.pk)
+    overdue = NextAction.objects.filter(pair__program=program).overdue(today)
     unmatched = (
         Participant.objects.filter(program=program, status=Participant.Status.ACTIVE)
-        .annotate(paired=Exists(live))
+        .annotate(paired=matched_expression())
         .filter(paired=False)
         .select_related("user")
         .order_by("user__display_name", "user__email")
@@ -59,7 +54,7 @@ def program_summary(program, now):
         "program": program.name,
         "slug": program.slug,
         "cadence_days": program.cadence_days,
-        "stalled": [_stalled_entry(pair, today) for pair in stalled[:LIST_LIMIT]],
+        "stalled": [_stalled_entry(pair, today, who) for pair in stalled[:LIST_LIMIT]],
         "stalled_count": len(stalled),
         "overdue_count": overdue.count(),
         "overdue_pairs": overdue.values("pair").distinct().count(),
@@ -100,9 +95,7 @@ def claim_due(now=None):
         pref = prefs.get(admin.pk)
         if pref is not None and not pref.digests:
             continue
-        weekday = pref.nudge_weekday if pref is not None else None
-        if weekday is None:
-            weekday = admin.programs[0].nudge_weekday
+        weekday = weekday_for(pref, admin.programs[0].nudge_weekday)
         week, moment = weekly_slot(admin.time_zone, weekday, now)
         if now >= moment:
             due.append((admin, f"{admin.pk}:{week}"))
@@ -111,14 +104,16 @@ def claim_due(now=None):
             "key", flat=True
         )
     )
-    summaries = {}  # program pk -> summary: a program with several admins is summed up once
+    # (program pk, the admin's today) -> summary: summed up once for admins sharing a day.
+    summaries = {}
     for admin, key in due:
         if key in done:
             continue
+        day = local_today(admin, now)
         for program in admin.programs:
-            if program.pk not in summaries:
-                summaries[program.pk] = program_summary(program, now)
-        mine = [summaries[p.pk] for p in admin.programs if not _is_empty(summaries[p.pk])]
+            if (program.pk, day) not in summaries:
+                summaries[program.pk, day] = program_summary(program, now, admin)
+        mine = [summaries[p.pk, day] for p in admin.programs if not _is_empty(summaries[p.pk, day])]
         status = SentEmail.Status.PENDING if mine else SentEmail.Status.SKIPPED
         if outbox.record(KIND, key, admin, {"programs": mine}, status=status, now=now):
             counts[status] += 1

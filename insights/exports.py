@@ -10,8 +10,10 @@ import datetime
 
 from django.db import connection
 from django.db.models import (
+    BooleanField,
     CharField,
     Count,
+    ExpressionWrapper,
     F,
     Func,
     IntegerField,
@@ -23,9 +25,9 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from insights.stalled import is_stalled, stalled_threshold
 from mentorship.csvutil import streaming_csv_response
 from pairs.models import Pair
+from sessions.cadence import is_stalled, stalled_threshold
 from sessions.models import NextAction, Session
 
 CHUNK = 2000  # rows fetched from the database at a time
@@ -81,7 +83,7 @@ def pair_rows(program, now=None):
             open_=_count(actions.filter(status=NextAction.Status.OPEN)),
             done=_count(actions.filter(status=NextAction.Status.DONE)),
             dropped=_count(actions.filter(status=NextAction.Status.DROPPED)),
-            overdue=_count(actions.filter(status=NextAction.Status.OPEN, due_on__lt=today)),
+            overdue=_count(actions.overdue(today)),
         )
         .order_by("pk")
         .values_list(
@@ -177,12 +179,14 @@ def action_rows(program, now=None):
         NextAction.objects.filter(pair__program=program)
         .order_by("pk")
         .annotate(created_utc=_utc_field("created_at"), done_utc=_utc_field("done_at"))
+        .annotate(overdue=ExpressionWrapper(NextAction.overdue_q(today), BooleanField()))
         .values_list(
             "pk",
             "pair_id",
             "owner",
             "status",
             "due_on",
+            "overdue",
             "created_utc",
             "done_utc",
             "created_in_id",
@@ -195,12 +199,12 @@ def action_rows(program, now=None):
         owner,
         status,
         due_on,
+        overdue,
         created_at,
         done_at,
         created_in,
         reviewed_in,
     ) in rows.iterator(chunk_size=CHUNK):
-        overdue = status == NextAction.Status.OPEN and due_on < today
         yield [
             pk, pair_id, owner, status, _day(due_on), _utc(created_at), _utc(done_at),
             _yes(overdue), created_in or "", reviewed_in or "",

@@ -25,9 +25,10 @@ from django.db.models import (
 from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 
-from insights.ranges import DAYS_PER_MONTH, DateRange, as_date, buckets
+from insights.ranges import DAYS_PER_MONTH, DateRange, buckets
 from insights.stalled import nudged_today, stalled_pairs
 from mentorship.models import Participant
+from mentorship.timezones import as_local_date
 from pairs.models import Pair
 from sessions.models import NextAction, Session, SessionSide
 
@@ -52,8 +53,8 @@ def participants_figures(program):
     row = Participant.objects.filter(program=program).aggregate(
         active=Count("pk", filter=active),
         invited=Count("pk", filter=Q(status=Participant.Status.INVITED)),
-        mentors=Count("pk", filter=active & Q(role__in=("mentor", "both"))),
-        mentees=Count("pk", filter=active & Q(role__in=("mentee", "both"))),
+        mentors=Count("pk", filter=active & Q(role__in=Participant.MENTOR_ROLES)),
+        mentees=Count("pk", filter=active & Q(role__in=Participant.MENTEE_ROLES)),
         matched=Count("pk", filter=active & in_live_pair),
     )
     row["matched_ratio"] = _ratio(row["matched"], row["active"])
@@ -90,7 +91,7 @@ def session_series(program, date_range):
         .annotate(n=Count("pk"))
         .order_by()
     )
-    by_bucket = {as_date(r["bucket"]): r["n"] for r in rows}
+    by_bucket = {as_local_date(r["bucket"]): r["n"] for r in rows}
     return weekly, [(a, b, by_bucket.get(a, 0)) for a, b in spans]
 
 
@@ -119,7 +120,7 @@ def action_stats(program, date_range, today):
                 output_field=DateField(),
             ),
             late=Case(
-                When(status=status.OPEN, due_on__lt=today, then=Value(True)),
+                When(NextAction.overdue_q(today), then=Value(True)),
                 default=Value(False),
                 output_field=BooleanField(),
             ),
@@ -143,13 +144,13 @@ def action_stats(program, date_range, today):
         n = row["n"]
         if row["bucket"] is not None:
             figures["due"] += n
-            due, done = by_bucket.get(as_date(row["bucket"]), (0, 0))
+            due, done = by_bucket.get(as_local_date(row["bucket"]), (0, 0))
             if row["status"] == status.DONE:
                 figures["due_done"] += n
                 done += n
             elif row["status"] == status.DROPPED:
                 figures["due_dropped"] += n
-            by_bucket[as_date(row["bucket"])] = (due + n, done)
+            by_bucket[as_local_date(row["bucket"])] = (due + n, done)
         if row["late"]:
             figures["overdue"] += n
         if row["status"] == status.OPEN:

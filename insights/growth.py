@@ -109,7 +109,7 @@ def growth_for(user):
     )
     for pair_id, owner, text, done_at in actions:
         growth = by_pair[pair_id]
-        if owner in (growth.role, NextAction.Owner.BOTH):
+        if owner in NextAction.owners_of_role(growth.role):
             growth.actions_done.append(Entry(done_at, text))
 
     programs, totals = (

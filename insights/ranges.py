@@ -133,11 +133,3 @@ def buckets(date_range):
         out.append((cursor, following - datetime.timedelta(days=1)))
         cursor = following
     return weekly, out
-
-
-def as_date(value):
-    if isinstance(value, datetime.datetime):
-        if timezone.is_aware(value):
-            value = timezone.localtime(value)
-        return value.date()
-    return value

@@ -5,7 +5,7 @@ the nudge an admin sends them (through the outbox, at most once per person per d
 import dataclasses
 import datetime
 
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
 from notifications import outbox
@@ -13,26 +13,10 @@ from notifications.emails import absolute_url
 from notifications.models import SentEmail
 from notifications.registry import Rendered
 from pairs.models import Pair
+from sessions import cadence
 from sessions.models import NextAction, Session
 
 NUDGE_KIND = "stalled_nudge"
-
-
-def stalled_threshold(program, now):
-    """(moment, day): a pair whose last session (or start) is before these is stalled."""
-    threshold = now - datetime.timedelta(days=2 * program.cadence_days)
-    return threshold, timezone.localdate(threshold)
-
-
-def is_stalled(status, last_session, started_on, created_at, threshold, threshold_day):
-    """The stalled rule for one row (the query in stalled_pairs is the same rule)."""
-    if status != Pair.Status.ACTIVE:
-        return False
-    if last_session is not None:
-        return last_session < threshold
-    if started_on is not None:
-        return started_on < threshold_day
-    return created_at < threshold
 
 
 @dataclasses.dataclass
@@ -54,10 +38,11 @@ def _name(display_name, email):
     return display_name or email.split("@")[0]  # as User.name
 
 
-def stalled_pairs(program, now=None):
-    """Active pairs with no logged session within twice the cadence, oldest activity first."""
+def stalled_pairs(program, now=None, who=None):
+    """Active pairs with no logged session within twice the cadence, oldest activity first
+    (sessions.cadence's rule; days on `who`'s calendar, else the viewer's)."""
     now = now or timezone.now()
-    threshold, threshold_day = stalled_threshold(program, now)
+    threshold, threshold_day = cadence.stalled_threshold(program, now, who)
     last_session = (
         Session.objects.filter(pair=OuterRef("pk"), status=Session.Status.LOGGED)
         .order_by("-occurred_at")
@@ -71,11 +56,7 @@ def stalled_pairs(program, now=None):
     rows = (
         Pair.objects.filter(program=program, status=Pair.Status.ACTIVE)
         .annotate(last_session=Subquery(last_session), last_done=Subquery(last_done))
-        .filter(
-            Q(last_session__lt=threshold)
-            | Q(last_session__isnull=True, started_on__lt=threshold_day)
-            | Q(last_session__isnull=True, started_on__isnull=True, created_at__lt=threshold)
-        )
+        .filter(cadence.stalled_filter(threshold, threshold_day))
         .order_by(F("last_session").asc(nulls_first=True), "started_on", "pk")
         .values_list(
             "pk", "mentor__user__display_name", "mentor__user__email", "mentor__user_id",

@@ -12,6 +12,8 @@ from django.views.decorators.http import require_GET, require_POST
 from insights import charts, exports, figures, ranges, stalled
 from insights.growth import growth_for
 from mentorship.access import get_program_for_admin
+from pairs.models import Pair
+from sessions import cadence
 
 
 def _percent(ratio):
@@ -26,21 +28,23 @@ def _url_pattern(name, *args):
 def _stalled_rows(program, result, now):
     today = timezone.localdate(now)
     nudge_url = _url_pattern("health:nudge_pair", program.slug)
-    pair_url = _url_pattern("sessions:pair")
+    viewer = timezone.get_current_timezone()  # the request runs in the viewer's zone
     rows = []
     for pair in result.stalled:
         last = timezone.localdate(pair.last_session) if pair.last_session else None
-        since = last or pair.started_on or timezone.localdate(pair.created_at)
+        days = cadence.days_since(
+            pair.last_session, pair.started_on, pair.created_at, today, viewer
+        )
         rows.append(
             {
                 "pair": pair,
                 "started": pair.started_on or timezone.localdate(pair.created_at),
                 "last_session": last,
                 "last_done": timezone.localdate(pair.last_done) if pair.last_done else None,
-                "days": (today - since).days,
+                "days": days,
                 "nudged": pair.pk in result.nudged,
                 "nudge_url": nudge_url.format(pair.pk),
-                "pair_url": pair_url.format(pair.pk),
+                "pair_url": Pair.url_for(pair.pk),
             }
         )
     return rows

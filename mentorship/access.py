@@ -5,12 +5,9 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from mentorship import relations
 from mentorship.models import Invite, Participant, Program, Skill
 from mentorship.programs import can_create_program
-
-# Pair and request statuses in which two people may see each other's profile.
-# Strings on purpose: mentorship never imports pairs.
-PARTNER_PAIR_STATUSES = ("proposed", "active", "paused", "completed")
 
 
 def get_program_for_admin(user, slug):
@@ -59,21 +56,6 @@ def get_skill_for_admin(user, slug, skill_id):
     return get_object_or_404(Skill.objects.select_related("program"), pk=skill_id, program=program)
 
 
-def _related_through_feature(viewer, participant):
-    """True when viewer is participant's partner, or they face each other in a pair request."""
-    names = {f.related_name for f in Participant._meta.related_objects}
-    mine = Participant.objects.filter(program_id=participant.program_id, user=viewer)
-    if {"mentor_pairs", "mentee_pairs"} <= names:
-        statuses = PARTNER_PAIR_STATUSES
-        if mine.filter(
-            Q(mentor_pairs__mentee=participant, mentor_pairs__status__in=statuses)
-            | Q(mentee_pairs__mentor=participant, mentee_pairs__status__in=statuses)
-        ).exists():
-            return True
-    requests = Q(sent_requests__recipient=participant) | Q(received_requests__requester=participant)
-    return {"sent_requests", "received_requests"} <= names and mine.filter(requests).exists()
-
-
 def get_participant_for_viewer(user, slug, participant_id):
     """(participant, show_private) for another person's profile page.
 
@@ -87,9 +69,7 @@ def get_participant_for_viewer(user, slug, participant_id):
     )
     if participant.user_id == user.pk or participant.program.is_admin(user):
         return participant, True
-    if participant.status != Participant.Status.WITHDRAWN and _related_through_feature(
-        user, participant
-    ):
+    if participant.status != Participant.Status.WITHDRAWN and relations.related(user, participant):
         return participant, False
     raise Http404
 

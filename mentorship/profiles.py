@@ -43,13 +43,20 @@ def save_profile(participant, data, onboarding=False):
 
 
 def public_view(participant):
-    """What another participant may see (a partner, a match suggestion): no private fields."""
+    """What another participant may see (a match suggestion, someone who sent or got a
+    pairing request): never PRIVATE_FIELDS, never the email address."""
     return {
         "name": participant.user.name,
         "role": participant.get_role_display(),
-        "teaches": [s.name for s in participant.teaches.all()],
-        "learns": [s.name for s in participant.learns.all()],
+        "teaches": sorted(s.name for s in participant.teaches.all()),
+        "learns": sorted(s.name for s in participant.learns.all()),
         "goals": participant.goals,
         "time_zone": participant.user.time_zone,
         "availability": availability.describe(participant.availability),
     }
+
+
+def partner_view(participant):
+    """What a partner sees (their introduction email): the public view and the email
+    address, so the two can get in touch. Still never PRIVATE_FIELDS."""
+    return {**public_view(participant), "email": participant.user.email}

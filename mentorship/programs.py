@@ -5,12 +5,10 @@ from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils.translation import gettext as _
 
-from mentorship import availability
+from mentorship import availability, relations
 from mentorship.models import Participant, Program, Skill, User
 from mentorship.models.users import normalize_email
 
-# Pair statuses that count as "matched". Strings on purpose: mentorship never imports pairs.
-MATCHED_PAIR_STATUSES = ("proposed", "active", "paused")
 PAGE_SIZE = 25
 
 
@@ -74,25 +72,6 @@ def status_counts(program):
     return {s: counts.get(s, 0) for s in Participant.Status.values}
 
 
-def matched_expression():
-    """True when a participant is in a proposed, active or paused pair (either side).
-
-    Uses the reverse relations the pairs app adds, so mentorship never imports pairs.
-    """
-    names = {f.related_name for f in Participant._meta.related_objects}
-    if not {"mentor_pairs", "mentee_pairs"} <= names:
-        return None
-    return Exists(
-        Participant.objects.filter(
-            pk=OuterRef("pk"), mentor_pairs__status__in=MATCHED_PAIR_STATUSES
-        )
-    ) | Exists(
-        Participant.objects.filter(
-            pk=OuterRef("pk"), mentee_pairs__status__in=MATCHED_PAIR_STATUSES
-        )
-    )
-
-
 def participants(program, q="", role="", status="", skill="", matched=""):
     """The filtered participants of program, with what the list shows, in one query each."""
     qs = Participant.objects.filter(program=program).select_related("user")
@@ -124,7 +103,7 @@ def participants(program, q="", role="", status="", skill="", matched=""):
                     )
                 )
             )
-    matched_expr = matched_expression()
+    matched_expr = relations.matched_expression()
     if matched_expr is not None:
         qs = qs.annotate(is_matched=matched_expr)
         if matched == "matched":

@@ -8,7 +8,9 @@ class PairsConfig(AppConfig):
 
     def ready(self):
         # Imported here: it imports models, which cannot load while apps are populated.
+        from mentorship import relations as mentorship_relations
         from notifications import registry
-        from pairs import intro
+        from pairs import intro, relations
 
         registry.register(intro.KIND, intro.render, prepare=intro.prepare)
+        mentorship_relations.provide(relations.matched_expression, relations.related)

@@ -2,22 +2,11 @@
 
 from django.utils.translation import gettext as _
 
+from mentorship.profiles import partner_view
 from notifications import outbox
 from notifications.emails import absolute_url
 from notifications.registry import Rendered
 from pairs.models import Pair
-
-
-def public_profile(participant):
-    """What a partner may see: never department or manager email."""
-    return {
-        "name": participant.user.name,
-        "email": participant.user.email,
-        "time_zone": participant.user.time_zone,
-        "teaches": sorted(s.name for s in participant.teaches.all()),
-        "learns": sorted(s.name for s in participant.learns.all()),
-        "goals": participant.goals,
-    }
 
 
 def first_agenda(a_teaches_b, b_teaches_a):
@@ -67,7 +56,7 @@ def render(row):
     if role is None:
         return "The recipient is not in this pair."
     me, partner = (pair.mentor, pair.mentee) if role == "mentor" else (pair.mentee, pair.mentor)
-    mine, theirs = public_profile(me), public_profile(partner)
+    mine, theirs = partner_view(me), partner_view(partner)
     i_teach = sorted(set(mine["teaches"]) & set(theirs["learns"]))
     they_teach = sorted(set(theirs["teaches"]) & set(mine["learns"]))
     return Rendered(

@@ -18,6 +18,8 @@ class Pair(models.Model):
     # Statuses that use a slot of the mentor's (and mentee's) capacity.
     OCCUPYING = (Status.PROPOSED, Status.ACTIVE, Status.PAUSED)
     LIVE = (Status.ACTIVE, Status.PAUSED)
+    # Two people who are or were partners: they may see each other's public profile.
+    PARTNERED = (Status.PROPOSED, Status.ACTIVE, Status.PAUSED, Status.COMPLETED)
     # Pairs that have had a life (not merely proposed or declined).
     STARTED = (Status.ACTIVE, Status.PAUSED, Status.COMPLETED, Status.ENDED)
 

@@ -74,8 +74,10 @@ def matching(request, slug):
         .select_related("user")
         .order_by("user__display_name", "user__email")
     )
-    context["mentors"] = [p for p in people if p.can_mentor or program.kind == program.Kind.PEER]
-    context["mentees"] = [p for p in people if p.can_be_mentee or program.kind == program.Kind.PEER]
+    for person in people:
+        person.program = program  # may_mentor reads the program's kind
+    context["mentors"] = [p for p in people if p.may_mentor]
+    context["mentees"] = [p for p in people if p.may_be_mentee]
     context["exclusions"] = Exclusion.objects.filter(program=program).select_related(
         "first__user", "second__user"
     )
@@ -250,8 +252,7 @@ def suggestion_swap(request, slug, pk):
         .select_related("user")
         .order_by("user__display_name", "user__email")
     )
-    if program.kind != program.Kind.PEER:
-        mentors = mentors.filter(role__in=[Participant.Role.MENTOR, Participant.Role.BOTH])
+    mentors = mentors.filter(Participant.may_mentor_q(program))
     context = {
         "program": program,
         "s": suggestion,
@@ -407,7 +408,7 @@ def request_withdraw(request, pk):
 
 def _pair_page(pair):
     try:
-        return reverse("sessions:pair", args=[pair.pk])
+        return pair.get_absolute_url()
     except NoReverseMatch:
         return None
 

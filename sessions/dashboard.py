@@ -6,10 +6,12 @@ A fixed number of queries whatever the history (see tests/test_dashboard_*).
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, Max, Min, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from mentorship.timezones import local_today
 from pairs.models import Pair
+from sessions import cadence
 from sessions.models import NextAction, Session, SessionSide
 from sessions.timeline import label_action
 
@@ -41,13 +43,9 @@ class Dashboard:
     today: datetime.date | None = None
 
 
-def owner_matches(action, role):
-    return action.owner in (role, NextAction.Owner.BOTH)
-
-
 def flag_due(action, today):
-    """Set is_overdue and is_due_soon, which the action_item partial shows."""
-    action.is_overdue = action.due_on < today
+    """Set is_overdue and is_due_soon, which the action_item partial shows (pair loaded)."""
+    action.is_overdue = action.overdue_on(today)
     action.is_due_soon = not action.is_overdue and action.due_on <= today + datetime.timedelta(
         days=DUE_SOON_DAYS
     )
@@ -56,7 +54,7 @@ def flag_due(action, today):
 
 def build(user, now=None):
     now = now or timezone.now()
-    today = timezone.localdate(now)
+    today = local_today(user, now)
     board = Dashboard(today=today)
     pairs = list(
         Pair.objects.filter(Q(mentor__user=user) | Q(mentee__user=user), status__in=Pair.LIVE)
@@ -68,20 +66,8 @@ def build(user, now=None):
         return board
     by_id = {p.pk: p for p in pairs}
     roles = {p.pk: p.role_of(user) for p in pairs}
-    last = dict(
-        Session.objects.filter(pair_id__in=by_id, status=Session.Status.LOGGED)
-        .values("pair_id")
-        .annotate(last=Max("occurred_at"))
-        .values_list("pair_id", "last")
-    )
-    upcoming = dict(
-        Session.objects.filter(
-            pair_id__in=by_id, status=Session.Status.SCHEDULED, occurred_at__gte=now
-        )
-        .values("pair_id")
-        .annotate(next=Min("occurred_at"))
-        .values_list("pair_id", "next")
-    )
+    last = cadence.last_logged(list(by_id), now)
+    upcoming = cadence.next_scheduled(list(by_id), now)
     for pair in pairs:
         role = roles[pair.pk]
         card = PairCard(
@@ -91,14 +77,10 @@ def build(user, now=None):
             last_session=last.get(pair.pk),
             next_session=upcoming.get(pair.pk),
         )
-        since = card.last_session.date() if card.last_session else pair.started_on
-        if since is not None:
-            card.days_since = (today - since).days
-        card.needs_nudge = (
-            pair.status == Pair.Status.ACTIVE
-            and card.next_session is None
-            and (card.days_since is None or card.days_since > pair.program.cadence_days)
+        card.days_since = cadence.days_since(
+            card.last_session, pair.started_on, pair.created_at, today, user
         )
+        card.needs_nudge = cadence.is_behind(pair, card.days_since, card.next_session is not None)
         board.pairs.append(card)
         if card.needs_nudge:
             board.nudges.append(card)
@@ -110,7 +92,7 @@ def build(user, now=None):
         label_action(action)
         action.pair = by_id[action.pair_id]
         flag_due(action, today)
-        if owner_matches(action, roles[action.pair_id]):
+        if action.owned_by_role(roles[action.pair_id]):
             board.my_actions.append(action)
         else:
             board.partner_actions.append(action)

@@ -5,13 +5,11 @@ import datetime
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from pairs.models import Pair
-from sessions.dashboard import owner_matches
 from sessions.models import CalendarFeed, NextAction, Session, new_token
 
 FEED_PAST_DAYS = 90
@@ -56,7 +54,7 @@ def _session_event(session, user):
     event.add("dtend", session.occurred_at + datetime.timedelta(minutes=session.duration_minutes))
     name = partner.user.name if partner else str(pair)
     event.add("summary", _("Mentoring session with %(name)s") % {"name": name})
-    event.add("url", settings.SITE_URL + reverse("sessions:pair", args=[pair.pk]))
+    event.add("url", settings.SITE_URL + pair.get_absolute_url())
     event.add("description", session.get_format_display())
     if session.status == Session.Status.CANCELLED:
         event.add("status", "CANCELLED")
@@ -70,7 +68,7 @@ def _action_event(action):
     event.add("dtstart", action.due_on)
     event.add("dtend", action.due_on + datetime.timedelta(days=1))
     event.add("summary", _("Due: %(text)s") % {"text": action.text})
-    event.add("url", settings.SITE_URL + reverse("sessions:pair", args=[action.pair_id]))
+    event.add("url", settings.SITE_URL + Pair.url_for(action.pair_id))
     event.add("transp", "TRANSPARENT")
     return event
 
@@ -97,7 +95,7 @@ def user_feed(user, now=None):
         "due_on"
     )[:FEED_LIMIT]
     for action in actions:
-        if owner_matches(action, pairs[action.pair_id].role_of(user)):
+        if action.owned_by_role(pairs[action.pair_id].role_of(user)):
             cal.add_component(_action_event(action))
     return cal.to_ical()
 

@@ -2,6 +2,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from pairs.models import Pair
@@ -74,6 +75,19 @@ class SessionSide(models.Model):
         ]
 
 
+class NextActionQuerySet(models.QuerySet):
+    def owned_by(self, user):
+        """Actions this person owns: theirs in pairs where they mentor or are mentored, and
+        the shared ones ("both")."""
+        as_mentor = Q(pair__mentor__user=user, owner__in=NextAction.owners_of_role("mentor"))
+        as_mentee = Q(pair__mentee__user=user, owner__in=NextAction.owners_of_role("mentee"))
+        return self.filter(as_mentor | as_mentee)
+
+    def overdue(self, today):
+        """Open actions of live pairs whose due date is before `today` (a local date)."""
+        return self.filter(NextAction.overdue_q(today))
+
+
 class NextAction(models.Model):
     class Owner(models.TextChoices):
         MENTOR = "mentor", _("Mentor")
@@ -110,6 +124,8 @@ class NextAction(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = NextActionQuerySet.as_manager()
+
     class Meta:
         ordering = ["due_on", "pk"]
         indexes = [
@@ -123,6 +139,32 @@ class NextAction(models.Model):
 
     def __str__(self):
         return self.text
+
+    @classmethod
+    def owners_of_role(cls, role):
+        """The owner values that make an action the mentor's (or the mentee's) to do."""
+        return (role, cls.Owner.BOTH)
+
+    def owned_by_role(self, role):
+        return self.owner in NextAction.owners_of_role(role)
+
+    def owner_roles(self):
+        """The roles ('mentor', 'mentee') that own this action."""
+        return [role for role in ("mentor", "mentee") if self.owned_by_role(role)]
+
+    @staticmethod
+    def overdue_q(today):
+        """Overdue: open, due before `today` (the owner's or viewer's local date), and the
+        pair still live (an ended pair's open actions are nobody's to do any more)."""
+        return Q(status=NextAction.Status.OPEN, due_on__lt=today, pair__status__in=Pair.LIVE)
+
+    def overdue_on(self, today):
+        """overdue_q for one loaded action (its pair loaded)."""
+        return (
+            self.status == NextAction.Status.OPEN
+            and self.due_on < today
+            and self.pair.status in Pair.LIVE
+        )
 
 
 def new_token():

@@ -15,30 +15,21 @@ so memory stays flat however many people there are.
 import datetime
 from collections import defaultdict
 
-from django.db.models import Exists, Max, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from mentorship.models import Participant, User
-from mentorship.timezones import zone
+from mentorship.timezones import local_date, local_today
+from mentorship.weekly import weekday_for, weekly_slot
 from notifications import outbox
 from notifications.models import EmailPreference, SentEmail
 from pairs.models import Pair
+from sessions import cadence
 from sessions.models import NextAction, Session, SessionSide
 from sessions.reminders import pair_url
 
 KIND = "nudge"
-SEND_AT = datetime.time(9, 0)
 SIDES_WINDOW_DAYS = 28
-
-
-def weekly_slot(time_zone, weekday, now):
-    """(week label, the moment of this ISO week's email in UTC) for a person."""
-    tz = zone(time_zone)
-    local_today = now.astimezone(tz).date()
-    iso_year, iso_week, iso_day = local_today.isocalendar()
-    day = local_today + datetime.timedelta(days=weekday - (iso_day - 1))
-    moment = datetime.datetime.combine(day, SEND_AT, tzinfo=tz).astimezone(datetime.UTC)
-    return f"{iso_year}-W{iso_week:02d}", moment
 
 
 def _batches(queryset, size):
@@ -58,19 +49,24 @@ def _candidates():
 
 
 def _weekdays(user_ids, prefs):
-    """The nudge weekday per user: their own choice, else their earliest program's."""
-    weekdays = {}
+    """The nudge weekday per user (mentorship.weekly's rule), from their active programs."""
+    earliest = {}
     rows = (
         Participant.objects.filter(user_id__in=user_ids, status=Participant.Status.ACTIVE)
         .order_by("program__start_date", "program_id")
         .values_list("user_id", "program__nudge_weekday")
     )
     for user_id, weekday in rows:
-        weekdays.setdefault(user_id, weekday)
-    for user_id, pref in prefs.items():
-        if pref.nudge_weekday is not None:
-            weekdays[user_id] = pref.nudge_weekday
-    return weekdays
+        earliest.setdefault(user_id, weekday)
+    return {uid: weekday_for(prefs.get(uid), earliest.get(uid)) for uid in user_ids}
+
+
+def _session_item(session, user):
+    return {
+        "id": session.pk,
+        "date": local_date(session.occurred_at, user).isoformat(),  # the recipient's day
+        "topics": session.topics,
+    }
 
 
 def build_contents(users, now):
@@ -105,20 +101,8 @@ def build_contents(users, now):
             session__occurred_at__gte=window,
         ).values_list("session_id", "side")
     )
-    last_logged = dict(
-        Session.objects.filter(
-            pair_id__in=pair_ids, status=Session.Status.LOGGED, occurred_at__lte=now
-        )
-        .values("pair_id")
-        .annotate(last=Max("occurred_at"))
-        .values_list("pair_id", "last")
-    )
-    scheduled = set(
-        Session.objects.filter(
-            pair_id__in=pair_ids, status=Session.Status.SCHEDULED, occurred_at__gt=now
-        ).values_list("pair_id", flat=True)
-    )
-    today = now.date()
+    last_logged = cadence.last_logged(pair_ids, now)
+    scheduled = cadence.next_scheduled(pair_ids, now)
     contents = {pk: {"pairs": []} for pk in user_ids}
     for pair in pairs:
         for role, me, partner in (
@@ -127,33 +111,43 @@ def build_contents(users, now):
         ):
             if me.user_id not in contents:
                 continue
+            user = me.user
+            today = local_today(user, now)  # the recipient's, as on their dashboard
             partner_role = "mentee" if role == "mentor" else "mentor"
             mine, theirs = [], []
             for action in actions[pair.pk]:
+                action.pair = pair
                 item = {
                     "id": action.pk,
                     "text": action.text,
                     "due_on": action.due_on.isoformat(),
-                    "overdue": action.due_on < today,
+                    "overdue": action.overdue_on(today),
                 }
-                if action.owner in (role, "both"):
+                if action.owned_by_role(role):
                     mine.append(item)
                 elif action.owner == partner_role:
                     theirs.append(item)
             sessions = [
-                {"id": s.pk, "date": s.occurred_at.date().isoformat(), "topics": s.topics}
+                {
+                    "id": s.pk,
+                    "date": local_date(s.occurred_at, user).isoformat(),
+                    "topics": s.topics,
+                }
                 for s in recent[pair.pk]
                 if s.occurred_at >= week_ago
             ]
             to_add = [
-                {"id": s.pk, "date": s.occurred_at.date().isoformat(), "topics": s.topics}
+                {
+                    "id": s.pk,
+                    "date": local_date(s.occurred_at, user).isoformat(),
+                    "topics": s.topics,
+                }
                 for s in recent[pair.pk]
                 if (s.pk, role) not in sides
             ]
             last = last_logged.get(pair.pk)
-            started = pair.started_on or pair.created_at.date()
-            since = (today - last.date()).days if last else (today - started).days
-            past_cadence = pair.pk not in scheduled and since > pair.program.cadence_days
+            since = cadence.days_since(last, pair.started_on, pair.created_at, today, user)
+            past_cadence = cadence.is_behind(pair, since, pair.pk in scheduled)
             if not (mine or theirs or sessions or to_add or past_cadence):
                 continue
             contents[me.user_id]["pairs"].append(
@@ -187,7 +181,7 @@ def claim_due(now=None, batch_size=500):
             pref = prefs.get(user.pk)
             if pref is not None and not pref.nudges:
                 continue
-            week, moment = weekly_slot(user.time_zone, weekdays.get(user.pk, 0), now)
+            week, moment = weekly_slot(user.time_zone, weekdays[user.pk], now)
             if now >= moment:
                 due[user.pk] = (user, f"{user.pk}:{week}")
         if not due:

@@ -16,10 +16,9 @@ own, at the earlier of their two 09:00s, so nobody hears of it late).
 import datetime
 
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
-from mentorship.timezones import zone
+from mentorship.timezones import local_today, zone
 from notifications import links, outbox
 from notifications.emails import absolute_url
 from notifications.models import EmailPreference
@@ -102,11 +101,8 @@ def snooze(action, issued_at, now=None):
 
 def _recipients(action):
     pair = action.pair
-    if action.owner == "mentor":
-        return [pair.mentor.user]
-    if action.owner == "mentee":
-        return [pair.mentee.user]
-    return [pair.mentor.user, pair.mentee.user]
+    people = {"mentor": pair.mentor, "mentee": pair.mentee}
+    return [people[role].user for role in action.owner_roles()]
 
 
 def kind_for(action, program, now):
@@ -174,7 +170,7 @@ def claim_due(now=None, limit=500):
 
 
 def pair_url(pair_id):
-    return absolute_url(reverse("sessions:pair", args=[pair_id]))
+    return absolute_url(Pair.url_for(pair_id))
 
 
 def _actions(ids):
@@ -213,18 +209,18 @@ def render(row):
         return "The recipient turned reminders off."
     pair = action.pair
     partner = pair.partner_of(user)
-    today = timezone.localdate()
+    today = local_today(user)  # the recipient's today
     return outbox.list_email(
         "action_reminder",
         user,
         "reminders",
         {
             "kind": row.kind,
-            "overdue": action.due_on < today,
+            "overdue": action.overdue_on(today),
             "action": action,
             "program": pair.program,
             "partner_name": partner.user.name if partner else "",
-            "shared": action.owner == "both",
+            "shared": action.owner == NextAction.Owner.BOTH,
             "done_url": links.make_url(action_links.DONE, user, action.pk),
             "snooze_url": links.make_url(action_links.SNOOZE, user, action.pk),
             "snooze_days": SNOOZE_DAYS,

@@ -170,7 +170,7 @@ def prompts_for(pair, owners):
     """Gentle prompts: each person leaves with at least one next action (owners: of open ones)."""
     prompts = []
     for role, person in (("mentor", pair.mentor.user), ("mentee", pair.mentee.user)):
-        if role not in owners and "both" not in owners:
+        if not set(owners) & set(NextAction.owners_of_role(role)):
             prompts.append(
                 _("%(name)s has no open next action. Consider adding one.") % {"name": person.name}
             )

@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce, Length, Replace, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mentorship.timezones import as_local_date
 from sessions.models import NextAction, Session, SessionSide
 
 PAGE_SIZE = 10
@@ -106,19 +107,22 @@ def upcoming(pair, now=None):
     return [label_session(s) for s in sessions]
 
 
-def counts(pair):
-    """Dates, counts and statuses: what a program admin may see (1 query each)."""
+def counts(pair, today=None):
+    """Dates, counts and statuses: what a program admin may see (1 query each).
+
+    `today` is the viewer's (the request runs in their zone)."""
+    today = today or timezone.localdate()
     sessions = Session.objects.filter(pair=pair).aggregate(
         logged=Count("pk", filter=Q(status=Session.Status.LOGGED)),
         scheduled=Count("pk", filter=Q(status=Session.Status.SCHEDULED)),
     )
     actions = NextAction.objects.filter(pair=pair).aggregate(
         open=Count("pk", filter=Q(status="open")),
-        overdue=Count("pk", filter=Q(status="open", due_on__lt=timezone.localdate())),
+        overdue=Count("pk", filter=NextAction.overdue_q(today)),
         done=Count("pk", filter=Q(status="done")),
         dropped=Count("pk", filter=Q(status="dropped")),
     )
-    return {"sessions": sessions, "actions": actions, "today": timezone.localdate()}
+    return {"sessions": sessions, "actions": actions, "today": today}
 
 
 def _lines(name):
@@ -156,43 +160,39 @@ def balance(pair, today=None, months=BALANCE_MONTHS):
     today = today or timezone.localdate()
     starts = _month_starts(today, months)
     rows = {m: BalanceRow(month=m) for m in starts}
-    since = datetime.datetime.combine(starts[0], datetime.time.min, tzinfo=datetime.UTC)
+    # Months on the viewer's calendar, as on the health page (the request's zone).
+    tz = timezone.get_current_timezone()
+    since = datetime.datetime.combine(starts[0], datetime.time.min, tzinfo=tz)
     sides = (
         SessionSide.objects.filter(
             session__pair=pair,
             session__status=Session.Status.LOGGED,
             session__occurred_at__gte=since,
         )
-        .annotate(month=TruncMonth("session__occurred_at", tzinfo=datetime.UTC))
+        .annotate(month=TruncMonth("session__occurred_at", tzinfo=tz))
         .values("month", "side")
         .annotate(questions=_lines("questions"), learned=_lines("learned"))
     )
     for item in sides:
-        row = rows.get(_as_date(item["month"]))
+        row = rows.get(as_local_date(item["month"]))
         if row is None:
             continue
         setattr(row, f"{item['side']}_questions", item["questions"] or 0)
         setattr(row, f"{item['side']}_learned", item["learned"] or 0)
     done = (
         NextAction.objects.filter(pair=pair, status=NextAction.Status.DONE, done_at__gte=since)
-        .annotate(month=TruncMonth("done_at", tzinfo=datetime.UTC))
+        .annotate(month=TruncMonth("done_at", tzinfo=tz))
         .values("month", "owner")
         .annotate(n=Count("pk"))
     )
     for item in done:
-        row = rows.get(_as_date(item["month"]))
+        row = rows.get(as_local_date(item["month"]))
         if row is None:
             continue
         for role in ("mentor", "mentee"):
-            if item["owner"] in (role, "both"):
+            if item["owner"] in NextAction.owners_of_role(role):
                 setattr(row, f"{role}_done", getattr(row, f"{role}_done") + item["n"])
     return [rows[m] for m in starts]
-
-
-def _as_date(value):
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    return value
 
 
 METRICS = (
@@ -202,7 +202,7 @@ METRICS = (
 )
 
 
-def balance_chart(rows, width=300, height=90, pad=14):
+def balance_sparklines(rows, width=300, height=90, pad=14):
     """Polyline points for each metric and person: a small SVG drawn on the server."""
     charts = []
     n = len(rows)

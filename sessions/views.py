@@ -106,7 +106,7 @@ def pair_page(request, pk):
         "counts": timeline_service.counts(pair),
         "upcoming": timeline_service.upcoming(pair),
         "balance_rows": rows,
-        "balance_charts": timeline_service.balance_chart(rows),
+        "balance_charts": timeline_service.balance_sparklines(rows),
     }
     if access.can_write:
         context["open_actions"] = timeline_service.open_actions(pair)
@@ -128,11 +128,11 @@ def schedule(request, pk):
             **form.cleaned_data,
         )
         messages.success(request, _("Next session scheduled. It is in your calendar feed."))
-        return redirect("sessions:pair", pk=access.pair.pk)
+        return redirect(access.pair)
     for errors in form.errors.values():
         for error in errors:
             messages.error(request, error)
-    return redirect("sessions:pair", pk=access.pair.pk)
+    return redirect(access.pair)
 
 
 # Logging a session and adding my side ------------------------------------------------
@@ -264,7 +264,7 @@ def _after_save(request, access, result):
         messages.success(request, _("Your side of the session is saved."))
     for prompt in result.prompts:
         messages.info(request, prompt)
-    return redirect(reverse("sessions:pair", args=[pair.pk]) + f"#session-{result.session.pk}")
+    return redirect(pair.get_absolute_url() + f"#session-{result.session.pk}")
 
 
 def _scheduled_from(request, pair):
@@ -311,7 +311,7 @@ def log_session(request, pk):
             _("This pairing is %(status)s: new sessions can no longer be logged.")
             % {"status": access.pair.get_status_display().lower()},
         )
-        return redirect("sessions:pair", pk=access.pair.pk)
+        return redirect(access.pair)
     scheduled = _scheduled_from(request, access.pair)
     forms = _build_forms(request, access, scheduled=scheduled)
     error = None

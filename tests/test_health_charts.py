@@ -44,8 +44,10 @@ def test_line_chart_marks_points_and_leaves_gaps_for_no_data():
     assert len(list(root.iter(f"{NS}polyline"))) == 1  # "c" to "d"; "a" stands alone
 
 
-def test_balance_chart_hatches_mentees_and_labels_both():
-    svg = charts.balance_chart("bal", "Balance", "d", [("Questions", 4, 7)], "Mentors", "Mentees")
+def test_paired_bars_chart_hatches_mentees_and_labels_both():
+    svg = charts.paired_bars_chart(
+        "bal", "Balance", "d", [("Questions", 4, 7)], "Mentors", "Mentees"
+    )
     root = parse(svg)
     assert root.find(f"{NS}defs/{NS}pattern").get("id") == "bal-hatch"
     fills = {r.get("fill") for r in root.iter(f"{NS}rect")}
@@ -58,7 +60,7 @@ def test_all_zero_data_still_draws():
     for svg in (
         charts.bar_chart("z", "t", "d", [], []),
         charts.line_chart("z", "t", "d", ["a"], [None]),
-        charts.balance_chart("z", "t", "d", [("q", 0, 0)], "M", "E"),
+        charts.paired_bars_chart("z", "t", "d", [("q", 0, 0)], "M", "E"),
     ):
         parse(svg)
 

@@ -3,6 +3,7 @@ import datetime
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
@@ -147,13 +148,34 @@ class Participant(models.Model):
     def __str__(self):
         return f"{self.user} ({self.program})"
 
+    # Who may mentor, and who may be mentored, in a program: one rule for runs, manual
+    # pairs, requests, the matching page and the health figures. In a peer program
+    # everyone may be either.
+    MENTOR_ROLES = (Role.MENTOR, Role.BOTH)
+    MENTEE_ROLES = (Role.MENTEE, Role.BOTH)
+
     @property
     def can_mentor(self):
-        return self.role in (self.Role.MENTOR, self.Role.BOTH)
+        """By role alone (a classic program)."""
+        return self.role in self.MENTOR_ROLES
 
     @property
     def can_be_mentee(self):
-        return self.role in (self.Role.MENTEE, self.Role.BOTH)
+        return self.role in self.MENTEE_ROLES
+
+    @property
+    def may_mentor(self):
+        """In this participant's program (peer programs: everyone)."""
+        return self.program.kind == Program.Kind.PEER or self.can_mentor
+
+    @property
+    def may_be_mentee(self):
+        return self.program.kind == Program.Kind.PEER or self.can_be_mentee
+
+    @classmethod
+    def may_mentor_q(cls, program):
+        """may_mentor as a filter on a program's participants."""
+        return Q() if program.kind == Program.Kind.PEER else Q(role__in=cls.MENTOR_ROLES)
 
 
 class Invite(models.Model):
