@@ -16,5 +16,6 @@ urlpatterns = [
         views.export,
         name="export",
     ),
+    path("programs/<slug:slug>/pairs/", views.pairs, name="pairs"),
     path("growth/", views.growth, name="growth"),
 ]

@@ -6,10 +6,12 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from insights import charts, exports, figures, ranges, stalled
+from insights import charts, exports, figures, pair_list, ranges, stalled
+from insights.forms import PairFilterForm
 from insights.growth import growth_for
 from mentorship.access import get_program_for_admin
 from pairs.models import Pair
@@ -114,3 +116,26 @@ def export(request, slug, kind):
 @require_GET
 def growth(request):
     return render(request, "health/growth.html", {"growth": growth_for(request.user)})
+
+
+@login_required
+@require_GET
+def pairs(request, slug):
+    """Every pair of the program for its admins: status, people, rhythm, overdue actions."""
+    program = get_program_for_admin(request.user, slug)
+    form = PairFilterForm(request.GET or None)
+    filters = form.filters()
+    page = pair_list.page(program, request.GET.get("page"), **filters)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "program": program,
+        "form": form,
+        "page": page,
+        "filtered": bool(filters),
+        "query": query.urlencode(),
+    }
+    partial = request.htmx and not request.htmx.history_restore_request
+    response = render(request, "health/pairs.html" + ("#results" if partial else ""), context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response

@@ -10,14 +10,17 @@ class _Relations:
     matched_expression = None
     # function(viewer user, participant) -> bool
     related = None
+    # function(participant) -> [{"partner", "role", "status", "started_on", "url"}]
+    pairs_of = None
 
 
 PROVIDED = _Relations()
 
 
-def provide(matched_expression, related):
+def provide(matched_expression, related, pairs_of):
     PROVIDED.matched_expression = matched_expression
     PROVIDED.related = related
+    PROVIDED.pairs_of = pairs_of
 
 
 def matched_expression():
@@ -26,3 +29,8 @@ def matched_expression():
 
 def related(viewer, participant):
     return bool(PROVIDED.related and PROVIDED.related(viewer, participant))
+
+
+def pairs_of(participant):
+    """The participant's pairs, newest first (statuses and dates only)."""
+    return PROVIDED.pairs_of(participant) if PROVIDED.pairs_of else []

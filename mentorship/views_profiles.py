@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from mentorship import access, profiles
+from mentorship import access, profiles, relations
 from mentorship.forms import ProfileForm, availability_formset
 from mentorship.models import Skill
 
@@ -59,6 +59,8 @@ def _show(request, participant, show_private):
             "program": participant.program,
             "card": profiles.public_view(participant),
             "show_private": show_private,
+            # Their pairs (statuses and dates): for themselves and the program's admins.
+            "pairs": relations.pairs_of(participant) if show_private else [],
             "own": participant.user_id == request.user.pk,
         },
     )

@@ -13,4 +13,6 @@ class PairsConfig(AppConfig):
         from pairs import intro, relations
 
         registry.register(intro.KIND, intro.render, prepare=intro.prepare)
-        mentorship_relations.provide(relations.matched_expression, relations.related)
+        mentorship_relations.provide(
+            relations.matched_expression, relations.related, relations.pairs_of
+        )

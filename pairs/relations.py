@@ -15,6 +15,24 @@ def matched_expression():
     )
 
 
+def pairs_of(participant):
+    pairs = (
+        Pair.objects.filter(Q(mentor=participant) | Q(mentee=participant))
+        .select_related("mentor__user", "mentee__user")
+        .order_by("-created_at", "-pk")
+    )
+    return [
+        {
+            "partner": pair.partner_of(participant.user).user.name,
+            "role": pair.role_of(participant.user),
+            "status": pair.get_status_display(),
+            "started_on": pair.started_on,
+            "url": pair.get_absolute_url(),
+        }
+        for pair in pairs
+    ]
+
+
 def related(viewer, participant):
     """True when viewer is participant's partner (a pair that is or was real), or the two
     sent each other a pairing request, in participant's program."""

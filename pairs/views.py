@@ -425,10 +425,21 @@ def pair_status(request, pk):
         messages.success(
             request, _("The pair is now %(s)s.") % {"s": pair.get_status_display().lower()}
         )
-    referer = request.headers.get("Referer", "")
-    if not url_has_allowed_host_and_scheme(referer, {request.get_host()}, request.is_secure()):
-        referer = ""
-    target = _pair_page(pair) or referer or reverse("home")
+
+    def safe(url):
+        return (
+            url
+            if url_has_allowed_host_and_scheme(url, {request.get_host()}, request.is_secure())
+            else ""
+        )
+
+    # `next`: a page that lists pairs (the admin's Pairs page) asks to come back to itself.
+    target = (
+        safe(request.POST.get("next", ""))
+        or _pair_page(pair)
+        or safe(request.headers.get("Referer", ""))
+        or reverse("home")
+    )
     if request.htmx:
         response = HttpResponse()  # 200 also on error: the message shows on the page htmx goes to
         response["HX-Redirect"] = target

@@ -90,3 +90,16 @@ def next_scheduled(pair_ids, now):
         .annotate(next=Min("occurred_at"))
         .values_list("pair_id", "next")
     )
+
+
+def behind_filter(program, today, who, last="last_session", upcoming="next_session"):
+    """is_behind as a filter on a program's pairs annotated with their last logged and
+    next scheduled session: days_since > cadence <=> the last day counted is before
+    today - cadence on `who`'s calendar."""
+    day = today - datetime.timedelta(days=program.cadence_days)
+    moment = datetime.datetime.combine(day, datetime.time.min, tzinfo=zone_of(who))
+    return Q(status=Pair.Status.ACTIVE, **{f"{upcoming}__isnull": True}) & (
+        Q(**{f"{last}__lt": moment})
+        | Q(**{f"{last}__isnull": True, "started_on__lt": day})
+        | Q(**{f"{last}__isnull": True, "started_on__isnull": True, "created_at__lt": moment})
+    )

@@ -344,6 +344,7 @@ MATRIX = {
     "health:dashboard": Row(get=ADMIN_PAGE),
     "health:export": Row(get=ADMIN_PAGE, kwargs={"kind": "pairs"}),
     "health:nudge_pair": Row(get=signed_in(405), post=ADMIN_ACTION),
+    "health:pairs": Row(get=ADMIN_PAGE),
     "health:growth": Row(get=signed_in(200)),
     # --- Django admin: staff only (only the superuser is staff in the World) ---------------
     "admin:index": Row(get=only_superuser()),
