@@ -1,4 +1,7 @@
-"""Templated email: every email has templates/emails/NAME_subject.txt, NAME.txt and NAME.html."""
+"""Templated email: every email has templates/emails/NAME_subject.txt, NAME.txt and NAME.html.
+
+Only the outbox (notifications.outbox) builds and sends them: nothing sends email directly.
+"""
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -34,10 +37,6 @@ def build_email(name, to, context, *, headers=None, unsubscribe_url=None, connec
     )
     message.attach_alternative(html, "text/html")
     return message
-
-
-def send_email(name, to, context, **kwargs):
-    return build_email(name, to, context, **kwargs).send()
 
 
 def absolute_url(path):
