@@ -10,9 +10,12 @@ class PairsConfig(AppConfig):
         # Imported here: it imports models, which cannot load while apps are populated.
         from mentorship import relations as mentorship_relations
         from notifications import registry
-        from pairs import intro, relations
+        from pairs import intro, lifecycle, relations, request_emails
 
         registry.register(intro.KIND, intro.render, prepare=intro.prepare)
+        registry.register(lifecycle.ENDED_KIND, lifecycle.render_ended)
+        for kind in request_emails.KINDS:
+            registry.register(kind, request_emails.render)
         mentorship_relations.provide(
             relations.matched_expression, relations.related, relations.pairs_of
         )

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mentorship.models import Participant
-from pairs import matching, pairing
+from pairs import matching, pairing, request_emails
 from pairs.models import Pair, PairRequest
 
 MAX_MESSAGE = 2000
@@ -128,7 +128,7 @@ def create_request(requester, recipient, message="", now=None):
     score, _problems = pairing.score_pair(mentor, mentee)
     try:
         with transaction.atomic():
-            return PairRequest.objects.create(
+            created = PairRequest.objects.create(
                 program=program,
                 requester=requester,
                 recipient=recipient,
@@ -138,17 +138,38 @@ def create_request(requester, recipient, message="", now=None):
                 reasons=score.reasons,
                 expires_at=now + datetime.timedelta(days=program.request_expiry_days),
             )
+            request_emails.queue_asked(created)  # the person asked hears of it
+            return created
     except IntegrityError:
         raise RequestError(_("There is already an open request between you two."))
 
 
-def expire_due(now=None, participant=None):
-    """Mark open requests past their expiry as expired (only this participant's, if given)."""
+def expire_due(now=None, participant=None, batch=500):
+    """Mark open requests past their expiry as expired (only this participant's, if given),
+    and tell both people. Due rows are claimed with SKIP LOCKED, so concurrent runs take
+    different rows; the emails' unique keys make each go out once anyway."""
     now = now or timezone.now()
-    due = PairRequest.objects.filter(status=PairRequest.Status.OPEN, expires_at__lte=now)
-    if participant is not None:
-        due = due.filter(Q(requester=participant) | Q(recipient=participant))
-    return due.update(status=PairRequest.Status.EXPIRED, responded_at=now)
+    expired = 0
+    while True:
+        with transaction.atomic():
+            due = PairRequest.objects.select_for_update(skip_locked=True).filter(
+                status=PairRequest.Status.OPEN, expires_at__lte=now
+            )
+            if participant is not None:
+                due = due.filter(Q(requester=participant) | Q(recipient=participant))
+            ids = list(due.order_by("pk").values_list("pk", flat=True)[:batch])
+            if not ids:
+                return expired
+            PairRequest.objects.filter(pk__in=ids).update(
+                status=PairRequest.Status.EXPIRED, responded_at=now
+            )
+            for pair_request in PairRequest.objects.filter(pk__in=ids).select_related(
+                "requester__user", "recipient__user"
+            ):
+                request_emails.queue_expired(pair_request)
+            expired += len(ids)
+        if len(ids) < batch:
+            return expired
 
 
 def respond(request, by, accept, now=None):
@@ -163,6 +184,7 @@ def respond(request, by, accept, now=None):
             locked.status = PairRequest.Status.EXPIRED
             locked.responded_at = now
             locked.save(update_fields=["status", "responded_at"])
+            request_emails.queue_expired(locked)
             expired = True
         else:
             expired = False
@@ -174,9 +196,11 @@ def respond(request, by, accept, now=None):
             % {"status": locked.get_status_display().lower()}
         )
     if not accept:
-        locked.status = PairRequest.Status.DECLINED
-        locked.responded_at = now
-        locked.save(update_fields=["status", "responded_at"])
+        with transaction.atomic():
+            locked.status = PairRequest.Status.DECLINED
+            locked.responded_at = now
+            locked.save(update_fields=["status", "responded_at"])
+            request_emails.queue_answered(locked)
         return locked
     requester, recipient = locked.requester, locked.recipient
     if locked.requester_role == "mentor":
@@ -192,6 +216,7 @@ def respond(request, by, accept, now=None):
         locked.responded_at = now
         locked.pair = pair
         locked.save(update_fields=["status", "responded_at", "pair"])
+        request_emails.queue_answered(locked)
         withdraw_open_of(requester, now, keep=locked.pk)
         counts = pairing.occupying_counts(locked.program_id, among=(recipient,))
         if counts.get(recipient.pk, 0) >= recipient.capacity:

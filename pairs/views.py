@@ -6,7 +6,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -387,6 +387,8 @@ def request_respond(request, pk):
         messages.success(
             request, _("You are now paired. Check your email.") if accept else _("Declined.")
         )
+    if request.POST.get("next") == "dashboard":  # answered from the dashboard's card
+        return redirect("home")
     return redirect("pairs:suggestions", pair_request.program.slug)
 
 
@@ -417,11 +419,19 @@ def _pair_page(pair):
 @require_POST
 def pair_status(request, pk):
     pair = get_pair_for_user(request.user, pk)  # read access: members and admins may change it
+    action = request.POST.get("action")
+    undo = ""
     try:
-        lifecycle.change(pair, request.POST.get("action"), request.user, request.POST.get("reason"))
+        if action == "undo":
+            lifecycle.undo(pair, request.POST.get("token"), request.user)
+        else:
+            lifecycle.change(pair, action, request.user, request.POST.get("reason"))
     except lifecycle.LifecycleError as exc:
         messages.error(request, str(exc))
     else:
+        if pair.status in lifecycle.FINISHING:
+            # The pair page offers whoever did it an undo for a few minutes.
+            undo = "?" + urlencode({"undo": lifecycle.undo_token(pair)})
         messages.success(
             request, _("The pair is now %(s)s.") % {"s": pair.get_status_display().lower()}
         )
@@ -436,7 +446,7 @@ def pair_status(request, pk):
     # `next`: a page that lists pairs (the admin's Pairs page) asks to come back to itself.
     target = (
         safe(request.POST.get("next", ""))
-        or _pair_page(pair)
+        or (_pair_page(pair) + undo if _pair_page(pair) else "")
         or safe(request.headers.get("Referer", ""))
         or reverse("home")
     )

@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from mentorship.timezones import local_today
-from pairs.models import Pair
+from pairs.models import Pair, PairRequest
 from sessions import cadence
 from sessions.models import NextAction, Session, SessionSide
 from sessions.timeline import label_action
@@ -19,6 +19,8 @@ DUE_SOON_DAYS = 7
 ACTIONS_SHOWN = 100
 SIDES_SHOWN = 10
 SIDE_WINDOW_DAYS = 90
+REQUESTS_SHOWN = 10
+REQUEST_NEWS_DAYS = 14  # a request's answer (or expiry) stays on the requester's dashboard
 
 
 @dataclass
@@ -40,6 +42,8 @@ class Dashboard:
     sides_to_add: list = field(default_factory=list)
     nudges: list = field(default_factory=list)
     administered: list = field(default_factory=list)
+    requests_to_answer: list = field(default_factory=list)
+    my_requests: list = field(default_factory=list)
     today: datetime.date | None = None
 
 
@@ -62,6 +66,22 @@ def build(user, now=None):
         .order_by("program__name", "pk")
     )
     board.administered = list(user.administered_programs.order_by("name"))
+    requests = PairRequest.objects.select_related(
+        "program", "requester__user", "recipient__user", "pair"
+    )
+    board.requests_to_answer = list(
+        requests.filter(
+            recipient__user=user, status=PairRequest.Status.OPEN, expires_at__gt=now
+        ).order_by("expires_at")[:REQUESTS_SHOWN]
+    )
+    board.my_requests = list(
+        requests.filter(requester__user=user)
+        .filter(
+            Q(status=PairRequest.Status.OPEN)
+            | Q(responded_at__gte=now - datetime.timedelta(days=REQUEST_NEWS_DAYS))
+        )
+        .order_by("-created_at")[:REQUESTS_SHOWN]
+    )
     if not pairs:
         return board
     by_id = {p.pk: p for p in pairs}

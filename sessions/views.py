@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from pairs import lifecycle
 from sessions import actions as action_service
 from sessions import dashboard as dashboard_service
 from sessions import ical as calendar_service
@@ -97,6 +98,8 @@ def pair_page(request, pk):
     pair = access.pair
     page = _page_number(request)
     rows = timeline_service.balance(pair)
+    # Whoever just completed or ended the pair comes back with a token to take it back.
+    undo = request.GET.get("undo", "")
     context = {
         "access": access,
         "pair": pair,
@@ -107,6 +110,8 @@ def pair_page(request, pk):
         "upcoming": timeline_service.upcoming(pair),
         "balance_rows": rows,
         "balance_charts": timeline_service.balance_sparklines(rows),
+        "undo_token": undo if lifecycle.read_undo(pair, undo) is not None else "",
+        "undo_minutes": lifecycle.UNDO_SECONDS // 60,
     }
     if access.can_write:
         context["open_actions"] = timeline_service.open_actions(pair)

@@ -58,7 +58,10 @@ def test_request_then_accept_makes_a_pair_and_withdraws_other_requests(
     pair = Pair.objects.get(mentor=world.mentor, mentee=world.other)
     assert pair.status == "active" and pair.source == "request" and first.pair == pair
     assert PairRequest.objects.get(recipient=mentor2).status == "withdrawn"
-    assert len(mail.outbox) == 2
+    intros = [m for m in mail.outbox if "your partner in" in m.subject]
+    answered = [m for m in mail.outbox if "accepted: you are paired" in m.subject]
+    assert len(intros) == 2 and [m.to for m in answered] == [["other@example.com"]]
+    assert len(mail.outbox) == 3
 
 
 def test_decline_and_only_the_recipient_answers(client, world):
