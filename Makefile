@@ -21,9 +21,11 @@ $(STAMP): requirements/dev.txt
 run: $(STAMP)
 	@$(PY) -c 'import socket, sys; s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); \
 	exec("try: s.bind((\"127.0.0.1\", $(PORT)))\nexcept OSError: sys.exit(\"Port $(PORT) is already in use: stop whatever runs there, or choose another port with: make run PORT=8001\")")'
-	@$(PY) manage.py migrate --noinput -v0
-	@$(PY) manage.py seed_demo
-	$(PY) manage.py devserver 127.0.0.1:$(PORT)
+	@# Links in emails and the printed address follow PORT unless SITE_URL says otherwise.
+	@export SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}"; \
+	$(PY) manage.py migrate --noinput -v0 && \
+	$(PY) manage.py seed_demo && \
+	exec $(PY) manage.py devserver 127.0.0.1:$(PORT)
 
 test: $(STAMP)
 	@# pytest exits 5 when it collected no test: that must never pass.

@@ -12,7 +12,7 @@ from django.utils import timezone
 from insights.stalled import stalled_pairs
 from mentorship.models import Participant, Program, User
 from mentorship.timezones import local_date, local_today
-from mentorship.weekly import weekday_for, weekly_slot
+from mentorship.weekly import due_now, weekday_for
 from notifications import outbox
 from notifications.emails import absolute_url
 from notifications.models import EmailPreference, SentEmail
@@ -96,8 +96,8 @@ def claim_due(now=None):
         if pref is not None and not pref.digests:
             continue
         weekday = weekday_for(pref, admin.programs[0].nudge_weekday)
-        week, moment = weekly_slot(admin.time_zone, weekday, now)
-        if now >= moment:
+        week, is_due = due_now(admin.time_zone, weekday, now)
+        if is_due:
             due.append((admin, f"{admin.pk}:{week}"))
     done = set(
         SentEmail.objects.filter(kind=KIND, key__in=[key for _, key in due]).values_list(

@@ -30,3 +30,17 @@ def weekly_slot(time_zone, weekday, now):
     day = local_today + datetime.timedelta(days=weekday - (iso_day - 1))
     moment = datetime.datetime.combine(day, SEND_AT, tzinfo=tz).astimezone(datetime.UTC)
     return f"{iso_year}-W{iso_week:02d}", moment
+
+
+def due_now(time_zone, weekday, now):
+    """(week label, due): due from 09:00 until the end of the person's weekday, this week.
+
+    Only on that day: a first start, or a worker back after an outage, later in the week
+    does not send last Monday's nudge on a Thursday (it would read as sent on the wrong day).
+    """
+    week, moment = weekly_slot(time_zone, weekday, now)
+    tz = zone(time_zone)
+    day_ends = datetime.datetime.combine(
+        moment.astimezone(tz).date() + datetime.timedelta(days=1), datetime.time(), tzinfo=tz
+    )
+    return week, moment <= now < day_ends

@@ -21,45 +21,45 @@ SESSIONS = [
     (
         42,
         "Getting started, goals",
-        "We agreed to meet every two weeks.\n{mentee} wants to get confident with SQL.",
+        "We agreed to meet every two weeks.\n{mentee} wants to get confident with {skill}.",
         {
             "learned": "How the design team plans a sprint.",
-            "shared": "How I learned SQL on the job.",
+            "shared": "How I learned {skill} on the job.",
             "questions": "What does a good first month look like for you?",
             "unsure": "Whether I explain things too fast.",
             "private_note": "Remember to slow down.",
         },
         {
-            "learned": "Joins are about sets, not loops.",
-            "shared": "Our Figma component library.",
-            "questions": "Which SQL book would you start with?\nHow do you practise?",
+            "learned": "The first principles of {skill}.",
+            "shared": "What I know about {back}.",
+            "questions": "Which {skill} book would you start with?\nHow do you practise?",
             "unsure": "If I can ask basic questions.",
             "private_note": "I felt nervous but it went well.",
         },
     ),
     (
         28,
-        "SQL joins, design reviews",
-        "Worked through three join exercises together.",
+        "{skill} exercises, {back} review",
+        "Worked through three {skill} exercises together.",
         {
-            "learned": "Figma auto-layout makes responsive mockups quick.",
-            "shared": "Left vs inner joins with our real tables.",
-            "questions": "How do designers hand over specs?",
+            "learned": "{back} is easier to pick up than I thought.",
+            "shared": "{skill} with our real work.",
+            "questions": "How do you use {back} day to day?",
             "unsure": "",
             "private_note": "",
         },
         {
-            "learned": "LEFT JOIN keeps rows without a match.\nIndexes matter for joins.",
-            "shared": "How to review a design critically.",
-            "questions": "When is a subquery better than a join?",
-            "unsure": "How to read a query plan.",
+            "learned": "Small steps in {skill} add up.\nPractice beats reading.",
+            "shared": "How to review {back} work critically.",
+            "questions": "When is {skill} the wrong tool?",
+            "unsure": "How to judge my own {skill} work.",
             "private_note": "",
         },
     ),
     (
         14,
-        "Query plans, hiring",
-        "Read an EXPLAIN together.",
+        "Going deeper in {skill}, career paths",
+        "Went through a real {skill} example together.",
         {
             "learned": "How juniors experience our interviews.",
             "shared": "Our hiring rubric.",
@@ -68,23 +68,23 @@ SESSIONS = [
             "private_note": "Follow up with HR about the rubric.",
         },
         {
-            "learned": "Seq scan vs index scan.",
+            "learned": "Where experts spend their time in {skill}.",
             "shared": "What my interview felt like.",
-            "questions": "How do you decide what to index?",
+            "questions": "How do you decide what to learn next?",
             "unsure": "",
             "private_note": "",
         },
     ),
     (
         6,
-        "Writing a report query",
-        "{mentee} wrote the monthly report query; {mentor} reviewed it.",
+        "A real {skill} task",
+        "{mentee} did a real {skill} task; {mentor} reviewed it.",
         None,  # the mentor has not added their side yet: the dashboard asks for it
         {
-            "learned": "Window functions for running totals.",
-            "shared": "A trick for naming Figma layers.",
-            "questions": "Can you review my next query?",
-            "unsure": "If my query is fast enough.",
+            "learned": "A new {skill} technique.",
+            "shared": "A {back} shortcut.",
+            "questions": "Can you review my next piece of work?",
+            "unsure": "If my work is good enough.",
             "private_note": "Proud of this one.",
         },
     ),
@@ -96,6 +96,7 @@ def _pairs(program):
     return list(
         Pair.objects.filter(program=program, status=Pair.Status.ACTIVE)
         .select_related("program", "mentor__user", "mentee__user")
+        .prefetch_related("mentor__teaches", "mentor__learns", "mentee__teaches", "mentee__learns")
         .order_by("pk")
     )
 
@@ -105,10 +106,30 @@ def _at(today, days_ago, hour=16):
     return datetime.datetime.combine(day, datetime.time(hour, 0), tzinfo=datetime.UTC)
 
 
+def _words(pair):
+    """The names and the pair's own skills, so each demo pair talks about its own topics."""
+    teaches = {s.name for s in pair.mentor.teaches.all()}
+    learns = {s.name for s in pair.mentee.learns.all()}
+    back_teaches = {s.name for s in pair.mentee.teaches.all()}
+    back_learns = {s.name for s in pair.mentor.learns.all()}
+    skill = sorted(teaches & learns) or sorted(teaches) or ["the topic"]
+    back = sorted(back_teaches & back_learns) or sorted(back_teaches) or ["your own work"]
+    return {
+        "mentor": pair.mentor.user.name,
+        "mentee": pair.mentee.user.name,
+        "skill": skill[0],
+        "back": back[0],
+    }
+
+
+def _fill(text, pair):
+    return text.format(**pair.demo_words) if text else text
+
+
 def _action(pair, text, owner, due_on, created_in, by, **extra):
     action = NextAction(
         pair=pair,
-        text=text.format(mentor=pair.mentor.user.name, mentee=pair.mentee.user.name),
+        text=_fill(text, pair),
         owner=owner,
         due_on=due_on,
         created_in=created_in,
@@ -121,6 +142,7 @@ def _action(pair, text, owner, due_on, created_in, by, **extra):
 
 
 def seed_pair(pair, today):
+    pair.demo_words = _words(pair)
     mentor, mentee = pair.mentor.user, pair.mentee.user
     sessions = []
     for days_ago, topics, notes, mentor_side, mentee_side in SESSIONS:
@@ -131,8 +153,8 @@ def seed_pair(pair, today):
             occurred_at=_at(today, days_ago),
             duration_minutes=45,
             format=Session.Format.VIDEO,
-            topics=topics,
-            shared_notes=notes.format(mentor=mentor.name, mentee=mentee.name),
+            topics=_fill(topics, pair),
+            shared_notes=_fill(notes, pair),
             created_by=author,
             updated_by=author,
         )
@@ -141,13 +163,14 @@ def seed_pair(pair, today):
             ("mentee", mentee, mentee_side),
         ):
             if values is not None:
+                values = {k: _fill(v, pair) for k, v in values.items()}
                 SessionSide.objects.create(session=session, side=side, author=user, **values)
         sessions.append(session)
     s1, s2, s3, s4 = sessions
     d = datetime.timedelta
     _action(
         pair,
-        "Read chapter 1 of the SQL book",
+        "Read chapter 1 of a {skill} book",
         "mentee",
         today - d(35),
         s1,
@@ -159,7 +182,7 @@ def seed_pair(pair, today):
     )
     _action(
         pair,
-        "Share two design specs as examples",
+        "Share two {back} examples",
         "mentor",
         today - d(33),
         s1,
@@ -171,7 +194,7 @@ def seed_pair(pair, today):
     )
     _action(
         pair,
-        "Try Figma for a small mockup",
+        "Try {back} on a small task",
         "mentor",
         today - d(20),
         s2,
@@ -182,7 +205,7 @@ def seed_pair(pair, today):
     )
     _action(
         pair,
-        "Solve five join exercises",
+        "Solve five {skill} exercises",
         "mentee",
         today - d(18),
         s2,
@@ -193,9 +216,9 @@ def seed_pair(pair, today):
         reviewed_in=s3,
     )
     _action(pair, "Ask HR whether the rubric changed", "mentor", today - d(4), s3, mentor)
-    _action(pair, "Read about EXPLAIN ANALYZE", "mentee", today - d(2), s3, mentee)
-    _action(pair, "Review {mentee}'s report query", "mentor", today + d(2), s4, mentee)
-    _action(pair, "Write the quarterly report query", "mentee", today + d(9), s4, mentee)
+    _action(pair, "Read about advanced {skill}", "mentee", today - d(2), s3, mentee)
+    _action(pair, "Review {mentee}'s {skill} task", "mentor", today + d(2), s4, mentee)
+    _action(pair, "Finish the {skill} task", "mentee", today + d(9), s4, mentee)
     _action(pair, "Pick a topic for the next session", "both", today + d(5), s4, mentee)
     Session.objects.create(
         pair=pair,

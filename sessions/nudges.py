@@ -2,8 +2,8 @@
 
 It goes out on the person's nudge weekday (their preference, else the program's; with
 several programs the earliest program's) from 09:00 in their own time zone, daylight
-saving included (zoneinfo). A periodic task runs every ~15 minutes and calls
-claim_due(): for each person whose moment has passed this week it records one
+saving included (zoneinfo), and only on that day (mentorship.weekly). A periodic task
+runs every ~15 minutes and calls claim_due(): for each person whose day it is it records one
 SentEmail(kind="nudge", key="user:YYYY-Www"); the unique key means two beat
 processes, or the task fired twice, still make one nudge. A nudge with nothing in it
 is recorded as skipped and never sent.
@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from mentorship.models import Participant, User
 from mentorship.timezones import local_date, local_today
-from mentorship.weekly import weekday_for, weekly_slot
+from mentorship.weekly import due_now, weekday_for
 from notifications import outbox
 from notifications.models import EmailPreference, SentEmail
 from pairs.models import Pair
@@ -181,8 +181,8 @@ def claim_due(now=None, batch_size=500):
             pref = prefs.get(user.pk)
             if pref is not None and not pref.nudges:
                 continue
-            week, moment = weekly_slot(user.time_zone, weekdays[user.pk], now)
-            if now >= moment:
+            week, is_due = due_now(user.time_zone, weekdays[user.pk], now)
+            if is_due:
                 due[user.pk] = (user, f"{user.pk}:{week}")
         if not due:
             continue

@@ -12,7 +12,7 @@ from insights import digests, figures
 from insights.ranges import DateRange
 from mentorship import profiles
 from mentorship.timezones import local_date, local_today
-from mentorship.weekly import weekday_for, weekly_slot
+from mentorship.weekly import due_now, weekday_for, weekly_slot
 from notifications.models import EmailPreference
 from sessions import cadence, dashboard, nudges
 from sessions.models import NextAction
@@ -182,3 +182,22 @@ def test_dashboard_nudge_health_and_digest_agree_around_local_midnight(world, zo
     # has stalled.
     assert after["dashboard"] == after["nudge"] == ({action.pk}, {world.pair.pk, quiet.pk})
     assert after["health"] == (1, {quiet.pk}) and after["digest"] == (1, 1)
+
+
+def test_the_weekly_email_is_due_only_on_its_day_from_nine():
+    tz = "Europe/Berlin"
+    monday_0859 = datetime.datetime(2026, 11, 9, 7, 59, tzinfo=UTC)  # 08:59 in Berlin
+    assert due_now(tz, 0, monday_0859) == ("2026-W46", False)
+    assert due_now(tz, 0, monday_0859 + datetime.timedelta(minutes=1)) == ("2026-W46", True)
+    late_monday = datetime.datetime(2026, 11, 9, 22, 59, tzinfo=UTC)  # 23:59 in Berlin
+    assert due_now(tz, 0, late_monday)[1]
+    # Tuesday (a first start, a worker back after an outage): not Monday's email any more.
+    assert not due_now(tz, 0, late_monday + datetime.timedelta(minutes=1))[1]
+    assert not due_now(tz, 0, datetime.datetime(2026, 11, 12, 12, 0, tzinfo=UTC))[1]
+
+
+def test_a_first_start_later_in_the_week_sends_no_nudge_or_digest(world):
+    make_action(world.pair, due_on=D)
+    thursday = datetime.datetime(2026, 11, 12, 12, 0, tzinfo=UTC)  # the program's day: Monday
+    assert nudges.claim_due(thursday) == {"pending": 0, "skipped": 0}
+    assert digests.claim_due(thursday) == {"pending": 0, "skipped": 0}

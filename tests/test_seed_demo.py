@@ -21,3 +21,20 @@ def test_seed_demo_is_idempotent(capsys):
     assert first["mentorship.Program"] == 1 and first["mentorship.Participant"] >= 2
     call_command("seed_demo", "--quiet")
     assert snapshot() == first
+
+
+def test_the_demo_prints_its_address_and_a_person_in_both_roles(capsys, settings):
+    from pairs.models import Pair
+    from sessions.models import Session
+
+    settings.SITE_URL = "http://127.0.0.1:8101"
+    call_command("seed_demo")
+    out = capsys.readouterr().out
+    assert "Sign in at http://127.0.0.1:8101 as:" in out
+    line = next(line for line in out.splitlines() if "mentor and mentee" in line)
+    email = line.split()[3]
+    assert Pair.objects.filter(mentor__user__email=email).exists()
+    assert Pair.objects.filter(mentee__user__email=email).exists()
+    # Each pair's sessions speak of its own skills, not all of the same SQL lesson.
+    topics = set(Session.objects.filter(status="logged").values_list("topics", flat=True))
+    assert len(topics) > 8

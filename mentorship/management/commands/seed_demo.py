@@ -7,6 +7,7 @@ they run in INSTALLED_APPS order, so mentorship's people exist before pairs and 
 import importlib
 
 from django.apps import apps
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -36,7 +37,7 @@ class Command(BaseCommand):
         if quiet:
             return
         self.stdout.write(
-            self.style.SUCCESS("Demo program ready. Sign in at http://127.0.0.1:8000 as:")
+            self.style.SUCCESS(f"Demo program ready. Sign in at {settings.SITE_URL} as:")
         )
         for role, email, password in signins:
             self.stdout.write(f"  {role:<22} {email:<34} password: {password}")
