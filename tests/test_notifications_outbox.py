@@ -97,3 +97,12 @@ def test_a_password_reset_is_queued_for_real_accounts_only(client, make_user, on
     ]
     # No token is stored: the link is made when the email is sent.
     assert SentEmail.objects.get().context == {}
+
+
+def test_the_package_offers_the_small_public_api():
+    import notifications
+
+    assert notifications.queue is outbox.queue and notifications.queue_many is outbox.queue_many
+    assert notifications.register is registry.register
+    with pytest.raises(AttributeError):
+        notifications.send_now  # noqa: B018 - there is no way around the outbox
