@@ -6,7 +6,6 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -14,6 +13,7 @@ from insights import charts, exports, figures, pair_list, ranges, stalled
 from insights.forms import PairFilterForm
 from insights.growth import growth_for
 from mentorship.access import get_program_for_admin
+from mentorship.listing import render_filtered_list
 from pairs.models import Pair
 from sessions import cadence
 
@@ -126,16 +126,6 @@ def pairs(request, slug):
     form = PairFilterForm(request.GET or None)
     filters = form.filters()
     page = pair_list.page(program, request.GET.get("page"), **filters)
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {
-        "program": program,
-        "form": form,
-        "page": page,
-        "filtered": bool(filters),
-        "query": query.urlencode(),
-    }
-    partial = request.htmx and not request.htmx.history_restore_request
-    response = render(request, "health/pairs.html" + ("#results" if partial else ""), context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return render_filtered_list(
+        request, "health/pairs.html", program=program, form=form, filters=filters, page=page
+    )

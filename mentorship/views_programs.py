@@ -6,7 +6,6 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,6 +17,7 @@ from mentorship.forms import (
     SkillMergeForm,
     SkillRenameForm,
 )
+from mentorship.listing import render_filtered_list
 from mentorship.models import Invite
 
 
@@ -121,20 +121,10 @@ def participants(request, slug):
     form = ParticipantFilterForm(request.GET or None, program=program)
     filters = form.filters()
     page = programs.page_of(programs.participants(program, **filters), request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {
-        "program": program,
-        "form": form,
-        "page": page,
-        "filtered": bool(filters),
-        "query": query.urlencode(),
-    }
-    partial = request.htmx and not request.htmx.history_restore_request
-    template = "programs/participants.html" + ("#results" if partial else "")
-    response = render(request, template, context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return render_filtered_list(
+        request, "programs/participants.html", program=program, form=form, filters=filters,
+        page=page,
+    )  # fmt: skip
 
 
 @login_required
