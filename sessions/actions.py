@@ -98,12 +98,16 @@ def drop(action, by, reason, expected_version=None, session=None):
     )
 
 
-def carry_over(action, by, new_due_on, expected_version=None, session=None):
-    """Keep the action open with a new due date (this re-arms its reminders)."""
+def carry_over(action, by, new_due_on, expected_version=None, session=None, reason=""):
+    """Keep the action open with a new due date (this re-arms its reminders); what got in
+    the way, if said, is kept and shown on the pair page."""
     if action.status != NextAction.Status.OPEN:
         raise ActionError(_("Only an open action can be carried over."))
     _check_due(new_due_on)
-    return _change(action, expected_version, due_on=new_due_on, reviewed_in=session)
+    reason = (reason or "").strip()[:2000]
+    return _change(
+        action, expected_version, due_on=new_due_on, reviewed_in=session, dropped_reason=reason
+    )
 
 
 def reopen(action, by, expected_version=None):

@@ -94,7 +94,9 @@ def _apply_review(review, actions_by_id, by, session):
         if review.decision == "done":
             action_service.mark_done(action, by, review.version, session=session)
         elif review.decision == "carry":
-            action_service.carry_over(action, by, review.new_due, review.version, session=session)
+            action_service.carry_over(
+                action, by, review.new_due, review.version, session=session, reason=review.reason
+            )
         elif review.decision == "drop":
             action_service.drop(action, by, review.reason, review.version, session=session)
     except action_service.ActionError as exc:

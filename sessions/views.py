@@ -151,8 +151,16 @@ def _owner_choices(pair):
     ]
 
 
-def _review_actions(pair, data):
-    """Open actions, plus any the submitted form reviewed (they may have changed since)."""
+def default_owner(access, index):
+    """The empty next-action rows start as: me, my partner, both of us (then me again)."""
+    me = access.role or "mentee"
+    partner = "mentee" if me == "mentor" else "mentor"
+    return (me, partner, NextAction.Owner.BOTH)[index] if index < 3 else me
+
+
+def _review_actions(pair, data, session=None):
+    """Open actions, plus any the submitted form reviewed (they may have changed since);
+    never the ones agreed in `session` itself (the side page does not ask about them)."""
     posted = set()
     if data is not None:
         for key in data:
@@ -166,6 +174,8 @@ def _review_actions(pair, data):
     if missing:
         extra = NextAction.objects.filter(pair=pair, pk__in=list(missing)[:50])
         actions += [timeline_service.label_action(a) for a in extra]
+    if session is not None:
+        actions = [a for a in actions if a.created_in_id != session.pk]
     for a in actions:
         a.pair = pair
     return actions
@@ -204,14 +214,16 @@ def _build_forms(request, access, session=None, scheduled=None, my_side=None):
             side_initial[name] = getattr(my_side, name)
     reviews = [
         (a, ReviewForm(data, prefix=f"review-{a.pk}", initial={"version": a.version}))
-        for a in _review_actions(pair, data)
+        for a in _review_actions(pair, data, session)
     ]
     choices = _owner_choices(pair)
     indexes = new_action_indexes(data) if data is not None else list(range(EMPTY_ACTION_ROWS))
-    default_owner = access.role or "mentee"
     new_forms = [
         NewActionForm(
-            data, prefix=f"new-{i}", owner_choices=choices, initial={"owner": default_owner}
+            data,
+            prefix=f"new-{i}",
+            owner_choices=choices,
+            initial={"owner": default_owner(access, i)},
         )
         for i in indexes
     ]
@@ -358,12 +370,31 @@ def session_side(request, pk):
     )
 
 
+def _error_fields(forms):
+    """Each field with an error, in page order, for the summary that links to them."""
+    all_forms = [
+        *(form for _action, form in forms["review_forms"]),
+        forms["shared_form"],
+        forms["side_form"],
+        *forms["new_forms"],
+    ]
+    return [
+        {"id": field.id_for_label, "label": field.label, "error": field.errors[0]}
+        for form in all_forms
+        if form.is_bound
+        for field in form
+        if field.errors
+    ]
+
+
 def _render_log(request, access, forms, error, mode, **extra):
     context = {
         "access": access,
         "pair": access.pair,
         "mode": mode,
         "error": error,
+        "error_fields": _error_fields(forms) if error else [],
+        "new_errors": any(form.is_bound and form.errors for form in forms["new_forms"]),
         "max_new_actions": MAX_NEW_ACTIONS,
         **forms,
         **extra,
@@ -381,7 +412,7 @@ def action_row(request, pk):
     form = NewActionForm(
         prefix=f"new-{index}",
         owner_choices=_owner_choices(access.pair),
-        initial={"owner": access.role},
+        initial={"owner": default_owner(access, index)},
     )
     return render(
         request,
