@@ -1,0 +1,126 @@
+"""Every page each persona reaches, at a phone's 390 x 844 and at 1280 x 900, in headless
+Chromium: nothing wider than the screen, no serious or critical axe-core violation (run
+through page.evaluate, so the strict CSP stays on), and screenshots of the key pages
+saved for a reviewer (SCREENSHOTS_DIR, default test-artifacts/screenshots)."""
+
+import datetime
+import os
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from pairs import pairing
+from sessions.models import SessionSide
+from tests.browser import ARTIFACTS, sign_in
+from tests.factories import PASSWORD, World, make_action, make_pair, make_participant, make_session
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+AXE = (Path(__file__).resolve().parent / "vendor" / "axe.min.js").read_text()
+SCREENSHOTS = Path(os.environ.get("SCREENSHOTS_DIR", ARTIFACTS / "screenshots"))
+WIDTHS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
+SHOTS = {"login", "dashboard", "pair", "log", "side", "participants", "pairs", "matching",
+         "health", "email"}  # fmt: skip
+
+
+def seed():
+    world = World()
+    now = timezone.now()
+    session = make_session(world.pair, when=now - datetime.timedelta(days=3), topics="Joins")
+    SessionSide.objects.create(session=session, author=world.mentee.user, side="mentee",
+                               learned="Left joins", questions="Why?")  # fmt: skip
+    make_action(world.pair, text="Read chapter 2", owner="mentee")
+    make_action(world.pair, text="Send the slides", owner="mentor",
+                due_on=timezone.localdate() - datetime.timedelta(days=1))  # fmt: skip
+    # A person in both roles: mentored by Maya, mentoring Olga.
+    both = make_participant(world.program, role="both", teaches=["Figma"], learns=["SQL"])
+    make_pair(world.mentor, both)
+    make_pair(both, world.other)
+    for i in range(4):
+        make_participant(world.program, role="mentee", learns=["SQL"], teaches=[f"T{i}"])
+    run = pairing.start_run(world.program, world.admin)
+    pairing.run_matching(run)
+    call_command("send_due")  # an email in the development outbox
+    return world, session, both
+
+
+def pages(world, session, both):
+    slug = world.program.slug
+    pair = world.pair.pk
+    member = [
+        ("dashboard", "/"),
+        ("pair", f"/pairs/{pair}/"),
+        ("log", f"/pairs/{pair}/log/"),
+        ("growth", "/growth/"),
+        ("preferences", "/emails/preferences/"),
+        ("calendar", "/calendar/"),
+        ("programs", "/programs/"),
+        ("profile", f"/programs/{slug}/profile/"),
+        ("profile-edit", f"/programs/{slug}/profile/edit/"),
+        ("find", f"/programs/{slug}/suggestions/"),
+    ]
+    return {
+        "anonymous": (None, [("login", "/accounts/login/"),
+                             ("reset", "/accounts/password/reset/")]),
+        "mentee": (world.mentee.user, member),
+        "mentor": (world.mentor.user, [
+            *member,
+            ("side", f"/sessions/{session.pk}/side/"),
+            ("partner", f"/programs/{slug}/participants/{world.mentee.pk}/"),
+        ]),
+        "both": (both.user, [("dashboard", "/"), ("programs", "/programs/")]),
+        "admin": (world.admin, [
+            ("program", f"/programs/{slug}/"),
+            ("participants", f"/programs/{slug}/participants/"),
+            ("person", f"/programs/{slug}/participants/{world.mentee.pk}/"),
+            ("invites", f"/programs/{slug}/invites/"),
+            ("import", f"/programs/{slug}/import/"),
+            ("skills", f"/programs/{slug}/skills/"),
+            ("settings", f"/programs/{slug}/edit/"),
+            ("matching", f"/programs/{slug}/matching/"),
+            ("health", f"/programs/{slug}/health/"),
+            ("pairs", f"/programs/{slug}/pairs/"),
+            ("admin-pair", f"/pairs/{pair}/"),
+            ("failed", "/emails/failed/"),
+            ("email", "/dev/outbox/"),
+        ]),
+    }  # fmt: skip
+
+
+def serious_violations(page):
+    page.evaluate(AXE + "\n;0")
+    return page.evaluate(
+        """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
+            .filter(v => ['serious', 'critical'].includes(v.impact))
+            .map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))"""
+    )
+
+
+def test_every_page_fits_a_phone_and_passes_axe(page, live_server, settings):
+    settings.DEBUG = True  # the development outbox is one of the pages
+    settings.EMAIL_BACKEND = "notifications.dev_outbox.OutboxBackend"
+    world, session, both = seed()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    problems = []
+    for persona, (user, urls) in pages(world, session, both).items():
+        page.context.clear_cookies()
+        if user is not None:
+            sign_in(page, user.email, PASSWORD)
+        for name, url in urls:
+            for width, viewport in WIDTHS.items():
+                page.set_viewport_size(viewport)
+                response = page.goto(url)
+                if response is None or response.status != 200:
+                    problems.append(f"{persona} {url}: HTTP {response and response.status}")
+                    continue
+                overflow = page.evaluate(
+                    "() => document.documentElement.scrollWidth - window.innerWidth"
+                )
+                if overflow > 0:
+                    problems.append(f"{persona} {url} @{width}: {overflow}px wider than the screen")
+                for violation in serious_violations(page):
+                    problems.append(f"{persona} {url} @{width}: {violation}")
+                if name in SHOTS:
+                    page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"), full_page=True)
+    assert problems == []
