@@ -6,6 +6,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils.translation import gettext as _
 
 from mentorship import availability
+from mentorship.bounds import small_int
 from mentorship.models import Participant, Program, Skill, User
 from mentorship.models.users import normalize_email
 
@@ -107,10 +108,7 @@ def participants(program, q="", role="", status="", skill="", matched=""):
     if status in Participant.Status.values:
         qs = qs.filter(status=status)
     if skill:
-        try:
-            skill_id = int(skill)
-        except (TypeError, ValueError):
-            skill_id = None
+        skill_id = small_int(skill)
         if skill_id is not None:
             qs = qs.filter(
                 Exists(
