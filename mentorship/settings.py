@@ -60,7 +60,7 @@ INSTALLED_APPS = [
     "pairs",
     "sessions.apps.SessionsConfig",
     "insights",
-    "django.contrib.admin",
+    "mentorship.apps.MentorshipAdminConfig",  # django.contrib.admin, sign-in rate limited
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
