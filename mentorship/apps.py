@@ -11,11 +11,12 @@ class MentorshipConfig(AppConfig):
 
     def ready(self):
         # Imported here: these modules import models, which cannot load while apps are populated.
-        from mentorship import access, invites, password_reset, ratelimit
+        from mentorship import access, admin_invites, invites, password_reset, ratelimit
         from notifications import registry
 
         user_login_failed.connect(ratelimit.on_login_failed, dispatch_uid="sign-in-rate-limit")
         registry.register(invites.KIND, invites.render)
+        registry.register(admin_invites.KIND, admin_invites.render)
         registry.register(password_reset.KIND, password_reset.render)
         registry.set_audience(access.is_email_admin, access.failed_emails_for)
 

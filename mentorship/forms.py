@@ -65,8 +65,11 @@ class ProgramForm(forms.ModelForm):
 
 class AddAdminForm(forms.Form):
     email = forms.EmailField(
-        label=_("Add an admin by email"),
-        help_text=_("They need an account already."),
+        label=_("Invite an admin by email"),
+        help_text=_(
+            "They need an account already; they become an admin once they accept the "
+            "invitation we email them."
+        ),
     )
 
 

@@ -7,8 +7,7 @@ from django.utils.translation import gettext as _
 
 from mentorship import availability
 from mentorship.bounds import small_int
-from mentorship.models import Participant, Program, Skill, User
-from mentorship.models.users import normalize_email
+from mentorship.models import Participant, Program, Skill
 
 # Pair statuses that count as "matched". Strings on purpose: mentorship never imports pairs.
 MATCHED_PAIR_STATUSES = ("proposed", "active", "paused")
@@ -30,18 +29,6 @@ def create_program(form, user):
 
 class AdminError(ValueError):
     pass
-
-
-def add_admin(program, email):
-    """Make an existing account an admin of program. Returns the user."""
-    user = User.objects.filter(email__iexact=normalize_email(email)).first()
-    if user is None or not user.has_usable_password():
-        raise AdminError(
-            _("No account uses %(email)s yet: invite them first, then make them an admin.")
-            % {"email": email}
-        )
-    program.admins.add(user)
-    return user
 
 
 @transaction.atomic

@@ -13,8 +13,8 @@ import pytest
 from django.utils import timezone
 
 from insights import digests, stalled
-from mentorship import invites, password_reset
-from mentorship.models import Invite
+from mentorship import admin_invites, invites, password_reset
+from mentorship.models import AdminInvite, Invite
 from notifications.emails import build_email
 from notifications.models import SentEmail
 from notifications.registry import KINDS, Rendered
@@ -68,6 +68,9 @@ def rows(world):
     program = world.program
     yield invites.KIND, invite.participant.user, {"invite": invite.pk, "nonce": invite.nonce}
     yield password_reset.KIND, reset_user, {}
+    admin_invites.invite_admin(program, mentee.email, world.admin)
+    admin_invite = AdminInvite.objects.get()
+    yield admin_invites.KIND, mentee, {"invite": admin_invite.pk}
     yield intro.KIND, mentee, {"pair": world.pair.pk}
     yield reminders.DUE_SOON, mentee, {"action": action.pk, "due_on": action.due_on.isoformat()}
     yield reminders.OVERDUE, mentee, {"action": overdue.pk, "due_on": overdue.due_on.isoformat()}
