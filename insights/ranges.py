@@ -10,6 +10,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mentorship import bounds
+
 DAYS_PER_MONTH = 30.44
 WEEKLY_UP_TO_DAYS = 120  # longer ranges are charted by month
 
@@ -52,7 +54,7 @@ PRESETS = (
     ("custom", _("Custom dates")),
 )
 DEFAULT_PRESET = "90"
-EARLIEST = datetime.date(2000, 1, 1)
+EARLIEST = bounds.EARLIEST
 LONGEST_DAYS = 366 * 10
 
 
@@ -72,7 +74,9 @@ class RangeForm(forms.Form):
 
     def preset_range(self, preset):
         if preset == "all":
-            start = min(self.program.start_date, self.today)
+            # Bounded even for a start date stored before the form refused absurd ones.
+            longest = self.today - datetime.timedelta(days=LONGEST_DAYS)
+            start = min(max(self.program.start_date, EARLIEST, longest), self.today)
             return DateRange(start, self.today, "all")
         days = int(preset if preset in ("30", "90") else DEFAULT_PRESET)
         return DateRange(self.today - datetime.timedelta(days=days - 1), self.today, preset)
@@ -90,10 +94,13 @@ class RangeForm(forms.Form):
             raise forms.ValidationError(_("Give both a start and an end date, or choose a period."))
         if end < start:
             raise forms.ValidationError(_("The end date is before the start date."))
-        if start < EARLIEST:
-            raise forms.ValidationError(
-                _("Choose a start date after %(date)s.") % {"date": EARLIEST.isoformat()}
-            )
+        for name, day in (("start", start), ("end", end)):
+            try:
+                bounds.range_day(day, self.today)
+            except bounds.DateOutOfRange as exc:
+                self.add_error(name, str(exc))
+        if self.errors:
+            return data
         if (end - start).days > LONGEST_DAYS:
             raise forms.ValidationError(_("Choose a period of at most ten years."))
         data["range"] = DateRange(start, end, "custom")

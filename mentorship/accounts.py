@@ -4,14 +4,18 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from mentorship.password_reset import QueuedPasswordResetForm
-from mentorship.ratelimit import RateLimitedLoginView, RateLimitedPasswordResetView
+from mentorship.ratelimit import (
+    RateLimitedLoginView,
+    RateLimitedPasswordChangeView,
+    RateLimitedPasswordResetView,
+)
 
 urlpatterns = [
     path("login/", RateLimitedLoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password/change/",
-        auth_views.PasswordChangeView.as_view(),
+        RateLimitedPasswordChangeView.as_view(),
         name="password_change",
     ),
     path(

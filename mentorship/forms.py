@@ -6,7 +6,7 @@ from django.core.validators import validate_email
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
-from mentorship import availability, skills
+from mentorship import availability, bounds, skills
 from mentorship.importing import MAX_UPLOAD_BYTES, too_big_message
 from mentorship.models import Participant, Program, Skill
 from mentorship.models.programs import Weekday
@@ -49,18 +49,27 @@ class ProgramForm(forms.ModelForm):
             raise forms.ValidationError(_("That short name is reserved; choose another."))
         return slug
 
+    def clean_start_date(self):
+        return bounds.form_check(bounds.program_start, self.cleaned_data["start_date"])
+
     def clean(self):
         data = super().clean()
         start, end = data.get("start_date"), data.get("end_date")
-        if start and end and end < start:
-            self.add_error("end_date", _("The end date must be on or after the start date."))
+        if start and end:
+            try:
+                bounds.program_end(end, start)
+            except bounds.DateOutOfRange as exc:
+                self.add_error("end_date", str(exc))
         return data
 
 
 class AddAdminForm(forms.Form):
     email = forms.EmailField(
-        label=_("Add an admin by email"),
-        help_text=_("They need an account already."),
+        label=_("Invite an admin by email"),
+        help_text=_(
+            "They need an account already; they become an admin once they accept the "
+            "invitation we email them."
+        ),
     )
 
 

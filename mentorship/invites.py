@@ -6,6 +6,8 @@ the link sets the password — that is when the account comes to life — and ac
 participant. Someone who already has an account signs in and joins instead.
 """
 
+import datetime
+
 from django.contrib.auth import password_validation
 from django.core import signing
 from django.db import transaction
@@ -17,10 +19,16 @@ from mentorship.models import Invite, Participant, User
 from mentorship.models.users import normalize_email
 from notifications import outbox
 from notifications.emails import absolute_url
+from notifications.models import SentEmail
 from notifications.registry import Rendered
 
 SALT = "mentorship.invite"
 MAX_AGE = 14 * 24 * 60 * 60  # a link works for 14 days after it was (re)sent
+# Resends in any hour: a few per invitation (a typo fixed, a lost email), and a cap per
+# program, so nobody can flood an address or use the program as a mail cannon.
+RESENDS_PER_INVITE = 3
+RESENDS_PER_PROGRAM = 30
+RESEND_WINDOW = datetime.timedelta(hours=1)
 
 
 class InviteError(ValueError):
@@ -106,6 +114,38 @@ def _queue(invite):
     )
 
 
+def _resends_since(since):
+    """Invitation emails queued since `since` that were resends (a first send has nonce 0)."""
+    return SentEmail.objects.filter(kind=KIND, created_at__gte=since).exclude(key__endswith=":0")
+
+
+def check_resend(invite_obj, now=None):
+    """InviteError with a clear message if resending now would pass an hourly cap."""
+    since = (now or timezone.now()) - RESEND_WINDOW
+    rows = _resends_since(since)
+    if rows.filter(key__startswith=f"{invite_obj.pk}:").count() >= RESENDS_PER_INVITE:
+        raise InviteError(
+            _(
+                "The invitation to %(email)s was already resent %(n)d times in the last hour. "
+                "Please wait before sending it again."
+            )
+            % {"email": invite_obj.email, "n": RESENDS_PER_INVITE}
+        )
+    recent = list(
+        Invite.objects.filter(program_id=invite_obj.program_id, sent_at__gte=since).values_list(
+            "pk", flat=True
+        )
+    )
+    if rows.filter(context__invite__in=recent).count() >= RESENDS_PER_PROGRAM:
+        raise InviteError(
+            _(
+                "This program already resent %(n)d invitations in the last hour. "
+                "Please wait before resending more."
+            )
+            % {"n": RESENDS_PER_PROGRAM}
+        )
+
+
 def render(row):
     """The invitation email as it stands at send time, or why it no longer applies."""
     invite = (
@@ -147,6 +187,7 @@ def invite(program, email, by, role=None, display_name=""):
             )
         else:
             # Inviting again is a resend: the older link stops working.
+            check_resend(pending)
             pending.nonce += 1
             pending.participant = participant
             pending.save(update_fields=["nonce", "participant"])
@@ -178,6 +219,7 @@ def resend(invite_obj):
     if invite_obj.status != Invite.Status.PENDING:
         raise InviteError(_("Only pending invitations can be resent."))
     with transaction.atomic():
+        check_resend(invite_obj)
         invite_obj.nonce += 1
         invite_obj.save(update_fields=["nonce"])
         _queue(invite_obj)

@@ -31,4 +31,9 @@ urlpatterns = [
     path(P + "profile/edit/", views_profiles.profile_edit, name="profile_edit"),
     path(P + "welcome/", views_profiles.onboarding, name="onboarding"),
     path("invites/<str:token>/", views_invites.accept_invite, name="accept_invite"),
+    path(
+        "admin-invites/<str:token>/",
+        views_invites.accept_admin_invite,
+        name="accept_admin_invite",
+    ),
 ]

@@ -6,8 +6,8 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils.translation import gettext as _
 
 from mentorship import availability, relations
-from mentorship.models import Participant, Program, Skill, User
-from mentorship.models.users import normalize_email
+from mentorship.bounds import small_int
+from mentorship.models import Participant, Program, Skill
 
 PAGE_SIZE = 25
 
@@ -27,18 +27,6 @@ def create_program(form, user):
 
 class AdminError(ValueError):
     pass
-
-
-def add_admin(program, email):
-    """Make an existing account an admin of program. Returns the user."""
-    user = User.objects.filter(email__iexact=normalize_email(email)).first()
-    if user is None or not user.has_usable_password():
-        raise AdminError(
-            _("No account uses %(email)s yet: invite them first, then make them an admin.")
-            % {"email": email}
-        )
-    program.admins.add(user)
-    return user
 
 
 @transaction.atomic
@@ -86,10 +74,7 @@ def participants(program, q="", role="", status="", skill="", matched=""):
     if status in Participant.Status.values:
         qs = qs.filter(status=status)
     if skill:
-        try:
-            skill_id = int(skill)
-        except (TypeError, ValueError):
-            skill_id = None
+        skill_id = small_int(skill)
         if skill_id is not None:
             qs = qs.filter(
                 Exists(

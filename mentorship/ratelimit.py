@@ -12,6 +12,11 @@ says but sends nothing more, so it never reveals whether an account exists. Like
 sign-in, a request refused for its account does not count for that account: only emails
 sent do, so nobody can keep an account's owner from ever getting a reset email.
 
+Failures are counted wherever a sign-in fails (the `user_login_failed` signal, connected in
+MentorshipConfig.ready()): the site's sign-in page and Django admin's share the counters, and
+both refuse past the limit with 429. A wrong old password on the password-change page counts
+as a failed sign-in of that account too.
+
 The counts live in the default cache, so they are shared by every gunicorn worker when the
 cache is Redis (CACHE_URL / REDIS_URL). If the cache itself fails, sign-in is never blocked
 and never answers 500: the limiter steps aside and logs a warning.
@@ -25,8 +30,10 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import views as auth_views
 from django.core.cache import cache
+from django.forms import ValidationError
 from django.forms.utils import ErrorDict
 from django.http import HttpResponseRedirect
 from django.utils.translation import ngettext
@@ -211,9 +218,68 @@ class RateLimitedLoginView(auth_views.LoginView):
         clear_account(self.request, self.request.POST.get("username", ""))
         return super().form_valid(form)
 
+
+def on_login_failed(sender, credentials, request=None, **kwargs):
+    """user_login_failed: count the failure, whichever sign-in page it came from."""
+    if request is not None:
+        record(request, credentials.get("username") or credentials.get("email") or "")
+
+
+VERDICT = "_sign_in_rate_limit"  # the request attribute AdminSite.login leaves for its form
+
+
+class RateLimitedAdminAuthenticationForm(AdminAuthenticationForm):
+    """Django admin's sign-in form; past the limit it refuses before trying the password."""
+
+    def clean(self):
+        verdict = getattr(self.request, VERDICT, None)
+        if verdict is not None and verdict.blocked:
+            raise ValidationError(message(verdict), code="rate_limited")
+        return super().clean()
+
+
+def admin_login(site_login, request, extra_context=None):
+    """AdminSite.login with the site's limits: HTTP 429 and Retry-After past them."""
+    verdict = None
+    if request.method == "POST":
+        verdict = check(request, request.POST.get("username", ""))
+        setattr(request, VERDICT, verdict)
+        if verdict.blocked:
+            log.info("admin sign-in refused: too many failures (%s)", verdict.scope)
+    response = site_login(request, extra_context)
+    if verdict is not None and verdict.blocked:
+        response.status_code = 429
+        response["Retry-After"] = str(verdict.retry_after)
+    return response
+
+
+class RateLimitedPasswordChangeView(auth_views.PasswordChangeView):
+    """Django's PasswordChangeView; wrong old passwords count as failed sign-ins of the
+    account, so a borrowed session cannot be used to guess the password."""
+
+    def _username(self):
+        return self.request.user.email
+
+    def post(self, request, *args, **kwargs):
+        verdict = check(request, self._username())
+        if verdict.blocked:
+            log.info("password change refused: too many wrong passwords (%s)", verdict.scope)
+            return _refusal(self, verdict, change_message(verdict))
+        return super().post(request, *args, **kwargs)
+
     def form_invalid(self, form):
-        record(self.request, self.request.POST.get("username", ""))
+        if "old_password" in form.errors:
+            record(self.request, self._username())
         return super().form_invalid(form)
+
+
+def change_message(verdict):
+    minutes = _minutes(verdict)
+    return ngettext(
+        "Too many wrong passwords. Please wait %(minutes)d minute and try again.",
+        "Too many wrong passwords. Please wait %(minutes)d minutes and try again.",
+        minutes,
+    ) % {"minutes": minutes}
 
 
 def reset_message(verdict):

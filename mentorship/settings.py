@@ -60,7 +60,7 @@ INSTALLED_APPS = [
     "pairs",
     "sessions.apps.SessionsConfig",
     "insights",
-    "django.contrib.admin",
+    "mentorship.apps.MentorshipAdminConfig",  # django.contrib.admin, sign-in rate limited
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "mentorship.middleware.UserTimezoneMiddleware",
+    "mentorship.middleware.PrivateCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from mentorship import access, invites
+from mentorship import access, admin_invites, invites
 from mentorship.forms import AcceptInviteForm, InviteForm
 
 
@@ -139,3 +139,27 @@ def accept_invite(request, token):
         return redirect(onboarding)
     context["form"] = form
     return render(request, "programs/invite_accept.html", context)
+
+
+@never_cache
+@login_required
+def accept_admin_invite(request, token):
+    """GET: what accepting means; POST: accept. Only the invited account may."""
+    try:
+        invite = admin_invites.load(token)
+    except admin_invites.AdminInviteError as exc:
+        return render(request, "programs/invite_invalid.html", {"error": str(exc)}, status=410)
+    context = {"invite": invite, "program": invite.program}
+    if request.user.pk != invite.user_id:
+        context["wrong_user"] = True
+        return render(request, "programs/admin_invite.html", context, status=403)
+    if request.method == "POST":
+        try:
+            admin_invites.accept(invite, request.user)
+        except admin_invites.AdminInviteError as exc:
+            return render(request, "programs/invite_invalid.html", {"error": str(exc)}, status=410)
+        messages.success(
+            request, _("You now help run %(program)s.") % {"program": invite.program.name}
+        )
+        return redirect("programs:detail", invite.program.slug)
+    return render(request, "programs/admin_invite.html", context)

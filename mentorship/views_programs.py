@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from mentorship import access, csvutil, programs, skills
+from mentorship import access, admin_invites, csvutil, programs, skills
 from mentorship.forms import (
     AddAdminForm,
     ParticipantFilterForm,
@@ -74,11 +74,9 @@ def admin_add(request, slug):
     program = access.get_program_for_admin(request.user, slug)
     form = AddAdminForm(request.POST)
     if form.is_valid():
-        try:
-            user = programs.add_admin(program, form.cleaned_data["email"])
-            messages.success(request, _("%(name)s now runs this program too.") % {"name": user})
-        except programs.AdminError as exc:
-            messages.error(request, str(exc))
+        email = form.cleaned_data["email"]
+        admin_invites.invite_admin(program, email, request.user)
+        messages.success(request, admin_invites.sent_message(email))
     else:
         messages.error(request, _("Enter a valid email address."))
     return redirect("programs:edit", slug)

@@ -2,6 +2,7 @@
 
 import email
 import email.policy
+import ipaddress
 import uuid
 from pathlib import Path
 
@@ -13,6 +14,24 @@ from django.utils import timezone
 def outbox_enabled():
     """Whether email goes to the outbox and its pages may show it (development only)."""
     return settings.DEBUG and settings.EMAIL_BACKEND == "notifications.dev_outbox.OutboxBackend"
+
+
+def is_local(request):
+    """A request from this machine itself, not relayed by a proxy (which would be local too)."""
+    if request.META.get("HTTP_X_FORWARDED_FOR") or request.META.get("HTTP_FORWARDED"):
+        return False
+    try:
+        return ipaddress.ip_address(request.META.get("REMOTE_ADDR", "")).is_loopback
+    except ValueError:
+        return False
+
+
+def may_read(request):
+    """The outbox holds sign-in links (password resets): only a browser on the developer's
+    own machine or a signed-in superuser may read it, even with DEBUG on."""
+    if not outbox_enabled():
+        return False
+    return (request.user.is_authenticated and request.user.is_superuser) or is_local(request)
 
 
 class OutboxBackend(BaseEmailBackend):

@@ -122,13 +122,13 @@ def unsubscribe(request, token):
 
 
 def dev_outbox_list(request):
-    if not dev_outbox.outbox_enabled():
+    if not dev_outbox.may_read(request):
         raise Http404
     return render(request, "notifications/outbox.html", {"messages_": dev_outbox.read_outbox()})
 
 
 def dev_outbox_message(request, message_id):
-    if not dev_outbox.outbox_enabled():
+    if not dev_outbox.may_read(request):
         raise Http404
     message = dev_outbox.find_message(message_id)
     if message is None:
@@ -138,7 +138,7 @@ def dev_outbox_message(request, message_id):
 
 def dev_outbox_html(request, message_id):
     """The HTML part alone, sandboxed: an email's markup cannot run in our origin."""
-    if not dev_outbox.outbox_enabled():
+    if not dev_outbox.may_read(request):
         raise Http404
     message = dev_outbox.find_message(message_id)
     if message is None or not message["html"]:

@@ -1,3 +1,6 @@
+"""Site admin for pairs: who, when, states; what people wrote (an end reason, a request's
+message) is left out, as everywhere admins look (see sessions/admin.py)."""
+
 from django.contrib import admin
 
 from pairs.models import Exclusion, MatchRun, Pair, PairRequest, Suggestion
@@ -8,6 +11,7 @@ class PairAdmin(admin.ModelAdmin):
     list_display = ["__str__", "program", "status", "score", "started_on", "ended_on"]
     list_filter = ["program", "status", "source"]
     raw_id_fields = ["mentor", "mentee", "created_by"]
+    exclude = ["end_reason"]
 
 
 @admin.register(MatchRun)
@@ -33,3 +37,4 @@ class PairRequestAdmin(admin.ModelAdmin):
     list_display = ["program", "requester", "recipient", "status", "expires_at"]
     list_filter = ["status"]
     raw_id_fields = ["requester", "recipient", "pair"]
+    exclude = ["message"]

@@ -10,6 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from mentorship.bounds import small_int
 from mentorship.models import Participant
 from notifications.after_commit import enqueue
 from pairs import lifecycle, pairing
@@ -26,16 +27,9 @@ from pairs.models import Exclusion, MatchRun, Pair, PairRequest, Suggestion
 PAGE_SIZE = 100
 
 
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def _participant(program, pk):
     person = Participant.objects.select_related("user", "program").filter(
-        program=program, pk=_int(pk)
+        program=program, pk=small_int(pk)
     )
     return person.first()
 
@@ -198,7 +192,7 @@ def suggestions_bulk(request, slug):
             "mentor__user", "mentee__user"
         )
         if action != "accept_all":
-            ids = [i for i in map(_int, request.POST.getlist("ids")) if i]
+            ids = [i for i in map(small_int, request.POST.getlist("ids")) if i]
             drafts = drafts.filter(pk__in=ids)
     drafts = list(drafts.order_by("-score", "pk"))
     if not drafts:
@@ -359,7 +353,7 @@ def request_create(request, slug):
     me = get_participant_for_user(request.user, slug)
     recipient = (
         Participant.objects.select_related("user", "program")
-        .filter(pk=_int(request.POST.get("recipient")))
+        .filter(pk=small_int(request.POST.get("recipient")))
         .first()
     )
     if recipient is None:

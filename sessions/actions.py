@@ -4,13 +4,12 @@ Every change checks the version the person saw, so a stale form cannot silently
 overwrite what the partner changed meanwhile, and re-arms the reminder.
 """
 
-import datetime
-
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mentorship import bounds
 from sessions import reminders
 from sessions.models import NextAction
 
@@ -22,13 +21,12 @@ class ActionError(Exception):
 
 
 def _check_due(due_on, today=None):
-    today = today or timezone.localdate()
     if due_on is None:
         raise ActionError(_("Give the action a due date."))
-    if due_on < today:
-        raise ActionError(_("The due date %(date)s is in the past.") % {"date": due_on})
-    if due_on > today + datetime.timedelta(days=366):
-        raise ActionError(_("The due date is more than a year away."))
+    try:
+        bounds.due_date(due_on, today)
+    except bounds.DateOutOfRange as exc:
+        raise ActionError(str(exc)) from exc
 
 
 def create_action(pair, text, owner, due_on, by, session=None):

@@ -1,4 +1,9 @@
-"""Site admin for session logs. Content stays readable here only for superusers."""
+"""Site admin for session logs: dates, counts and states, never what people wrote.
+
+The product promises admins see how often pairs meet, not what they say; Django admin keeps
+that promise for everyone, superusers and staff with view permission alike: topics, notes,
+sides and action text are left out of every list, form and title here.
+"""
 
 from django.contrib import admin
 
@@ -22,6 +27,7 @@ class SessionAdmin(admin.ModelAdmin):
     raw_id_fields = ("pair", "created_by", "updated_by")
     inlines = [SessionSideInline]
     list_select_related = ("pair__mentor__user", "pair__mentee__user")
+    exclude = ("topics", "shared_notes")
 
 
 @admin.register(NextAction)
@@ -30,6 +36,7 @@ class NextActionAdmin(admin.ModelAdmin):
     list_filter = ("status", "owner")
     raw_id_fields = ("pair", "created_in", "reviewed_in", "created_by", "done_by")
     list_select_related = ("pair__mentor__user", "pair__mentee__user")
+    exclude = ("text", "dropped_reason")
 
 
 @admin.register(CalendarFeed)

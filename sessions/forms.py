@@ -1,10 +1,10 @@
-import datetime
 import re
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mentorship import bounds
+from mentorship.bounds import MAX_INT, small_int  # noqa: F401 (the views import them here)
 from sessions.models import NextAction, Session
 
 MAX_NEW_ACTIONS = 30
@@ -12,7 +12,6 @@ EMPTY_ACTION_ROWS = 3  # without JS the page offers this many empty rows
 NOTE_MAX = 20000
 
 DATETIME_INPUT = "%Y-%m-%dT%H:%M"
-MAX_INT = 2**31 - 1  # ids and versions beyond this never exist (and overflow databases)
 
 
 class DateTimeLocalInput(forms.DateTimeInput):
@@ -61,6 +60,9 @@ class SharedForm(forms.Form):
     version = forms.IntegerField(
         required=False, min_value=0, max_value=MAX_INT, widget=forms.HiddenInput
     )
+
+    def clean_occurred_at(self):
+        return bounds.form_check(bounds.session_time, self.cleaned_data["occurred_at"])
 
 
 class SideForm(forms.Form):
@@ -114,8 +116,11 @@ class ReviewForm(forms.Form):
             due = data.get("new_due")
             if not due:
                 self.add_error("new_due", _("Give the new due date to carry the action over."))
-            elif due < timezone.localdate():
-                self.add_error("new_due", _("The new due date is in the past."))
+            else:
+                try:
+                    bounds.due_date(due)
+                except bounds.DateOutOfRange as exc:
+                    self.add_error("new_due", str(exc))
         return data
 
 
@@ -139,10 +144,11 @@ class NewActionForm(forms.Form):
             self.add_error("text", _("Say what the action is, or clear its due date."))
         if not due:
             self.add_error("due_on", _("Give the action a due date."))
-        elif due < timezone.localdate():
-            self.add_error("due_on", _("The due date is in the past."))
-        elif due > timezone.localdate() + datetime.timedelta(days=366):
-            self.add_error("due_on", _("The due date is more than a year away."))
+        else:
+            try:
+                bounds.due_date(due)
+            except bounds.DateOutOfRange as exc:
+                self.add_error("due_on", str(exc))
         return data
 
 
@@ -158,25 +164,11 @@ class ScheduleForm(forms.Form):
     format = forms.ChoiceField(label=_("Format"), choices=Session.Format.choices)
 
     def clean_occurred_at(self):
-        when = self.cleaned_data["occurred_at"]
-        if when <= timezone.now():
-            raise forms.ValidationError(_("Schedule the next session in the future."))
-        if when > timezone.now() + datetime.timedelta(days=366):
-            raise forms.ValidationError(_("Schedule the next session within a year."))
-        return when
+        return bounds.form_check(bounds.planned_time, self.cleaned_data["occurred_at"])
 
 
 class DoneForm(forms.Form):
     version = forms.IntegerField(required=False, min_value=0, max_value=MAX_INT)
-
-
-def small_int(raw):
-    """An int that a database column can hold, or None."""
-    raw = (raw or "").strip()
-    if not raw.isascii() or not raw.isdigit() or len(raw) > 10:
-        return None
-    value = int(raw)
-    return value if value <= MAX_INT else None
 
 
 def new_action_indexes(data):

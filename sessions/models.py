@@ -138,7 +138,8 @@ class NextAction(models.Model):
         ]
 
     def __str__(self):
-        return self.text
+        # Metadata only: admin titles, delete pages and history show this (never the text).
+        return f"Action {self.pk} due {self.due_on}"
 
     @classmethod
     def owners_of_role(cls, role):

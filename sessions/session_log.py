@@ -13,6 +13,7 @@ from django.db.models import F
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from mentorship import bounds
 from pairs.models import Pair
 from sessions import actions as action_service
 from sessions.models import NextAction, Session, SessionSide
@@ -60,8 +61,13 @@ def _when(value):
 
 
 def check_when(when, scheduled=None, now=None):
-    """A logged session happened already (or is the one scheduled)."""
+    """A logged session happened already (or is the one scheduled), and not in a year no
+    calendar arithmetic or database column can hold (bounds.session_time)."""
     now = now or timezone.now()
+    try:
+        bounds.session_time(when, now)
+    except bounds.DateOutOfRange as exc:
+        raise LogError(_("The session date: %(error)s") % {"error": exc}) from exc
     limit = now + CLOCK_SLACK
     if scheduled is not None:
         limit = max(limit, scheduled.occurred_at + CLOCK_SLACK)
@@ -80,6 +86,23 @@ def check_when(when, scheduled=None, now=None):
                 "or schedule it from the pair page."
             )
         )
+
+
+def schedule(pair, by, occurred_at, duration_minutes, format):
+    """Plan the pair's next session (it shows in both calendar feeds)."""
+    try:
+        bounds.planned_time(occurred_at)
+    except bounds.DateOutOfRange as exc:
+        raise LogError(str(exc)) from exc
+    return Session.objects.create(
+        pair=pair,
+        status=Session.Status.SCHEDULED,
+        created_by=by,
+        updated_by=by,
+        occurred_at=occurred_at,
+        duration_minutes=duration_minutes,
+        format=format,
+    )
 
 
 def _has_text(values):

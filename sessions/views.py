@@ -125,13 +125,11 @@ def schedule(request, pk):
     access = get_pair_for_user(request.user, pk, write=True)
     form = ScheduleForm(request.POST)
     if form.is_valid():
-        Session.objects.create(
-            pair=access.pair,
-            status=Session.Status.SCHEDULED,
-            created_by=request.user,
-            updated_by=request.user,
-            **form.cleaned_data,
-        )
+        try:
+            log_service.schedule(access.pair, request.user, **form.cleaned_data)
+        except log_service.LogError as exc:
+            messages.error(request, str(exc))
+            return redirect("sessions:pair", pk=access.pair.pk)
         messages.success(request, _("Next session scheduled. It is in your calendar feed."))
         return redirect(access.pair)
     for errors in form.errors.values():

@@ -265,6 +265,9 @@ MATRIX = {
         get=signed_in(405), post=ADMIN_ACTION, kwargs=lambda w: {"pk": sample(w, "invite").pk}
     ),
     "programs:accept_invite": Row(get=expect(410), post=expect(410), note="bad token: gone"),
+    "programs:accept_admin_invite": Row(
+        get=signed_in(410), post=signed_in(410), note="bad token: gone, once signed in"
+    ),
     # Participants' own pages: the program's participants only.
     "programs:profile": Row(get=PARTICIPANTS_ONLY(REDIRECT)),
     "programs:profile_edit": Row(get=PARTICIPANTS_ONLY(200), post=PARTICIPANTS_ONLY(422)),

@@ -47,6 +47,7 @@ def test_rows_written_in_the_old_layout_are_there_in_the_new_one(make_user):
 def test_every_kind_the_product_sends_is_registered():
     assert set(registry.KINDS) == {
         "invite",
+        "admin_invite",
         "password_reset",
         "pair_intro",
         "pair_request",

@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from mentorship.models import Program
+from mentorship import admin_invites
+from mentorship.models import AdminInvite, Program
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -116,14 +117,14 @@ def test_admins_add_and_remove_co_admins(client, world):
     client.force_login(world.admin)
     add = reverse("programs:admin_add", args=["main"])
     response = client.post(add, {"email": "Mentor@Example.com"}, follow=True)
-    assert "now runs this program too" in response.content.decode()
+    assert "we sent them an invitation" in response.content.decode()
+    # An admin only by accepting (tests/test_programs_admin_invites.py): here, accepted.
+    invite = AdminInvite.objects.get(program=world.program)
+    admin_invites.accept(invite, world.mentor.user)
     assert set(world.program.admins.values_list("email", flat=True)) == {
         "admin@example.com",
         "mentor@example.com",
     }
-    # Someone without an account (or with only an invite) cannot be made an admin.
-    response = client.post(add, {"email": "nobody@example.com"}, follow=True)
-    assert "invite them first" in response.content.decode()
     response = client.post(add, {"email": "not an email"}, follow=True)
     assert "Enter a valid email address" in response.content.decode()
     # The new admin sees the admin pages; removing them takes that away.
@@ -163,8 +164,11 @@ def test_admin_management_access(client, world, persona, expected):
     assert response.status_code == expected
     if persona == "anonymous":
         assert response["Location"].startswith(reverse("login"))
-    made_admin = world.program.admins.filter(email="stranger@example.com").exists()
-    assert made_admin == (persona in ("program_admin", "superuser"))
+    # Nobody is made an admin without accepting; only admins can send the invitation.
+    assert not world.program.admins.filter(email="stranger@example.com").exists()
+    invited = AdminInvite.objects.filter(program=world.program, user=world.stranger).exists()
+    assert invited == (persona in ("program_admin", "superuser"))
+    world.program.admins.add(make_user("co-admin@example.com"))  # one who had accepted
     response = client.post(reverse("programs:admin_remove", args=["main", world.admin.pk]))
     assert response.status_code == expected
     assert world.program.admins.filter(pk=world.admin.pk).exists() == (

@@ -126,3 +126,41 @@ def test_page_templates_need_nothing_the_csp_blocks():
                 found.append(f"{template.relative_to(ROOT)}:{line}: {what}")
     assert not found, "the strict CSP would block these:\n" + "\n".join(found)
     assert len(page_templates()) >= 5
+
+
+def _directives(response):
+    return {d.strip() for d in response.get("Cache-Control", "").split(",") if d.strip()}
+
+
+def test_signed_in_pages_are_private_and_never_stored(client, world):
+    """Issue 15 item 7: `/`, pair pages and growth sent no Cache-Control at all."""
+    client.force_login(world.mentee.user)
+    for url in (
+        reverse("home"),
+        reverse("sessions:pair", args=[world.pair.pk]),
+        reverse("health:growth"),
+        reverse("emails:preferences"),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert {"private", "no-store"} <= _directives(response), url
+    client.force_login(world.admin)
+    for url in (
+        reverse("programs:detail", args=["main"]),
+        reverse("programs:participants", args=["main"]),
+        reverse("health:dashboard", args=["main"]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert {"private", "no-store"} <= _directives(response), url
+
+
+def test_views_with_their_own_cache_control_keep_it(client, world):
+    client.force_login(world.mentee.user)
+    response = client.get(reverse("sessions:log", args=[world.pair.pk]))  # never_cache
+    assert "max-age=0" in _directives(response) and "no-store" in _directives(response)
+
+
+def test_anonymous_public_pages_get_no_private_header(client, db):
+    response = client.get(reverse("password_reset_done"))
+    assert response.status_code == 200 and "no-store" not in _directives(response)

@@ -7,6 +7,7 @@ from django.test import Client, TestCase
 from django.urls import reverse
 
 from mentorship import ratelimit
+from mentorship.models import User
 
 pytestmark = pytest.mark.django_db
 
@@ -255,3 +256,90 @@ def test_refused_reset_requests_do_not_extend_the_account_limit(
     frozen.shift(11 * 60)  # just past an hour after the three emails that went out
     reset(Client(), "ana@example.com", ip="10.0.5.1")
     assert len(mailoutbox) == 4
+
+
+# --- Every sign-in path counts (issue 15, items 2 and 4) -----------------------------------
+
+ADMIN_LOGIN = reverse("admin:login")
+
+
+def admin_attempt(client, email, password="wrong-password", ip="10.0.0.1"):
+    return client.post(
+        ADMIN_LOGIN, {"username": email, "password": password, "next": "/admin/"}, REMOTE_ADDR=ip
+    )
+
+
+def test_forty_wrong_admin_passwords_answer_429_after_the_limit(client, frozen):
+    User.objects.create_superuser("root@example.com", PASSWORD)
+    statuses = [admin_attempt(client, "root@example.com").status_code for _ in range(40)]
+    assert statuses[:5] == [200] * 5
+    assert set(statuses[5:]) == {429}
+    response = admin_attempt(client, "root@example.com", PASSWORD)  # even the right one
+    assert response.status_code == 429 and int(response["Retry-After"]) > 0
+    assert b"Too many failed sign-in attempts" in response.content
+    assert "_auth_user_id" not in client.session
+
+
+def test_admin_failures_move_the_site_counters_and_the_other_way_round(client, frozen):
+    User.objects.create_superuser("root@example.com", PASSWORD)
+    for _ in range(3):
+        admin_attempt(client, "root@example.com")
+    for _ in range(2):
+        assert attempt(client, "root@example.com").status_code == 200
+    # Five failures in all, across both pages: both refuse now.
+    assert attempt(client, "root@example.com", PASSWORD).status_code == 429
+    assert admin_attempt(client, "root@example.com", PASSWORD).status_code == 429
+
+
+def test_admin_address_limit_applies_across_accounts(client, frozen):
+    for n in range(20):
+        admin_attempt(client, f"nobody{n}@example.com", ip="10.0.0.9")
+    assert attempt(client, "someone@example.com", ip="10.0.0.9").status_code == 429
+    assert admin_attempt(client, "else@example.com", ip="10.0.0.9").status_code == 429
+    assert admin_attempt(client, "else@example.com", ip="10.0.0.10").status_code == 200
+
+
+def test_admin_sign_in_still_works_under_the_limit(client, frozen):
+    User.objects.create_superuser("root@example.com", PASSWORD)
+    admin_attempt(client, "root@example.com")
+    response = admin_attempt(client, "root@example.com", PASSWORD)
+    assert response.status_code == 302 and response["Location"] == "/admin/"
+
+
+CHANGE = reverse("password_change")
+
+
+def change(client, old, new="a new long passphrase 42"):
+    return client.post(CHANGE, {"old_password": old, "new_password1": new, "new_password2": new})
+
+
+def test_wrong_old_passwords_on_password_change_answer_429_past_the_limit(
+    client, make_user, frozen
+):
+    user = make_user("ana@example.com")
+    client.force_login(user)
+    statuses = [change(client, "wrong-password").status_code for _ in range(25)]
+    assert statuses[:5] == [200] * 5 and set(statuses[5:]) == {429}
+    response = change(client, PASSWORD)  # the right one is refused too, until the window moves
+    assert response.status_code == 429 and int(response["Retry-After"]) > 0
+    assert b"Too many wrong passwords" in response.content
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
+    # The sign-in page counts the same failures for that account.
+    assert attempt(Client(), "ana@example.com", PASSWORD, ip="10.7.7.7").status_code == 429
+    frozen.shift(60 * 60)
+    assert change(client, PASSWORD).status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("a new long passphrase 42")
+
+
+def test_password_change_mistakes_other_than_the_old_password_do_not_count(
+    client, make_user, frozen
+):
+    client.force_login(make_user("ana@example.com"))
+    for _ in range(8):
+        response = client.post(
+            CHANGE, {"old_password": PASSWORD, "new_password1": "x", "new_password2": "y"}
+        )
+        assert response.status_code == 200
+    assert change(client, PASSWORD).status_code == 302

@@ -1,4 +1,13 @@
-from mentorship.models.programs import ImportBatch, Invite, Participant, Program, Skill
+from mentorship.models.programs import AdminInvite, ImportBatch, Invite, Participant, Program, Skill
 from mentorship.models.users import User, WorkerHeartbeat
 
-__all__ = ["ImportBatch", "Invite", "Participant", "Program", "Skill", "User", "WorkerHeartbeat"]
+__all__ = [
+    "AdminInvite",
+    "ImportBatch",
+    "Invite",
+    "Participant",
+    "Program",
+    "Skill",
+    "User",
+    "WorkerHeartbeat",
+]

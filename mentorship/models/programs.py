@@ -215,6 +215,34 @@ class Invite(models.Model):
         return f"{self.email} → {self.program}"
 
 
+class AdminInvite(models.Model):
+    """An invitation to help run a program: the person becomes an admin only by accepting it.
+
+    Made only for existing accounts, but the page that makes one says the same either way,
+    so nobody learns which addresses have accounts (mentorship/admin_invites.py)."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="admin_invites")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                "program",
+                "user",
+                condition=models.Q(accepted_at=None),
+                name="one_open_admin_invite",
+            ),
+        ]
+
+    def __str__(self):
+        return f"admin invite {self.pk} → {self.program}"
+
+
 class ImportBatch(models.Model):
     """A checked CSV waiting for the admin's confirmation: the preview survives the round trip.
 

@@ -1,0 +1,117 @@
+"""Plain-text emails carry names as typed; HTML emails escape them (issue 15, item 12).
+
+Every registered email kind is rendered through its own render function, for people and a
+program whose names hold ' & < >; the text part and subject must show them raw (the text
+templates once HTML-escaped them: `O&#x27;Brien`), the HTML part escaped.
+"""
+
+import datetime
+import re
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+from insights import digests, stalled
+from mentorship import admin_invites, invites, password_reset
+from mentorship.models import AdminInvite, Invite
+from notifications.emails import build_email
+from notifications.models import SentEmail
+from notifications.registry import KINDS, Rendered
+from pairs import intro
+from sessions import nudges, reminders, side_invites
+from tests.factories import make_action, make_session, make_user
+
+pytestmark = pytest.mark.django_db
+
+MENTOR = "Maya O'Brien & <Mentor>"
+MENTEE = "Theo O'Brien & <Mentee>"
+PROGRAM = "O'Brien & <Partners> mentoring"
+ACTION = "Read O'Brien & <friends>"
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "emails"
+
+
+def escaped(text):
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("'", "&#x27;")
+    )
+
+
+@pytest.fixture
+def people(world):
+    world.program.name = PROGRAM
+    world.program.save()
+    for participant, name in ((world.mentor, MENTOR), (world.mentee, MENTEE)):
+        participant.user.display_name = name
+        participant.user.save()
+    world.pair.started_on = datetime.date(2026, 1, 1)
+    world.pair.save()
+    return world
+
+
+def _row(kind, user, context):
+    return SentEmail(kind=kind, key="test", user=user, context=context)
+
+
+def rows(world):
+    """(kind, recipient, context) for every kind, built from real rows as producers do."""
+    mentee, mentor = world.mentee.user, world.mentor.user
+    now = timezone.now()
+    action = make_action(world.pair, text=ACTION, owner="mentee")
+    overdue = make_action(
+        world.pair, text=ACTION, owner="mentee", due_on=timezone.localdate() - datetime.timedelta(1)
+    )
+    session = make_session(world.pair, author=mentor, topics=ACTION)
+    invite, _queued = invites.invite(world.program, "new@example.com", world.admin)
+    invite = Invite.objects.get(pk=invite.pk)
+    reset_user = make_user("o'brien&co@example.com", display_name=MENTEE)
+    program = world.program
+    yield invites.KIND, invite.participant.user, {"invite": invite.pk, "nonce": invite.nonce}
+    yield password_reset.KIND, reset_user, {}
+    admin_invites.invite_admin(program, mentee.email, world.admin)
+    admin_invite = AdminInvite.objects.get()
+    yield admin_invites.KIND, mentee, {"invite": admin_invite.pk}
+    yield intro.KIND, mentee, {"pair": world.pair.pk}
+    yield reminders.DUE_SOON, mentee, {"action": action.pk, "due_on": action.due_on.isoformat()}
+    yield reminders.OVERDUE, mentee, {"action": overdue.pk, "due_on": overdue.due_on.isoformat()}
+    yield reminders.SNOOZED, mentee, {"action": action.pk, "due_on": action.due_on.isoformat()}
+    yield nudges.KIND, mentee, nudges.build_contents([mentee], now)[mentee.pk]
+    yield side_invites.KIND, mentee, {"session": session.pk}
+    yield digests.KIND, world.admin, {"programs": [digests.program_summary(program, now)]}
+    yield stalled.NUDGE_KIND, mentee, {"pair_id": world.pair.pk}
+
+
+def test_every_text_template_turns_autoescape_off():
+    for path in TEMPLATES.glob("*.txt"):
+        source = path.read_text()
+        assert re.match(r"\{% load [^%]+%\}\{% autoescape off %\}", source), path.name
+        assert source.rstrip().endswith("{% endautoescape %}"), path.name
+
+
+def test_every_kind_shows_names_raw_in_text_and_escaped_in_html(people):
+    seen = set()
+    for kind, user, context in rows(people):
+        rendered = KINDS[kind].render(_row(kind, user, context))
+        assert isinstance(rendered, Rendered), (kind, rendered)
+        message = build_email(rendered.template, user.email, rendered.context)
+        text, html = message.body, message.alternatives[0].content
+        raw_names = [n for n in (MENTOR, MENTEE, PROGRAM, ACTION) if n in text]
+        if kind == password_reset.KIND:
+            raw_names = ["o'brien&co@example.com"]
+            assert raw_names[0] in text
+        assert raw_names, (kind, text)
+        for name in raw_names:
+            assert escaped(name) not in text, (kind, name)
+            assert name not in html and escaped(name) in html, (kind, name)
+        for bad in ("&#x27;", "&amp;", "&lt;", "&gt;", "&quot;"):
+            assert bad not in text and bad not in message.subject, (kind, bad)
+        seen.add(kind)
+    assert seen == set(KINDS)
+
+
+def test_subjects_keep_names_raw(people):
+    for kind, user, context in rows(people):
+        rendered = KINDS[kind].render(_row(kind, user, context))
+        subject = build_email(rendered.template, user.email, rendered.context).subject
+        if "O'Brien" in subject or kind in (intro.KIND, side_invites.KIND, stalled.NUDGE_KIND):
+            assert "O'Brien &" in subject, (kind, subject)
