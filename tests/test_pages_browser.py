@@ -124,3 +124,17 @@ def test_every_page_fits_a_phone_and_passes_axe(page, live_server, settings):
                 if name in SHOTS:
                     page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"), full_page=True)
     assert problems == []
+
+
+def test_the_menu_folds_on_a_phone_and_opens_without_javascript(page, live_server):
+    world = World()
+    page.set_viewport_size(WIDTHS["phone"])
+    sign_in(page, world.mentee.user.email, PASSWORD)
+    header = "() => document.querySelector('.site-header').offsetHeight"
+    assert page.evaluate(header) < 80  # one line, not three
+    assert not page.get_by_role("link", name="Programs").is_visible()
+    page.get_by_text("Menu").click()
+    assert page.get_by_role("link", name="Programs").is_visible()
+    page.set_viewport_size(WIDTHS["desktop"])
+    assert page.get_by_role("link", name="Programs").is_visible()
+    assert not page.get_by_text("Menu", exact=True).is_visible()
