@@ -157,6 +157,7 @@ def render_ended(row):
     return Rendered(
         template=ENDED_KIND,
         context={
+            "user": row.user,
             "pair": pair,
             "program": pair.program,
             "by_name": by_name,

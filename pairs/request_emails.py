@@ -46,6 +46,7 @@ def render(row):
         return "The request no longer exists."
     slug = pair_request.program.slug
     context = {
+        "user": row.user,
         "request": pair_request,
         "program": pair_request.program,
         "requester_name": pair_request.requester.user.name,

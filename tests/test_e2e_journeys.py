@@ -279,6 +279,8 @@ def _sunday_evening_this_week():
 
 def test_unsubscribe_from_nudges_through_the_email(page, live_server, smtp_sink):
     world = World()
+    world.program.nudge_weekday = 6  # Sunday: the nudge goes out on its day only
+    world.program.save()
     make_action(world.pair, text="Draft the interview rubric", owner="mentee")
     first = _sunday_evening_this_week()  # after every UTC person's weekly moment this week
 

@@ -18,9 +18,10 @@ from mentorship.models import AdminInvite, Invite
 from notifications.emails import build_email
 from notifications.models import SentEmail
 from notifications.registry import KINDS, Rendered
-from pairs import intro
+from pairs import intro, lifecycle, request_emails
+from pairs.models import PairRequest
 from sessions import nudges, reminders, side_invites
-from tests.factories import make_action, make_session, make_user
+from tests.factories import make_action, make_pair, make_session, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -79,6 +80,26 @@ def rows(world):
     yield side_invites.KIND, mentee, {"session": session.pk}
     yield digests.KIND, world.admin, {"programs": [digests.program_summary(program, now)]}
     yield stalled.NUDGE_KIND, mentee, {"pair_id": world.pair.pk}
+    # Pairing requests (the person asked, the answer, the expiry) and an ended pair.
+    later = now + datetime.timedelta(days=7)
+    asked = PairRequest.objects.create(
+        program=program, requester=world.mentee, recipient=world.mentor, expires_at=later,
+        message=ACTION, reasons=[ACTION],
+    )  # fmt: skip
+    yield request_emails.ASKED, mentor, {"request": asked.pk}
+    declined = PairRequest.objects.create(
+        program=program, requester=world.mentor, recipient=world.mentee, expires_at=later,
+        status="declined",
+    )  # fmt: skip
+    yield request_emails.ANSWERED, mentor, {"request": declined.pk}
+    expired = PairRequest.objects.create(
+        program=program, requester=world.mentee, recipient=world.mentor, expires_at=now,
+        status="expired",
+    )  # fmt: skip
+    yield request_emails.EXPIRED, mentor, {"request": expired.pk}
+    ended = make_pair(world.mentor, world.other, status="completed")
+    context = {"pair": ended.pk, "status": "completed", "by": mentor.pk}
+    yield lifecycle.ENDED_KIND, world.other.user, context
 
 
 def test_every_text_template_turns_autoescape_off():

@@ -227,11 +227,13 @@ def test_action_text_is_escaped_in_html(world):
 
 
 def test_send_due_command_runs_a_round(world, action):
-    with time_machine.travel(at(2026, 11, 8, 9, 10), tick=False):
+    world.program.nudge_weekday = 6  # Sunday: the weekly nudge goes out only on its day
+    world.program.save()
+    with time_machine.travel(at(2026, 11, 8, 9, 10), tick=False):  # a Sunday
         call_command("send_due")
     reminder = [m for m in mail.outbox if "Read the SQL chapter" in m.subject]
     assert [m.to for m in reminder] == [["mentee@example.com"]]
-    # The same round also did the weekly nudge (Monday 09:00 passed this ISO week).
+    # The same round also did the weekly nudge (Sunday 09:00 has passed, on its day).
     assert SentEmail.objects.filter(kind="nudge", status="sent").count() == 2
 
 
