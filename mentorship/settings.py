@@ -164,6 +164,8 @@ AUTH_PASSWORD_VALIDATORS = [
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a day
 
 LANGUAGE_CODE = "en"
+# One date and time format per language (mentorship/formats/<lang>/formats.py).
+FORMAT_MODULE_PATH = ["mentorship.formats"]
 LANGUAGES = [("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True

@@ -61,7 +61,7 @@ def test_nudge_emails_each_member_once_and_the_page_says_so(
     mentee_mail = by_to["mentee@example.com"]
     assert mentee_mail.subject == "Time to catch up with Maya Mentor?"
     assert "Hi Theo Mentee," in mentee_mail.body
-    assert "last met on 11 October 2026" in mentee_mail.body
+    assert "last met on 11 Oct 2026" in mentee_mail.body
     html_part = mentee_mail.alternatives[0][0]
     assert "Maya Mentor" in html_part
     for message in mail.outbox:

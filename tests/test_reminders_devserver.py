@@ -3,6 +3,7 @@
 import datetime
 import threading
 import time
+import zoneinfo
 
 import pytest
 from django.conf import settings as django_settings
@@ -39,14 +40,24 @@ def test_in_process_beat_delivers_reminders_and_nudges_to_the_outbox(world, sett
         due_on=timezone.localdate() + datetime.timedelta(days=2),
         next_reminder_at=timezone.now() - datetime.timedelta(minutes=1),
     )
+    # The weekly nudge is due only on its day from 09:00: put both people in a zone where
+    # it is now late morning to evening, and make today the program's nudge day there.
     now = timezone.now()
-    nudge_due = not (now.weekday() == 0 and now.hour < 9)  # Monday 09:00 of this week passed
+    zone_name = next(
+        f"Etc/GMT{-offset:+d}" if offset else "UTC"
+        for offset in range(-11, 13)
+        if 10 <= (now + datetime.timedelta(hours=offset)).hour <= 22
+    )
+    local = timezone.localtime(now, zoneinfo.ZoneInfo(zone_name))
+    for participant in (world.mentor, world.mentee):
+        participant.user.time_zone = zone_name
+        participant.user.save()
+    world.program.nudge_weekday = local.weekday()
+    world.program.save()
 
     def done():
         sent = SentEmail.objects.filter(status="sent")
-        return sent.filter(kind="reminder_due").exists() and (
-            not nudge_due or sent.filter(kind="nudge").count() == 2
-        )
+        return sent.filter(kind="reminder_due").exists() and sent.filter(kind="nudge").count() == 2
 
     stop = threading.Event()
     thread = threading.Thread(target=run_beat_forever, args=(stop,), kwargs={"tick": 0.05})
@@ -61,5 +72,4 @@ def test_in_process_beat_delivers_reminders_and_nudges_to_the_outbox(world, sett
     subjects = [m["subject"] for m in mail.read_outbox()]
     assert any("Read the SQL chapter" in s for s in subjects), subjects
     assert SentEmail.objects.filter(kind="reminder_due").count() == 1
-    if nudge_due:
-        assert any(s.startswith("Your week with") for s in subjects), subjects
+    assert any(s.startswith("Your week with") for s in subjects), subjects
