@@ -1,4 +1,5 @@
 import functools
+import importlib.util
 import os
 
 import pytest
@@ -43,6 +44,24 @@ def celery_config():
         "broker_connection_retry_on_startup": False,
         "broker_connection_max_retries": 1,
     }
+
+
+@pytest.fixture(scope="session")
+def celery_includes():
+    """Every app's tasks module, imported by the `celery_worker` fixture before it starts.
+
+    A real-worker test must not depend on some earlier test having imported the module
+    that registers its task (or the task a service queues by name): the same modules the
+    project app autodiscovers, found the same way.
+    """
+    # Django's app registry: ready only once pytest-django has configured the settings.
+    from django.apps import apps
+
+    return [
+        f"{config.name}.tasks"
+        for config in apps.get_app_configs()
+        if importlib.util.find_spec(f"{config.name}.tasks") is not None
+    ]
 
 
 @pytest.fixture
