@@ -43,6 +43,9 @@ def celery_config():
         "worker_prefetch_multiplier": 1,
         "broker_connection_retry_on_startup": False,
         "broker_connection_max_retries": 1,
+        # One queue per xdist worker: with -n 2 on one Redis database, each worker's
+        # Celery worker takes only the tasks its own tests send (to its own test database).
+        "task_default_queue": f"tests-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}",
     }
 
 
