@@ -1,8 +1,10 @@
+import contextlib
 import functools
 import importlib.util
 import os
 
 import pytest
+import redis
 
 from tests.services import REDIS_URL, free_port, require_redis
 from tests.smtpsink import Sink
@@ -35,7 +37,10 @@ def _isolated_outbox(settings, tmp_path):
 
 @pytest.fixture(scope="session")
 def celery_config():
-    return {
+    # A queue of this process's own: test processes sharing a Redis database (xdist
+    # workers, runs side by side) never take each other's tasks to the wrong test database.
+    queue = f"tests-{os.getpid()}"
+    yield {
         "broker_url": REDIS_URL,
         "result_backend": REDIS_URL,
         "task_acks_late": True,
@@ -43,10 +48,13 @@ def celery_config():
         "worker_prefetch_multiplier": 1,
         "broker_connection_retry_on_startup": False,
         "broker_connection_max_retries": 1,
-        # One queue per xdist worker: with -n 2 on one Redis database, each worker's
-        # Celery worker takes only the tasks its own tests send (to its own test database).
-        "task_default_queue": f"tests-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}",
+        "task_default_queue": queue,
     }
+    # kombu keeps the queue's bindings in Redis; one process's queue is not worth keeping.
+    with contextlib.suppress(Exception):  # Redis down: nothing was left there
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).delete(
+            f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}"
+        )
 
 
 @pytest.fixture(scope="session")
