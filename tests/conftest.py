@@ -5,6 +5,8 @@ import os
 
 import pytest
 import redis
+from django.db.backends.signals import connection_created
+from django.dispatch import receiver
 
 from tests.services import REDIS_URL, free_port, require_redis
 from tests.smtpsink import Sink
@@ -14,6 +16,16 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 # Browser journeys: live server + Debian Chromium + SMTP sink (see tests/browser.py).
 from tests.browser import *  # noqa: E402, F403
+
+
+@receiver(connection_created)
+def _sqlite_readers_take_no_table_locks(sender, connection, **kwargs):
+    """The in-memory SQLite test database is shared-cache: there, a read that meets another
+    thread's write (a real worker, the dev beat) fails at once with "database table is
+    locked", busy timeout or not. Uncommitted reads take no table locks, so they cannot."""
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA read_uncommitted = 1")
 
 
 @pytest.fixture(autouse=True)
