@@ -6,6 +6,9 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 NAME ?=
 PYTEST_ARGS ?=
+# A fixed test order here; CI (.ci/run) runs the suite in a random order, and prints the
+# seed: replay it with `make test PYTEST_ORDER="-p randomly --randomly-seed=N"`.
+PYTEST_ORDER ?= -p no:randomly
 
 .PHONY: run test lint format bench venv clean
 
@@ -29,7 +32,7 @@ run: $(STAMP)
 
 test: $(STAMP)
 	@# pytest exits 5 when it collected no test: that must never pass.
-	@$(PY) -m pytest $(PYTEST_ARGS); rc=$$?; \
+	@$(PY) -m pytest $(PYTEST_ORDER) $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "make test: no tests were collected" >&2; exit 1; fi; exit $$rc
 
 lint: $(STAMP)

@@ -1,7 +1,12 @@
+import contextlib
 import functools
+import importlib.util
 import os
 
 import pytest
+import redis
+from django.db.backends.signals import connection_created
+from django.dispatch import receiver
 
 from tests.services import REDIS_URL, free_port, require_redis
 from tests.smtpsink import Sink
@@ -11,6 +16,16 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 # Browser journeys: live server + Debian Chromium + SMTP sink (see tests/browser.py).
 from tests.browser import *  # noqa: E402, F403
+
+
+@receiver(connection_created)
+def _sqlite_readers_take_no_table_locks(sender, connection, **kwargs):
+    """The in-memory SQLite test database is shared-cache: there, a read that meets another
+    thread's write (a real worker, the dev beat) fails at once with "database table is
+    locked", busy timeout or not. Uncommitted reads take no table locks, so they cannot."""
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA read_uncommitted = 1")
 
 
 @pytest.fixture(autouse=True)
@@ -34,7 +49,10 @@ def _isolated_outbox(settings, tmp_path):
 
 @pytest.fixture(scope="session")
 def celery_config():
-    return {
+    # A queue of this process's own: test processes sharing a Redis database (xdist
+    # workers, runs side by side) never take each other's tasks to the wrong test database.
+    queue = f"tests-{os.getpid()}"
+    yield {
         "broker_url": REDIS_URL,
         "result_backend": REDIS_URL,
         "task_acks_late": True,
@@ -42,7 +60,40 @@ def celery_config():
         "worker_prefetch_multiplier": 1,
         "broker_connection_retry_on_startup": False,
         "broker_connection_max_retries": 1,
+        "task_default_queue": queue,
     }
+    # kombu keeps the queue's bindings in Redis; one process's queue is not worth keeping.
+    with contextlib.suppress(Exception):  # Redis down: nothing was left there
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).delete(
+            f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}"
+        )
+
+
+@pytest.fixture(scope="session")
+def celery_includes():
+    """Every app's tasks module, imported by the `celery_worker` fixture before it starts.
+
+    A real-worker test must not depend on some earlier test having imported the module
+    that registers its task (or the task a service queues by name): the same modules the
+    project app autodiscovers, found the same way.
+    """
+    # Django's app registry: ready only once pytest-django has configured the settings.
+    from django.apps import apps
+
+    return [
+        f"{config.name}.tasks"
+        for config in apps.get_app_configs()
+        if importlib.util.find_spec(f"{config.name}.tasks") is not None
+    ]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _every_task_registered(celery_includes):
+    """Import every tasks module once, before any test: shared tasks then register with
+    every Celery app a test creates (the plugin's, or one with a dead broker), whatever
+    ran before it and whether or not the module runs alone."""
+    for module in celery_includes:
+        importlib.import_module(module)
 
 
 @pytest.fixture

@@ -29,7 +29,6 @@ from django.db import close_old_connections, connection
 from django.urls import reverse
 from django.utils import timezone
 
-import sessions.tasks  # noqa: F401  (registers the shared tasks with the test app)
 from notifications.models import SentEmail
 from sessions import reminders
 from sessions.models import NextAction, Session

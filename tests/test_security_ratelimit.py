@@ -1,5 +1,7 @@
 """Sign-in attempts are limited per account and per address; a lockout ends by itself."""
 
+import os
+
 import pytest
 import time_machine
 from django.core.cache import cache
@@ -148,16 +150,25 @@ def test_a_broken_cache_never_blocks_nor_500s(client, make_user, settings):
 def test_counts_are_shared_through_redis(client, make_user, settings, redis_required, frozen):
     from tests.services import REDIS_URL
 
+    prefix = f"ratelimit-test-{os.getpid()}"  # not another test process's counts
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "ratelimit-test",
+            "KEY_PREFIX": prefix,
         }
     }
     from django.core.cache import close_caches
 
-    cache.clear()
+    def clear():
+        # Only this test's keys: a FLUSHDB would also drop the Celery queue of a real-worker
+        # test running at the same moment on the same Redis database (pytest -n 2).
+        client = cache._cache.get_client()
+        stale = client.keys(f"{prefix}:*")
+        if stale:
+            client.delete(*stale)
+
+    clear()
     make_user("ana@example.com")
     for _ in range(5):
         attempt(client, "ana@example.com")
@@ -165,7 +176,7 @@ def test_counts_are_shared_through_redis(client, make_user, settings, redis_requ
     close_caches()
     assert "login-fail" in str(cache._cache.get_client().keys("*"))
     assert attempt(Client(), "ana@example.com", PASSWORD, ip="10.7.7.7").status_code == 429
-    cache.clear()
+    clear()
 
 
 def _cache_backend(env):
