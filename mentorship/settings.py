@@ -268,10 +268,13 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 55 * 60},
     },
 }
-# Email delivery (notifications.outbox): seconds to wait before retry 1, 2, …; after the
-# last one the email is marked failed and shown to admins. The lease is how long a
-# worker may hold a claimed email before another round may take it over.
+# Email delivery (notifications.outbox): seconds to wait before retry 1, 2, …, the last
+# one repeating until EMAIL_RETRY_FOR seconds have passed since the email was queued;
+# then it is marked failed and shown to admins, who may resend it. The lease is how long
+# a worker may hold a claimed email before another round may take it over (never less
+# than a batch's worst case, batch size x EMAIL_TIMEOUT; renewed while it sends).
 EMAIL_RETRY_DELAYS = env_int_list("EMAIL_RETRY_DELAYS", ["60", "300", "1800", "7200"])
+EMAIL_RETRY_FOR = env_int("EMAIL_RETRY_FOR", 3 * 24 * 60 * 60)
 EMAIL_SEND_LEASE_SECONDS = env_int("EMAIL_SEND_LEASE_SECONDS", 300)
 # Threads one delivery task sends with (PostgreSQL only), each with its own SMTP connection.
 EMAIL_DELIVERY_THREADS = env_int("EMAIL_DELIVERY_THREADS", 4)

@@ -30,3 +30,18 @@ def enqueue(task_name, *args, **kwargs):
             log.exception("Could not enqueue %s; a periodic sweep will pick it up", task_name)
 
     transaction.on_commit(publish)
+
+
+def enqueue_in(seconds, task_name, *args):
+    """Run the task `task_name` in `seconds`, after the current transaction commits. Only
+    with a broker: in process (no broker) nothing waits, and the periodic sweep runs it."""
+    if current_app.conf.task_always_eager:
+        return
+
+    def publish():
+        try:
+            current_app.send_task(task_name, args=args, countdown=seconds)
+        except Exception:
+            log.exception("Could not schedule %s; a periodic sweep will pick it up", task_name)
+
+    transaction.on_commit(publish)
