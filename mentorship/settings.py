@@ -279,6 +279,12 @@ EMAIL_SEND_LEASE_SECONDS = env_int("EMAIL_SEND_LEASE_SECONDS", 300)
 # Threads one delivery task sends with (PostgreSQL only), each with its own SMTP connection.
 EMAIL_DELIVERY_THREADS = env_int("EMAIL_DELIVERY_THREADS", 4)
 
+# /healthz says "degraded" (naming which) past these: no worker heartbeat for this long
+# (beat sends one a minute), a pending email waiting this long, more failed emails.
+HEALTH_WORKER_STALE_SECONDS = env_int("HEALTH_WORKER_STALE_SECONDS", 180)
+HEALTH_EMAIL_BACKLOG_SECONDS = env_int("HEALTH_EMAIL_BACKLOG_SECONDS", 15 * 60)
+HEALTH_FAILED_EMAILS_MAX = env_int("HEALTH_FAILED_EMAILS_MAX", 0)
+
 # Security. Production gets the strict defaults; each can be relaxed by env for
 # local HTTP-only trials (see docker-compose.yml).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
