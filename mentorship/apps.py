@@ -12,5 +12,5 @@ class MentorshipConfig(AppConfig):
         from notifications import registry
 
         registry.register(invites.KIND, invites.render)
-        registry.register(password_reset.KIND, password_reset.render)
+        registry.register(password_reset.KIND, password_reset.render, password_reset.prepare)
         registry.set_audience(access.is_email_admin, access.failed_emails_for)

@@ -117,13 +117,16 @@ def message_id(row):
     return f"<mentorship.{row.pk}.{digest}@{domain}>"
 
 
-def new_row(kind, key, user, context, now, status=SentEmail.Status.PENDING, last_error=""):
-    """An unsaved SentEmail for (kind, key), due at `now`: for record() and record_many()."""
+def new_row(
+    kind, key, user, context, now, status=SentEmail.Status.PENDING, last_error="", to_email=None
+):
+    """An unsaved SentEmail for (kind, key), due at `now`: for record() and record_many().
+    `user` may be None for a kind whose `prepare` finds the recipient by `to_email`."""
     return SentEmail(
         kind=kind,
         key=key,
         user=user,
-        to_email=user.email,
+        to_email=user.email if to_email is None else to_email,
         status=status,
         context=context,
         last_error=last_error,
@@ -132,9 +135,9 @@ def new_row(kind, key, user, context, now, status=SentEmail.Status.PENDING, last
     )
 
 
-def record(kind, key, user, context, status=SentEmail.Status.PENDING, now=None):
+def record(kind, key, user, context, status=SentEmail.Status.PENDING, now=None, to_email=None):
     """Write the one row for (kind, key): its id, or None if it already existed."""
-    row = new_row(kind, key, user, context, now or timezone.now(), status=status)
+    row = new_row(kind, key, user, context, now or timezone.now(), status=status, to_email=to_email)
     try:
         with transaction.atomic():
             row.save(force_insert=True)
@@ -143,11 +146,11 @@ def record(kind, key, user, context, status=SentEmail.Status.PENDING, now=None):
         return None
 
 
-def queue(kind, key, user, context, now=None):
+def queue(kind, key, user, context, now=None, to_email=None):
     """Queue one email of a registered kind, once per (kind, key): its row id, or None if
     it was queued before. It is sent right after the transaction commits (a worker runs
     DELIVER_TASK); if that never happens, the periodic sweep sends it, with retries."""
-    row_id = record(kind, key, user, context, now=now)
+    row_id = record(kind, key, user, context, now=now, to_email=to_email)
     if row_id:
         enqueue(DELIVER_TASK, row_id)
     return row_id
