@@ -276,8 +276,10 @@ CELERY_BEAT_SCHEDULE = {
 EMAIL_RETRY_DELAYS = env_int_list("EMAIL_RETRY_DELAYS", ["60", "300", "1800", "7200"])
 EMAIL_RETRY_FOR = env_int("EMAIL_RETRY_FOR", 3 * 24 * 60 * 60)
 EMAIL_SEND_LEASE_SECONDS = env_int("EMAIL_SEND_LEASE_SECONDS", 300)
-# Threads one delivery task sends with (PostgreSQL only), each with its own SMTP connection.
+# Threads one delivery task sends with (PostgreSQL only), each with its own SMTP connection,
+# and the emails each claims at a time (one SMTP connection and one lease per batch).
 EMAIL_DELIVERY_THREADS = env_int("EMAIL_DELIVERY_THREADS", 4)
+EMAIL_DELIVERY_BATCH = env_int("EMAIL_DELIVERY_BATCH", 50)
 
 # /healthz says "degraded" (naming which) past these: no worker heartbeat for this long
 # (beat sends one a minute), a pending email waiting this long, more failed emails.

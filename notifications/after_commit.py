@@ -32,15 +32,15 @@ def enqueue(task_name, *args, **kwargs):
     transaction.on_commit(publish)
 
 
-def enqueue_in(seconds, task_name, *args):
-    """Run the task `task_name` in `seconds`, after the current transaction commits. Only
-    with a broker: in process (no broker) nothing waits, and the periodic sweep runs it."""
+def enqueue_at(when, task_name, *args):
+    """Run the task `task_name` at the moment `when`, once the current transaction commits.
+    Only with a broker: in process (no broker) nothing waits; the periodic sweep runs it."""
     if current_app.conf.task_always_eager:
         return
 
     def publish():
         try:
-            current_app.send_task(task_name, args=args, countdown=seconds)
+            current_app.send_task(task_name, args=args, eta=when)
         except Exception:
             log.exception("Could not schedule %s; a periodic sweep will pick it up", task_name)
 

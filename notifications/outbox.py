@@ -44,7 +44,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from notifications import links
-from notifications.after_commit import enqueue, enqueue_in
+from notifications.after_commit import enqueue, enqueue_at
 from notifications.emails import absolute_url, build_email
 from notifications.models import EmailPreference, SentEmail
 from notifications.registry import AUDIENCE, KINDS, Rendered
@@ -369,7 +369,7 @@ def _send(row, connection):
     return "sent"
 
 
-def deliver_due(now=None, batch_size=50, max_batches=None, threads=None):
+def deliver_due(now=None, batch_size=None, max_batches=None, threads=None):
     """Send every due pending email; returns counts per outcome.
 
     On PostgreSQL several threads (EMAIL_DELIVERY_THREADS) each claim their own
@@ -377,6 +377,8 @@ def deliver_due(now=None, batch_size=50, max_batches=None, threads=None):
     worker is not idle while a server or the database answers. Elsewhere: one thread.
     """
     now = now or timezone.now()
+    if batch_size is None:
+        batch_size = getattr(settings, "EMAIL_DELIVERY_BATCH", 50)
     if threads is None:
         threads = getattr(settings, "EMAIL_DELIVERY_THREADS", 4)
     # Other threads have their own connections: they cannot see uncommitted rows.
@@ -472,9 +474,9 @@ def _deliver_batch(rows, now, counts):
                     log.exception("Email %s %s could not be built", row.kind, row.key)
                     outcome = _failed_attempt(row, exc, now)
             counts[outcome] += 1
-            if outcome == "retry":
-                delay = retry_delay(row.attempts)
-                retry_soonest = delay if retry_soonest is None else min(retry_soonest, delay)
+            if outcome == "retry" and retry_delay(row.attempts) <= PROMPT_RETRY_SECONDS:
+                retry_at = _clock(now) + datetime.timedelta(seconds=retry_delay(row.attempts))
+                retry_soonest = min(retry_soonest or retry_at, retry_at)
             held.renew_if_due(rows[index + 1 :])
     except DatabaseError:
         log.exception("Email delivery: the database failed mid-batch")
@@ -483,9 +485,9 @@ def _deliver_batch(rows, now, counts):
     finally:
         with contextlib.suppress(Exception):  # closing a dead connection is not news
             smtp.close()
-        if retry_soonest is not None and retry_soonest <= PROMPT_RETRY_SECONDS:
-            # Beat sweeps once a minute; a retry due sooner than that waits for nobody.
-            enqueue_in(retry_soonest, SWEEP_TASK)
+        if retry_soonest is not None:
+            # Beat sweeps once a minute: a retry due in 60 s would wait up to 2 minutes.
+            enqueue_at(retry_soonest, SWEEP_TASK)
     return True
 
 

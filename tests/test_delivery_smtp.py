@@ -1,8 +1,11 @@
 """Delivery to a real SMTP server (aiosmtpd), retries with backoff, and the failed state."""
 
 import datetime
+import json
+import uuid
 
 import pytest
+import redis
 import time_machine
 from django.urls import reverse
 
@@ -10,6 +13,7 @@ from insights import digests
 from notifications import outbox as delivery
 from notifications.models import SentEmail
 from sessions import actions, nudges, reminders
+from tests.services import REDIS_URL, current_app_with_broker, require_redis
 
 UTC = datetime.UTC
 T0 = datetime.datetime(2026, 11, 9, 9, 5, tzinfo=UTC)  # a Monday
@@ -166,3 +170,24 @@ def test_a_broken_server_does_not_stall_the_batch_one_by_one(world, smtp):
     counts = deliver(T0)
     assert counts["retry"] == 30
     assert set(SentEmail.objects.values_list("attempts", flat=True)) == {1}
+
+
+def test_a_retry_due_soon_gets_its_own_sweep_at_that_moment(world, smtp, settings, on_commit):
+    """Beat sweeps once a minute: a retry due in 60 s waited for the next sweep after
+    that (up to 2 min). Now the failed round schedules a sweep for the retry's moment."""
+    require_redis()
+    queue = f"retry-{uuid.uuid4().hex[:8]}"
+    settings.CELERY_TASK_DEFAULT_QUEUE = queue
+    delivery.record("reminder_due", "soon", world.mentee.user, {"action": 0}, now=T0)
+    with current_app_with_broker(settings, REDIS_URL), on_commit():
+        attempt = T0 + datetime.timedelta(seconds=7)  # the round started at T0
+        with time_machine.travel(attempt, tick=False):
+            assert delivery.deliver_due(T0, threads=1)["retry"] == 1
+    client = redis.Redis.from_url(REDIS_URL)
+    try:
+        messages = [json.loads(raw) for raw in client.lrange(queue, 0, -1)]
+    finally:
+        client.delete(queue)
+    assert [m["headers"]["task"] for m in messages] == [delivery.SWEEP_TASK]
+    eta = datetime.datetime.fromisoformat(messages[0]["headers"]["eta"])
+    assert eta == attempt + datetime.timedelta(seconds=60)
