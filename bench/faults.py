@@ -51,6 +51,7 @@ BATCH, TIMEOUT = 10, 2
 
 
 def fresh_database():
+    # Only this step needs the driver directly.
     import psycopg
 
     with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
@@ -155,6 +156,7 @@ class Stack:
 
 
 def seed_world():
+    # Django modules: importable only after django.setup() in main().
     from tests.factories import make_pair, make_participant, make_program, make_user
 
     admin = make_user("admin@bench.example", display_name="Ada Admin")
@@ -166,6 +168,7 @@ def seed_world():
 
 def seed_wave(pair, count, label):
     """`count` actions due now, owned by both people: 2 x count reminder emails."""
+    # Django modules: importable only after django.setup() in main().
     from django.utils import timezone
 
     from tests.factories import make_action
@@ -203,6 +206,7 @@ def wave_counts(sink, actions):
 
 
 def wave_sent(actions):
+    # Django modules: importable only after django.setup() in main().
     from django.db import close_old_connections
 
     from notifications.models import SentEmail
@@ -214,6 +218,7 @@ def wave_sent(actions):
 
 
 def terminate_connections():
+    # Django modules: importable only after django.setup() in main().
     from django.db import connection
 
     with connection.cursor() as cursor:
@@ -238,9 +243,11 @@ def main():
     os.environ["DATABASE_URL"] = database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentorship.settings")
     os.environ.pop("CELERY_BROKER_URL", None)  # this process only seeds and watches
+    # Django is set up only once DATABASE_URL names the fresh database.
     import django
 
     django.setup()
+    # Django modules: importable only after django.setup() in main().
     from django.core.management import call_command
 
     from tests.smtpsink import Sink
@@ -270,6 +277,7 @@ def main():
     stack = Stack(env, workdir)
     stack.start()
     print(f"logs in {workdir}; Redis on {redis.port}; sink on {sink_port} ({args.delay}s/msg)")
+    # Django modules: importable only after django.setup() in main().
     from mentorship.heartbeat import last_seen
 
     for _ in range(240):  # the workers are up once one has run beat's heartbeat
