@@ -6,6 +6,7 @@ import time
 
 import pytest
 from django.conf import settings as django_settings
+from django.db import OperationalError
 from django.utils import timezone
 
 from mentorship.management.commands.devserver import run_beat_forever
@@ -44,9 +45,14 @@ def test_in_process_beat_delivers_reminders_and_nudges_to_the_outbox(world, sett
 
     def done():
         sent = SentEmail.objects.filter(status="sent")
-        return sent.filter(kind="reminder_due").exists() and (
-            not nudge_due or sent.filter(kind="nudge").count() == 2
-        )
+        try:
+            return sent.filter(kind="reminder_due").exists() and (
+                not nudge_due or sent.filter(kind="nudge").count() == 2
+            )
+        except OperationalError:
+            # Shared-cache in-memory SQLite: a read while the beat thread writes is refused
+            # ("table is locked") instead of waiting. Look again at the next poll.
+            return False
 
     stop = threading.Event()
     thread = threading.Thread(target=run_beat_forever, args=(stop,), kwargs={"tick": 0.05})
