@@ -16,7 +16,7 @@ the wave is flowing:
 - redis_restart: Redis killed mid-wave, started again 3 s later; nobody touches the
   workers (a worker that exits is restarted and counted as an unplanned exit);
 - db_kill: every database connection of the workers terminated (pg_terminate_backend),
-  twice, a second apart.
+  every 0.2 s for 5 s.
 
 Each wave waits until its emails are all marked sent (at most --wave-timeout s), then one
 lease more for late repeats. Printed last, per fault: expected, received (distinct),
@@ -302,9 +302,12 @@ def main():
                 time.sleep(3)
                 redis.start()
             elif fault == "db_kill":
-                killed = terminate_connections()
-                time.sleep(1)
-                killed += terminate_connections()
+                # Tasks close their connections when they end: keep killing for 5 s so
+                # the ones open mid-round (claims, sends, marks) are hit.
+                killed, until = 0, time.monotonic() + 5
+                while time.monotonic() < until:
+                    killed += terminate_connections()
+                    time.sleep(0.2)
                 print(f"  terminated {killed} database connections")
             deadline = started + args.wave_timeout
             while time.monotonic() < deadline and wave_sent(actions) < expected:
