@@ -17,7 +17,7 @@ class MentorshipConfig(AppConfig):
         user_login_failed.connect(ratelimit.on_login_failed, dispatch_uid="sign-in-rate-limit")
         registry.register(invites.KIND, invites.render)
         registry.register(admin_invites.KIND, admin_invites.render)
-        registry.register(password_reset.KIND, password_reset.render)
+        registry.register(password_reset.KIND, password_reset.render, password_reset.prepare)
         registry.set_audience(access.is_email_admin, access.failed_emails_for)
 
 

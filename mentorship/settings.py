@@ -271,13 +271,24 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 55 * 60},
     },
 }
-# Email delivery (notifications.outbox): seconds to wait before retry 1, 2, …; after the
-# last one the email is marked failed and shown to admins. The lease is how long a
-# worker may hold a claimed email before another round may take it over.
+# Email delivery (notifications.outbox): seconds to wait before retry 1, 2, …, the last
+# one repeating until EMAIL_RETRY_FOR seconds have passed since the email was queued;
+# then it is marked failed and shown to admins, who may resend it. The lease is how long
+# a worker may hold a claimed email before another round may take it over (never less
+# than a batch's worst case, batch size x EMAIL_TIMEOUT; renewed while it sends).
 EMAIL_RETRY_DELAYS = env_int_list("EMAIL_RETRY_DELAYS", ["60", "300", "1800", "7200"])
+EMAIL_RETRY_FOR = env_int("EMAIL_RETRY_FOR", 3 * 24 * 60 * 60)
 EMAIL_SEND_LEASE_SECONDS = env_int("EMAIL_SEND_LEASE_SECONDS", 300)
-# Threads one delivery task sends with (PostgreSQL only), each with its own SMTP connection.
+# Threads one delivery task sends with (PostgreSQL only), each with its own SMTP connection,
+# and the emails each claims at a time (one SMTP connection and one lease per batch).
 EMAIL_DELIVERY_THREADS = env_int("EMAIL_DELIVERY_THREADS", 4)
+EMAIL_DELIVERY_BATCH = env_int("EMAIL_DELIVERY_BATCH", 50)
+
+# /healthz says "degraded" (naming which) past these: no worker heartbeat for this long
+# (beat sends one a minute), a pending email waiting this long, more failed emails.
+HEALTH_WORKER_STALE_SECONDS = env_int("HEALTH_WORKER_STALE_SECONDS", 180)
+HEALTH_EMAIL_BACKLOG_SECONDS = env_int("HEALTH_EMAIL_BACKLOG_SECONDS", 15 * 60)
+HEALTH_FAILED_EMAILS_MAX = env_int("HEALTH_FAILED_EMAILS_MAX", 0)
 
 # Security. Production gets the strict defaults; each can be relaxed by env for
 # local HTTP-only trials (see docker-compose.yml).

@@ -30,3 +30,18 @@ def enqueue(task_name, *args, **kwargs):
             log.exception("Could not enqueue %s; a periodic sweep will pick it up", task_name)
 
     transaction.on_commit(publish)
+
+
+def enqueue_at(when, task_name, *args):
+    """Run the task `task_name` at the moment `when`, once the current transaction commits.
+    Only with a broker: in process (no broker) nothing waits; the periodic sweep runs it."""
+    if current_app.conf.task_always_eager:
+        return
+
+    def publish():
+        try:
+            current_app.send_task(task_name, args=args, eta=when)
+        except Exception:
+            log.exception("Could not schedule %s; a periodic sweep will pick it up", task_name)
+
+    transaction.on_commit(publish)

@@ -47,6 +47,9 @@ class SentEmail(models.Model):
     # Delivery: a pending row is claimed once this has passed (retry backoff, or the
     # lease of a worker that is sending it right now).
     next_attempt_at = models.DateTimeField(default=timezone.now)
+    # Retries go on until EMAIL_RETRY_FOR after this: when the row was first due (None, for
+    # rows from before it existed: created_at); an admin's resend starts a fresh window.
+    retry_since = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         db_table = "session_logs_sentemail"

@@ -7,5 +7,6 @@ from notifications import views
 urlpatterns = [
     path("emails/preferences/", views.preferences, name="preferences"),
     path("emails/failed/", views.failed, name="failed"),
+    path("emails/failed/resend/", views.resend_failed, name="resend_failed"),
     path("emails/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]

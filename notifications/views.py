@@ -9,6 +9,7 @@ signed token is the credential. The confirm pages' forms carry a CSRF token.
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.dates import WEEKDAYS
@@ -59,12 +60,60 @@ def preferences(request):
     )
 
 
+FAILED_PER_PAGE = 50
+
+
 @login_required
 def failed(request):
     if not outbox.is_email_admin(request.user):
         raise Http404
-    rows = outbox.failed_for_admin(request.user)[:200]
-    return render(request, "emails_pages/failed.html", {"rows": rows})
+    page = Paginator(outbox.failed_for_admin(request.user), FAILED_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "emails_pages/failed.html", {"page": page})
+
+
+class ResendForm(forms.Form):
+    """Which failed emails to resend: one (id) or all the admin may see."""
+
+    id = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    all = forms.BooleanField(required=False)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("all") and not data.get("id"):
+            raise forms.ValidationError("Choose an email, or all.")
+        return data
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def resend_failed(request):
+    """GET: what will be resent, with a button; POST (CSRF): put it back in the queue."""
+    if not outbox.is_email_admin(request.user):
+        raise Http404
+    form = ResendForm(request.POST if request.method == "POST" else request.GET)
+    if not form.is_valid():
+        raise Http404
+    ids = None if form.cleaned_data["all"] else [form.cleaned_data["id"]]
+    rows = outbox.failed_for_admin(request.user)
+    if ids is not None:
+        rows = rows.filter(pk__in=ids)
+    count = rows.count()
+    if ids is not None and not count:
+        raise Http404  # not failed, or not one this admin may see: the same answer
+    if request.method == "GET":
+        return render(
+            request,
+            "emails_pages/resend_confirm.html",
+            {"count": count, "row": rows.first() if ids else None, "form": form},
+        )
+    resent = outbox.resend_failed(request.user, ids)
+    messages.success(
+        request,
+        _("%(count)s email(s) put back in the queue; they are being sent now.") % {"count": resent},
+    )
+    return redirect("emails:failed")
 
 
 def link_problem(request, error):

@@ -199,12 +199,13 @@ def claim_due(now=None, batch_size=500):
         for user, key in todo:
             content = contents[user.pk]
             status = SentEmail.Status.PENDING if content["pairs"] else SentEmail.Status.SKIPPED
-            counts[status] += 1
             reason = "" if content["pairs"] else "Nothing to say this week."
             rows.append(
                 outbox.new_row(KIND, key, user, content, now, status=status, last_error=reason)
             )
-        outbox.queue_many(rows)
+        # Count what this claim inserted: a concurrent claim may have written the rest.
+        for row in outbox.queue_many(rows):
+            counts[row.status] += 1
     return counts
 
 

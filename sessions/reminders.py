@@ -162,9 +162,8 @@ def claim_due(now=None, limit=500):
                         rows.append(outbox.new_row(kind, key, user, context, now))
                 # Paused or ended pairs get no reminder; either way the moment has passed.
                 action.next_reminder_at = next_reminder_time(action, program, now)
-            outbox.queue_many(rows)
+            recorded += len(outbox.queue_many(rows))  # those this claim inserted
             NextAction.objects.bulk_update(due, ["next_reminder_at"])
-            recorded += len(rows)
         if len(ids) < limit:
             return recorded
 

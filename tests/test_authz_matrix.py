@@ -195,6 +195,14 @@ MATRIX = {
     "emails:failed": Row(
         get=signed_in(404, program_admin=200, other_program_admin=200, superuser=200)
     ),
+    # GET with no ?id= or ?all= has nothing to confirm; the flow: tests/test_failed_emails.py.
+    "emails:resend_failed": Row(
+        get=signed_in(404),
+        post=signed_in(
+            404, program_admin=REDIRECT, other_program_admin=REDIRECT, superuser=REDIRECT
+        ),
+        data=lambda w: {"all": "on"},
+    ),
     # The token is the credential; with a bad one everyone gets the same clear 400 page.
     # Valid, expired, reused and tampered links: tests/test_email_links_views.py.
     "sessions:email_action_done": Row(get=expect(400), post=expect(400)),

@@ -217,7 +217,10 @@ def _start_worker(broker, queue, smtp_port, log):
         "CELERY_BROKER_URL": broker,
         "EMAIL_HOST": "127.0.0.1",
         "EMAIL_PORT": str(smtp_port),
+        # A lease of 3 s: the floor, (batch + 1) x EMAIL_TIMEOUT, is 3 s here too.
         "EMAIL_SEND_LEASE_SECONDS": "3",
+        "EMAIL_TIMEOUT": "1",
+        "EMAIL_DELIVERY_BATCH": "2",
         "DJANGO_SETTINGS_MODULE": "mentorship.settings",
     }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)

@@ -1,10 +1,20 @@
+import datetime
 import json
 import os
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
+
+from mentorship import heartbeat
+from mentorship.models import WorkerHeartbeat
+from notifications import outbox
+from notifications.models import SentEmail
+from tests.services import REDIS_URL, require_redis
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,3 +47,81 @@ def test_healthz_is_503_when_the_database_is_unreachable():
     assert out["status"] == 503
     assert out["body"]["status"] == "error"
     assert out["body"]["checks"]["database"].startswith("error")
+
+
+# --- degraded: the site serves pages, but mail is at risk -------------------------------
+
+
+@pytest.fixture
+def with_broker(settings):
+    """A broker that answers (the test's Redis) and a worker that has just beaten."""
+    require_redis()
+    settings.CELERY_BROKER_URL = REDIS_URL
+    heartbeat.beat()
+    return settings
+
+
+def healthz(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200  # degraded is still served: the database is up
+    return response.json()
+
+
+@pytest.mark.django_db
+def test_healthz_is_ok_with_a_live_broker_and_a_recent_heartbeat(client, with_broker):
+    body = healthz(client)
+    assert (body["status"], body["degraded"]) == ("ok", [])
+    assert body["checks"]["broker"] == "ok"
+    assert body["checks"]["email"] == {"oldest_pending_seconds": 0, "failed": 0}
+
+
+@pytest.mark.django_db
+def test_healthz_is_degraded_when_no_worker_has_beaten_lately(client, with_broker):
+    WorkerHeartbeat.objects.update(seen_at=timezone.now() - datetime.timedelta(seconds=68 + 180))
+    body = healthz(client)
+    assert (body["status"], body["degraded"]) == ("degraded", ["worker"])
+    assert "248 s ago" in body["checks"]["worker"]
+
+
+@pytest.mark.django_db
+def test_healthz_is_degraded_when_pending_email_has_waited_too_long(client, with_broker, world):
+    outbox.record("reminder_due", "fresh", world.mentee.user, {})
+    assert healthz(client)["status"] == "ok"
+    old = timezone.now() - datetime.timedelta(minutes=40)
+    outbox.record("reminder_due", "old", world.mentee.user, {}, now=old)
+    body = healthz(client)
+    assert (body["status"], body["degraded"]) == ("degraded", ["email_backlog"])
+    assert 40 * 60 <= body["checks"]["email"]["oldest_pending_seconds"] < 41 * 60
+
+
+@pytest.mark.django_db
+def test_healthz_is_degraded_by_failed_emails_and_says_how_many(client, with_broker, world):
+    for n in range(3):
+        outbox.record("nudge", f"f{n}", world.mentee.user, {}, status=SentEmail.Status.FAILED)
+    body = healthz(client)
+    assert (body["status"], body["degraded"]) == ("degraded", ["failed_emails"])
+    assert body["checks"]["email"]["failed"] == 3
+
+
+@pytest.fixture
+def silent_server():
+    """A TCP port that accepts connections and never answers (a hung Redis)."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(16)
+    yield server.getsockname()[1]
+    server.close()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("where", ["refused", "silent"])
+def test_a_dead_broker_is_reported_quickly_as_degraded(client, settings, silent_server, where):
+    port = 1 if where == "refused" else silent_server
+    settings.CELERY_BROKER_URL = f"redis://127.0.0.1:{port}/0"
+    heartbeat.beat()
+    started = time.monotonic()
+    body = healthz(client)
+    elapsed = time.monotonic() - started
+    assert body["status"] == "degraded" and "broker" in body["degraded"]
+    assert body["checks"]["broker"].startswith("error")
+    assert elapsed < 1.5, f"/healthz took {elapsed:.1f}s with the broker {where}"
