@@ -114,6 +114,31 @@ STOPWORDS = frozenset(
         "myself",
         "other",
         "others",
+        # Filler of goal sentences: shared by many, meaning nothing about a fit.
+        "grow",
+        "growing",
+        "become",
+        "becoming",
+        "gain",
+        "gaining",
+        "keep",
+        "take",
+        "taking",
+        "know",
+        "knowing",
+        "well",
+        "many",
+        "goal",
+        "goals",
+        "hope",
+        "hoping",
+        "wish",
+        "should",
+        "must",
+        "trying",
+        "further",
+        "stronger",
+        "skills",
     ]
 )
 
@@ -388,17 +413,18 @@ class Scorer:
         """
         return self._score(slice(start, stop), range(start, stop), floored=floored)
 
-    def rows(self, indices):
-        """Scores of the given rows (in order) against every column."""
+    def rows(self, indices, floored=True, constrained=True):
+        """Scores of the given rows (in order) against every column. constrained=False:
+        without the hard constraints (to tell why someone has no partner)."""
         indices = np.asarray(indices, dtype=np.int64)
-        return self._score(indices, indices.tolist())
+        return self._score(indices, indices.tolist(), floored=floored, constrained=constrained)
 
     def sub(self, indices, columns):
         """Scores of the given rows against the given columns only."""
         indices = np.asarray(indices, dtype=np.int64)
         return self._score(indices, indices.tolist(), np.asarray(columns, dtype=np.int64))
 
-    def _score(self, sel, row_ids, cols=None, floored=True):
+    def _score(self, sel, row_ids, cols=None, floored=True, constrained=True):
         w = self.weights
         y, a_cols, dep_cols = self.y, self.a_cols, self.dep_cols
         if cols is not None:
@@ -411,6 +437,8 @@ class Scorer:
             out += overlap
         if floored:
             np.putmask(out, out < self.floor, -np.inf)
+        if not constrained:
+            return out
         if self.dep_rows is not None:
             rows = self.dep_rows[sel][:, None]
             out[(rows == dep_cols[None, :]) & (rows > 0)] = -np.inf
@@ -450,8 +478,11 @@ class PeerScorer:
             self.as_mentee.block(start, stop, floored), self.as_mentor.block(start, stop, floored)
         )
 
-    def rows(self, indices):
-        return np.maximum(self.as_mentee.rows(indices), self.as_mentor.rows(indices))
+    def rows(self, indices, floored=True, constrained=True):
+        return np.maximum(
+            self.as_mentee.rows(indices, floored, constrained),
+            self.as_mentor.rows(indices, floored, constrained),
+        )
 
     def sub(self, indices, columns):
         return np.maximum(
