@@ -18,6 +18,21 @@ holding the whole score matrix:
    recheck pairs whose prices fell since. Improving pairs found there join and the loop
    goes on. When nothing improves anywhere, the total is optimal for the whole program.
 
+Ties: pairs equal to a row's tau are kept up to `keep` from a rotated place in the row
+(any subset is sound: the rest still score at most tau), and at most ADD_PER_ROW pairs
+per row join the graph per round, the best gap left out remembered as the row's slack,
+so rows where hundreds of mentors tie neither lose pairs nor flood the graph. The check
+of left-out pairs runs whatever the graph holds, empty included. `certified_optimal`
+is true only when nothing anywhere improves; when `max_rounds` or `time_limit` stops
+the loop first, the result is the best found and stats["gap"] a proven dual bound.
+
+Costs are lexicographic: "score" maximises the total and then the number of pairs (so
+zero scores and ties never lose pairs), "coverage" the pairs and then the total.
+People in both roles (`shared`) hold one capacity: when the flow relaxation books
+someone twice, SCIP solves the exact integer program over the pairs reduced costs
+allow (see `_share_capacity`). Peer pools (`solve_peer`) drop capacity 0 and are exact
+up to EXACT_POOL people.
+
 Scores are float32; the solver works on them scaled to integers (2^k, exact for scores
 above 1/64), so the certificate is exact arithmetic, not a tolerance. Deterministic for
 the same input. `tests.anchors.solve_dense` is the anchor (SciPy's dense `linear_sum_assignment`

@@ -160,22 +160,6 @@ def run_matching(run):
     return run
 
 
-def who_is_in(program):
-    """Before a run: how many active people it matches (with room for a pair) and how many
-    invited people it leaves out because they have not joined yet."""
-    counts = occupying_counts(program)
-    active = invited = with_room = 0
-    for pk, status, capacity in Participant.objects.filter(program=program).values_list(
-        "pk", "status", "capacity"
-    ):
-        if status == Participant.Status.ACTIVE:
-            active += 1
-            with_room += counts.get(pk, 0) < capacity
-        elif status == Participant.Status.INVITED:
-            invited += 1
-    return {"active": active, "with_room": with_room, "invited": invited}
-
-
 def _run(run, program):
     people = participants_with_profiles(program, status=Participant.Status.ACTIVE)
     invited = list(
