@@ -57,7 +57,8 @@ SAMPLE_COLUMNS = 512  # thresholds are read off this many columns of each block
 NEAR = 0.05  # pairs this close to improving join the graph together
 SETTLED = 100  # the pairs never kept are checked once under n/100 kept ones improve
 COST_BITS = 31  # largest integer cost: scores are scaled to below 2^31
-ADD_PER_ROW = 32  # pairs joining the graph per mentee and round (ties can make whole rows near)
+ADD_PER_ROW = 32  # improving pairs joining the graph per mentee and round
+NEAR_PER_ROW = 4  # pairs merely near improving joining per mentee and round (ties: many)
 EXACT_PAIRS = 200_000  # programs with at most this many pairs are solved exactly by SCIP
 EXACT_SECONDS = 60.0  # SCIP's time limit (for a proof; the best found stands)
 EXACT_POOL = 400  # peer pools up to this many people are paired exactly
@@ -128,6 +129,21 @@ def _cap_per_row(rows, priority, k):
     mask = np.empty(len(rows), dtype=bool)
     mask[order] = rank < k
     return mask
+
+
+def _joining(rows, gap, improving_cap=None, near_cap=None):
+    """Mask of the pairs that join: per row the best improving ones (gap > 0) up to
+    ADD_PER_ROW, and of those merely near (gap <= 0) only NEAR_PER_ROW: ties make whole
+    rows near, and joining them all floods the graph without improving anything."""
+    improving = gap > 0
+    take = np.zeros(len(rows), dtype=bool)
+    for mask, cap in (
+        (improving, improving_cap or ADD_PER_ROW),
+        (~improving, near_cap or NEAR_PER_ROW),
+    ):
+        at = np.nonzero(mask)[0]
+        take[at[_cap_per_row(rows[at], gap[at], cap)]] = True
+    return take
 
 
 def _rotation(rows, m):
@@ -392,7 +408,7 @@ def _check_left_out(scorer, kept, costs, u, v, near, snapshot, stats, fuzz):
         gap = costs(val) - u[r] - v[c]
         add = (gap > -near) & ~kept.has(r, c)
         r, c, val, gap = r[add], c[add], val[add], gap[add]
-        take = _cap_per_row(r, gap, ADD_PER_ROW)
+        take = _joining(r, gap)
         np.maximum.at(skipped, r[~take], gap[~take])
         found_r.append(r[take])
         found_c.append(c[take])
@@ -475,7 +491,7 @@ def solve(
         kept_improving = int(((gap > 0) & ~graph).sum())
         clock.lap("pricing")
         join = np.nonzero((gap > -near) & ~graph)[0]
-        join = join[_cap_per_row(kept.rows[join], gap[join], ADD_PER_ROW)]
+        join = join[_joining(kept.rows[join], gap[join])]
         if kept_improving and round_ == 1:
             # The first graph was a guess and its prices are rough; from now on the
             # graph only grows.
