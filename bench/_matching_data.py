@@ -76,3 +76,53 @@ def program(n_mentees, seed=7, mentor_ratio=0.4):
 def pool(n_people, seed=11):
     rng = np.random.default_rng(seed)
     return [person(rng, i, "mentor") for i in range(n_people)], Weights()
+
+
+FAMILIES = ("uniform", "clustered", "tie-heavy", "huge-vocabulary", "scarce", "plentiful")
+
+
+def _names(prefix, count):
+    return [f"{prefix}{i}" for i in range(count)]
+
+
+def family(name, n_mentees, seed=7):
+    """Programs unlike the uniform one: (mentors, mentees, weights).
+
+    uniform: `program` as it was. clustered: skills come in 12 groups of 8 and people
+    stay within their group. tie-heavy: 5 skill names, nothing else (no goals, no
+    availability), so whole rows tie. huge-vocabulary: 10,000 skill names, drawn
+    uniformly. scarce / plentiful: mentors 0.2x / 2x the mentees."""
+    if name == "uniform":
+        return program(n_mentees, seed)
+    if name in ("scarce", "plentiful"):
+        return program(n_mentees, seed, mentor_ratio=0.2 if name == "scarce" else 2.0)
+    rng = np.random.default_rng(seed)
+    n_mentors = int(round(n_mentees * 0.4))
+    people = []
+    for key in range(n_mentors + n_mentees):
+        role = "mentor" if key < n_mentors else "mentee"
+        if name == "tie-heavy":
+            names = _names("s", 5)
+            teaches = frozenset(rng.choice(names, size=int(rng.integers(1, 3)), replace=False))
+            learns = frozenset(rng.choice(names, size=1))
+            people.append(
+                Profile(
+                    key=key,
+                    name=f"{role}{key}",
+                    teaches=teaches,
+                    learns=learns,
+                    capacity=int(rng.integers(1, 4)) if role == "mentor" else 1,
+                )
+            )
+            continue
+        base = person(rng, key, role)
+        if name == "clustered":
+            group = int(rng.integers(12))
+            names = _names(f"c{group}-", 8)
+            teaches = frozenset(rng.choice(names, size=int(rng.integers(1, 4)), replace=False))
+            learns = frozenset(rng.choice(names, size=int(rng.integers(1, 3)), replace=False))
+        else:  # huge-vocabulary
+            teaches = frozenset(f"v{int(i)}" for i in rng.integers(0, 10_000, size=4))
+            learns = frozenset(f"v{int(i)}" for i in rng.integers(0, 10_000, size=2))
+        people.append(Profile(**{**base.__dict__, "teaches": teaches, "learns": learns}))
+    return people[:n_mentors], people[n_mentors:], Weights()

@@ -1,18 +1,19 @@
-"""Matching benchmark: scoring plus optimal assignment, against the dense anchor and greedy.
+"""Matching benchmark over program families, each beside the dense anchor.
 
-    .venv/bin/python bench/matching.py                 # 500, 2,000, 10,000 and 50,000 mentees
-    .venv/bin/python bench/matching.py --size 2000     # one size (repeatable)
-    .venv/bin/python bench/matching.py --service 2000  # also the Django service on PostgreSQL
+    .venv/bin/python bench/matching.py                      # six families at 2k, 10k, 50k
+    .venv/bin/python bench/matching.py --family tie-heavy --size 10000   # one of each
+    .venv/bin/python bench/matching.py --service 2000       # also the Django service
 
-Mentors are 40% of mentees, capacities 1-3. "exact" is `pairs.assignment.solve` (kept
-pairs + min-cost flow + the certificate that nothing left out improves), "dense" the
-anchor (SciPy's dense `linear_sum_assignment` on the slot-expanded matrix, up to 10,000
-mentees; at 50,000 it would need about 16 GB), "greedy" the baseline. Every (size,
-method) runs in its own subprocess so its peak RSS (ru_maxrss) is clean; time covers
-building the score model, scoring and solving (not generating the synthetic people).
-The machine has 2 cores: wall times are noisy upwards when anything else runs, so CPU
-seconds (user + system, all threads) are printed too. Figures are printed last as
-`matching.<figure>: value unit`.
+Families (bench/_matching_data.py): uniform, clustered, tie-heavy (5 skill names, whole
+rows tie), huge-vocabulary (10,000 skill names), scarce (mentors 0.2x) and plentiful
+(2x). "exact" is `pairs.assignment.solve`, "dense" the anchor (SciPy's dense
+`linear_sum_assignment` on the slot-expanded matrix, up to 10,000 mentees; at 50,000 it
+would need about 16 GB). Every (family, size, method) runs in its own subprocess so its
+peak RSS (ru_maxrss) is clean; time covers building the score model, scoring and
+solving (not generating the synthetic people). Per family it prints time, peak memory,
+the time ratio to the anchor and whether the totals are equal; figures last as
+`matching.<figure>: value unit`. Targets (issue 14): the anchor's total everywhere; at
+10,000 mentees at most 0.3x the anchor's time and under 1 GB; 50,000 under 60 s.
 """
 
 import argparse
@@ -28,14 +29,16 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from _matching_data import FAMILIES  # noqa: E402
+
 
 def _cpu():
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
 
 
-def child(size, method, objective):
-    from _matching_data import pool, program
+def child(size, method, objective, family_name="uniform"):
+    from _matching_data import family, pool
 
     from pairs import assignment
     from pairs.matching import PeerScorer, Scorer
@@ -53,7 +56,7 @@ def child(size, method, objective):
             result = assignment.solve_peer(scorer)
             total, matched, stats = result.total, result.matched, result.stats
     else:
-        mentors, mentees, weights = program(size)
+        mentors, mentees, weights = family(family_name, size)
         base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         cpu0 = _cpu()
         start = time.perf_counter()
@@ -82,7 +85,7 @@ def child(size, method, objective):
     )
 
 
-def measure(size, method, objective="score"):
+def measure(size, method, objective="score", family_name="uniform"):
     out = subprocess.run(
         [
             sys.executable,
@@ -93,6 +96,8 @@ def measure(size, method, objective="score"):
             str(size),
             "--objective",
             objective,
+            "--family",
+            family_name,
         ],
         capture_output=True,
         text=True,
@@ -217,67 +222,17 @@ def main():
     parser.add_argument("--service", type=int, default=0, help="mentees for the DB service run")
     parser.add_argument("--objective", default="score", choices=["score", "coverage"])
     parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--family", action="append", help="program family (repeatable)")
+    parser.add_argument("--no-peer", action="store_true", help="skip the peer pools")
     args = parser.parse_args()
     if args.child:
-        child(args.size[0], args.child, args.objective)
+        child(args.size[0], args.child, args.objective, (args.family or ["uniform"])[0])
         return
-    sizes = args.size or [500, 2000, 10000, 50000]
     figures = []
-    for size in sizes:
-        exact = measure(size, "exact", args.objective)
-        dense = measure(size, "dense", args.objective) if size <= 10000 else None
-        greedy = measure(size, "greedy", args.objective) if size <= 10000 else None
-        print(f"-- {size} mentees: exact {exact}\n   dense {dense}\n   greedy {greedy}", flush=True)
-        tag = f"{size // 1000}k" if size >= 1000 else str(size)
-        stats = exact["stats"]
-        pairs = size * round(size * 0.4)
-        figures += [
-            (f"exact_{tag}_seconds", exact["seconds"], "s"),
-            (f"exact_{tag}_cpu_seconds", exact["cpu_seconds"], "s"),
-            (f"exact_{tag}_peak_rss", exact["peak_mb"], "MB"),
-            (f"exact_{tag}_total", exact["total"], "score"),
-            (f"exact_{tag}_matched", exact["matched"], "pairs"),
-            (f"exact_{tag}_certified_optimal", int(stats.get("certified_optimal", False)), "bool"),
-            (f"exact_{tag}_flow_rounds", stats.get("rounds", 0), "rounds"),
-            (f"exact_{tag}_scoring_pass_seconds", stats.get("scoring_seconds", 0.0), "s"),
-            (f"exact_{tag}_flow_seconds", stats.get("flow_seconds", 0.0), "s"),
-            (f"exact_{tag}_kept_pairs", stats.get("kept", 0), "pairs"),
-            (f"exact_{tag}_rescored_share", 100 * stats.get("rescored", 0) / pairs, "%"),
-        ]
-        if dense:
-            figures += [
-                (f"dense_{tag}_seconds", dense["seconds"], "s"),
-                (f"dense_{tag}_cpu_seconds", dense["cpu_seconds"], "s"),
-                (f"dense_{tag}_peak_rss", dense["peak_mb"], "MB"),
-                (f"dense_{tag}_total", dense["total"], "score"),
-                (f"exact_minus_dense_{tag}_total", exact["total"] - dense["total"], "score"),
-                (f"exact_vs_dense_{tag}_time", exact["seconds"] / dense["seconds"], "x"),
-            ]
-        if greedy:
-            figures += [
-                (f"greedy_{tag}_seconds", greedy["seconds"], "s"),
-                (f"greedy_{tag}_total", greedy["total"], "score"),
-                (f"greedy_vs_optimum_{tag}", 100 * greedy["total"] / exact["total"], "%"),
-            ]
-        figures.append((f"baseline_{tag}_rss", exact["base_mb"], "MB"))
-    # Peer programs: the scalable pairing against the exact optimum (small) and the bound.
-    for size in (60, 120, 200, 2000):
-        peer = measure(size, "peer")
-        figures += [
-            (f"peer_{size}_seconds", peer["seconds"], "s"),
-            (f"peer_{size}_total", peer["total"], "score"),
-            (
-                f"peer_{size}_vs_upper_bound",
-                100 * peer["total"] / peer["stats"]["upper_bound"],
-                "%",
-            ),
-        ]
-        if size <= 200:
-            exact = measure(size, "peer-exact")
-            figures += [
-                (f"peer_{size}_exact_seconds", exact["seconds"], "s"),
-                (f"peer_{size}_vs_exact", 100 * peer["total"] / exact["total"], "%"),
-            ]
+    for name in args.family or FAMILIES:
+        figures += families(name, args.size or [2000, 10000, 50000], args.objective)
+    if not args.no_peer:
+        figures += peers()
     if args.service:
         for name, value in service(args.service).items():
             unit = "s" if name.endswith("seconds") else ("queries" if "queries" in name else "")
@@ -290,6 +245,65 @@ def main():
             else (f"{value:.4f}" if isinstance(value, float) else str(value))
         )
         print(f"matching.{name}: {shown} {unit}".rstrip())
+
+
+def families(name, sizes, objective):
+    """One family at each size: the solver beside the dense anchor (up to 10,000)."""
+    figures = []
+    key = name.replace("-", "_")
+    for size in sizes:
+        exact = measure(size, "exact", objective, name)
+        dense = measure(size, "dense", objective, name) if size <= 10000 else None
+        tag = f"{key}_{size // 1000}k"
+        if exact is None:
+            figures.append((f"exact_{tag}_failed", 1, "bool"))
+            continue
+        stats = exact["stats"]
+        line = (
+            f"-- {name} {size}: {exact['seconds']:.2f} s, {exact['peak_mb']:.0f} MB, "
+            f"total {exact['total']:.4f}, {exact['matched']} pairs, "
+            f"certified {stats.get('certified_optimal')}"
+        )
+        if dense:
+            line += (
+                f" | anchor {dense['seconds']:.2f} s, {dense['peak_mb']:.0f} MB, "
+                f"total {dense['total']:.4f} | ratio {exact['seconds'] / dense['seconds']:.3f}"
+            )
+        print(line, flush=True)
+        figures += [
+            (f"exact_{tag}_seconds", exact["seconds"], "s"),
+            (f"exact_{tag}_peak_rss", exact["peak_mb"], "MB"),
+            (f"exact_{tag}_total", exact["total"], "score"),
+            (f"exact_{tag}_matched", exact["matched"], "pairs"),
+            (f"exact_{tag}_certified_optimal", int(stats.get("certified_optimal", False)), "bool"),
+            (f"exact_{tag}_rounds", stats.get("rounds", 0), "rounds"),
+        ]
+        if dense:
+            equal = abs(exact["total"] - dense["total"]) <= 1e-6 * max(1.0, abs(dense["total"]))
+            figures += [
+                (f"dense_{tag}_seconds", dense["seconds"], "s"),
+                (f"dense_{tag}_peak_rss", dense["peak_mb"], "MB"),
+                (f"exact_minus_dense_{tag}_total", exact["total"] - dense["total"], "score"),
+                (f"totals_equal_{tag}", int(equal), "bool"),
+                (f"exact_vs_dense_{tag}_time", exact["seconds"] / dense["seconds"], "x"),
+            ]
+    return figures
+
+
+def peers():
+    """Peer pools: exact up to EXACT_POOL people, the relaxation's bound beyond."""
+    figures = []
+    for size in (60, 120, 200, 300, 2000):
+        peer = measure(size, "peer")
+        figures += [
+            (f"peer_{size}_seconds", peer["seconds"], "s"),
+            (f"peer_{size}_total", peer["total"], "score"),
+            (f"peer_{size}_certified_optimal", int(peer["stats"].get("certified_optimal")), "bool"),
+        ]
+        if "upper_bound" in peer["stats"]:
+            bound = peer["stats"]["upper_bound"]
+            figures.append((f"peer_{size}_vs_upper_bound", 100 * peer["total"] / bound, "%"))
+    return figures
 
 
 if __name__ == "__main__":

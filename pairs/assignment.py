@@ -18,6 +18,21 @@ holding the whole score matrix:
    recheck pairs whose prices fell since. Improving pairs found there join and the loop
    goes on. When nothing improves anywhere, the total is optimal for the whole program.
 
+Ties: pairs equal to a row's tau are kept up to `keep` from a rotated place in the row
+(any subset is sound: the rest still score at most tau), and at most ADD_PER_ROW pairs
+per row join the graph per round, the best gap left out remembered as the row's slack,
+so rows where hundreds of mentors tie neither lose pairs nor flood the graph. The check
+of left-out pairs runs whatever the graph holds, empty included. `certified_optimal`
+is true only when nothing anywhere improves; when `max_rounds` or `time_limit` stops
+the loop first, the result is the best found and stats["gap"] a proven dual bound.
+
+Costs are lexicographic: "score" maximises the total and then the number of pairs (so
+zero scores and ties never lose pairs), "coverage" the pairs and then the total.
+People in both roles (`shared`) hold one capacity: when the flow relaxation books
+someone twice, SCIP solves the exact integer program over the pairs reduced costs
+allow (see `_share_capacity`). Peer pools (`solve_peer`) drop capacity 0 and are exact
+up to EXACT_POOL people.
+
 Scores are float32; the solver works on them scaled to integers (2^k, exact for scores
 above 1/64), so the certificate is exact arithmetic, not a tolerance. Deterministic for
 the same input. `tests.anchors.solve_dense` is the anchor (SciPy's dense `linear_sum_assignment`
@@ -32,6 +47,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from ortools.graph.python import min_cost_flow
+from ortools.linear_solver import pywraplp
 
 BLOCK_ELEMENTS = 4_000_000  # scores computed at most per block (rows × columns)
 BLOCK_ROWS = 256
@@ -41,6 +57,11 @@ SAMPLE_COLUMNS = 512  # thresholds are read off this many columns of each block
 NEAR = 0.05  # pairs this close to improving join the graph together
 SETTLED = 100  # the pairs never kept are checked once under n/100 kept ones improve
 COST_BITS = 31  # largest integer cost: scores are scaled to below 2^31
+ADD_PER_ROW = 32  # improving pairs joining the graph per mentee and round
+NEAR_PER_ROW = 4  # pairs merely near improving joining per mentee and round (ties: many)
+EXACT_PAIRS = 200_000  # programs with at most this many pairs are solved exactly by SCIP
+EXACT_SECONDS = 60.0  # SCIP's time limit (for a proof; the best found stands)
+EXACT_POOL = 400  # peer pools up to this many people are paired exactly
 
 
 @dataclass
@@ -49,13 +70,6 @@ class Assignment:
     total: float
     matched: int
     stats: dict = field(default_factory=dict)
-
-
-def _bonus(scorer, objective):
-    # "coverage": every matched person is worth more than any total of scores.
-    if objective == "coverage":
-        return float(scorer.shape[0] * 10 + 10)
-    return 0.0
 
 
 def _blocks(scorer):
@@ -80,45 +94,70 @@ def _raw_block(scorer, start, stop):
 
 
 class _Kept:
-    """Pairs kept for pricing. Those of the scoring pass are exactly the pairs scoring
-    above tau1 of their row (no lookup table needed); later ones are listed by key."""
+    """Pairs kept for pricing, with a sorted key per pair (row * m + col) for membership.
+
+    Membership is by key, never by comparing scores: the same pair scored in two block
+    shapes may differ in its last bits, and ties at a row's tau are only partly kept."""
 
     def __init__(self, m, rows, cols, vals, tau1):
         self.m, self.tau1 = m, tau1
         self.rows, self.cols, self.vals = rows, cols, vals
-        self.extra = np.zeros(0, dtype=np.int64)  # sorted keys of pairs added later
+        self.keys = np.sort(rows * m + cols)
 
     def __len__(self):
         return len(self.rows)
 
-    def has(self, rows, cols, vals):
-        inside = vals > self.tau1[rows]
-        if len(self.extra):
-            inside |= np.isin(rows * self.m + cols, self.extra)
-        return inside
+    def has(self, rows, cols):
+        keys = rows * self.m + cols
+        at = np.minimum(np.searchsorted(self.keys, keys), max(0, len(self.keys) - 1))
+        return (self.keys[at] == keys) if len(self.keys) else np.zeros(len(keys), dtype=bool)
 
     def add(self, rows, cols, vals):
         self.rows = np.concatenate([self.rows, rows])
         self.cols = np.concatenate([self.cols, cols])
         self.vals = np.concatenate([self.vals, vals])
-        self.extra = np.sort(np.concatenate([self.extra, rows * self.m + cols]))
+        self.keys = np.sort(np.concatenate([self.keys, rows * self.m + cols]))
 
 
-def _top_per_row(r, v, n_rows, k):
-    """Mask of the entries among each row's k best (ties included); r is sorted."""
-    counts = np.bincount(r, minlength=n_rows)
-    width = int(counts.max()) if len(r) else 0
-    if width <= k:
-        return np.ones(len(r), dtype=bool)
-    starts = np.cumsum(counts) - counts
-    padded = np.full((n_rows, width), -np.inf, dtype=v.dtype)
-    padded[r, np.arange(len(r)) - starts[r]] = v
-    kth = np.partition(padded, width - k, axis=1)[:, width - k]
-    return v >= kth[r]
+def _cap_per_row(rows, priority, k):
+    """Mask of at most k entries per row, highest priority first (ties: earlier first)."""
+    if len(rows) == 0 or np.bincount(rows).max() <= k:
+        return np.ones(len(rows), dtype=bool)
+    order = np.lexsort((np.arange(len(rows)), -priority, rows))
+    ranked = rows[order]
+    rank = np.arange(len(rows)) - np.searchsorted(ranked, ranked, side="left")
+    mask = np.empty(len(rows), dtype=bool)
+    mask[order] = rank < k
+    return mask
+
+
+def _joining(rows, gap, improving_cap=None, near_cap=None):
+    """Mask of the pairs that join: per row the best improving ones (gap > 0) up to
+    ADD_PER_ROW, and of those merely near (gap <= 0) only NEAR_PER_ROW: ties make whole
+    rows near, and joining them all floods the graph without improving anything."""
+    improving = gap > 0
+    take = np.zeros(len(rows), dtype=bool)
+    for mask, cap in (
+        (improving, improving_cap or ADD_PER_ROW),
+        (~improving, near_cap or NEAR_PER_ROW),
+    ):
+        at = np.nonzero(mask)[0]
+        take[at[_cap_per_row(rows[at], gap[at], cap)]] = True
+    return take
+
+
+def _rotation(rows, m):
+    """A per-row offset in 0..m-1: ties are taken from a different place in each row, so
+    tied mentees do not all queue for the same few mentors."""
+    return (rows.astype(np.int64) * 2654435761) % max(1, m)
 
 
 def _scan(scorer, keep, seed, progress=None):
-    """One scoring pass: the kept pairs, the first graph and the per-row bound tau."""
+    """One scoring pass: the kept pairs, the first graph and the per-row bound tau.
+
+    Every pair not kept scores at most tau of its row. Pairs above tau are kept; pairs
+    equal to tau (ties, which can be a whole row) are kept up to `keep` per row, picked
+    from a rotated place in the row."""
     n, m = scorer.shape
     floor = _floor(scorer)
     out_r, out_c, out_v, out_seed = [], [], [], []
@@ -134,14 +173,24 @@ def _scan(scorer, keep, seed, progress=None):
             q = sample.shape[1]
             k = min(q - 1, max(1, round(keep * q / m)))
             threshold = np.maximum(threshold, np.partition(sample, q - k - 1, axis=1)[:, q - k - 1])
+        tied_rows = threshold > below
         # Every pair not kept scores at most tau (-inf: every allowed pair is kept).
-        tau[start:stop] = np.where(threshold > below, threshold, -np.inf)
-        r, c = np.nonzero(block > threshold[:, None])
+        tau[start:stop] = np.where(tied_rows, threshold, -np.inf)
+        above = block > threshold[:, None]
+        quota = np.maximum(0, keep - above.sum(axis=1))
+        if tied_rows.any() and quota.any():
+            tr, tc = np.nonzero((block == threshold[:, None]) & tied_rows[:, None])
+            count = np.bincount(tr, minlength=stop - start)
+            spot = (tc + _rotation(tr + start, m)) % m
+            # About quota of each row's ties, spread over the row (any subset is sound).
+            take = spot * count[tr] < quota[tr] * m
+            above[tr[take], tc[take]] = True
+        r, c = np.nonzero(above)
         v = block[r, c]
         out_r.append(r + start)
         out_c.append(c)
         out_v.append(v)
-        out_seed.append(_top_per_row(r, v, stop - start, seed))
+        out_seed.append(_cap_per_row(r, v.astype(np.float64), seed))
         if progress:
             progress(0.6 * stop / n, "scoring")
     if out_r:
@@ -156,33 +205,48 @@ def _scan(scorer, keep, seed, progress=None):
 
 
 class _Costs:
-    """Scores as exact integers: round(w * 2^bits), plus the coverage bonus.
+    """Scores as exact integers, ordered lexicographically.
 
-    Shortest-path sums stay within int64: at most n_nodes arcs of (bonus + top)."""
+    "score": round(w * 2^bits) * (n + 1) + 1: the total score first, then the number of
+    pairs (n + 1 > any count), so ties and zero scores never lose pairs.
+    "coverage": round(w * 2^bits) + (n + 1) * 2^bits: the number of pairs first (one
+    pair's bonus outweighs any total of scores), then the total score.
+    Shortest-path sums stay within int64: at most n_nodes arcs of the largest cost."""
 
     def __init__(self, top, n_rows, n_nodes, coverage):
-        budget = 62 - math.ceil(math.log2(n_nodes + 2))
-        if coverage:
-            budget -= math.ceil(math.log2(n_rows + 2))
+        self.coverage = coverage
+        budget = 62 - math.ceil(math.log2(n_nodes + 2)) - math.ceil(math.log2(n_rows + 2))
         cost_bits = min(COST_BITS, budget)
         self.scale = 2.0 ** (cost_bits - max(0, math.ceil(math.log2(max(top, 1e-9)))))
-        # "coverage": each matched person outweighs any total of scores.
-        self.bonus = (n_rows + 1) << cost_bits if coverage else 0
+        if coverage:
+            self.mult, self.add = 1, (n_rows + 1) << cost_bits
+        else:
+            self.mult, self.add = n_rows + 1, 1
 
     def __call__(self, vals):
         scaled = np.rint(np.asarray(vals, dtype=np.float64) * self.scale).astype(np.int64)
-        return scaled + self.bonus
+        return scaled * self.mult + self.add
+
+    def units(self, score):
+        """A score difference in cost units (for margins)."""
+        return int(math.ceil(score * self.scale)) * self.mult
 
     def lower(self, u, v, near):
         """Scores at or under this (outer sum of a row part and a column part, in score
         units, with a margin for rounding) cannot reach gap > -near."""
-        return ((u - self.bonus - near - 2) / self.scale)[:, None] + (v / self.scale)[None, :]
+        unit = self.mult * self.scale
+        return ((u - self.add - near) / unit - 2 / self.scale)[:, None] + (v / unit)[None, :]
+
+    def score(self, cost, count):
+        return (cost - self.add * count) / (self.mult * self.scale)
 
 
 def _min_cost_flow(n, m, capacity, rows, cols, weights, coverage):
     """Exact max-weight b-matching on the given pairs (OR-Tools' min-cost flow).
 
     Returns the indices of the chosen pairs."""
+    if len(rows) == 0:
+        return np.zeros(0, dtype=np.int64)
     source, sink = n + m, n + m + 1
     flow = min_cost_flow.SimpleMinCostFlow()
     tails = [np.full(n, source), rows, n + np.arange(m)]
@@ -213,6 +277,8 @@ def _potentials(n, m, capacity, rows, cols, weights, chosen):
     converges; then a pair (i, j) not chosen could improve the total only if
     weight > d[i] - d[n + j] (= u_i + v_j with u = d[:n] - d[t], v = d[t] - d[n:n+m]).
     """
+    if len(rows) == 0:  # nothing chosen: every price is 0
+        return np.zeros(n + m + 2, dtype=np.int64), 0
     s, t = n + m, n + m + 1
     matched_edge = np.zeros(len(rows), dtype=bool)
     matched_edge[chosen] = True
@@ -251,14 +317,25 @@ def _potentials(n, m, capacity, rows, cols, weights, chosen):
     order = np.argsort(dst, kind="stable")
     src, dst, cost = src[order], dst[order], cost[order]
     heads, starts = np.unique(dst, return_index=True)
-    d = np.zeros(n + m + 2, dtype=np.int64)
+    # Distances from the source (not from a virtual root at 0 everywhere): then they are
+    # also LP prices, u + v >= w on chosen pairs too, which the exact repairs rely on.
+    far = np.int64(2**62)
+    d = np.full(n + m + 2, far, dtype=np.int64)
+    d[s] = 0
     for iteration in range(n + m + 3):
-        relaxed = np.minimum.reduceat(d[src] + cost, starts)
+        reach = d[src] < far
+        relaxed = np.minimum.reduceat(np.where(reach, d[src] + cost, far), starts)
         better = relaxed < d[heads]
         if not better.any():
+            # Nodes the source cannot reach: the sink at the source's level, rows (never
+            # seen) likewise, mentors at the sink's (their only way out).
+            if d[t] >= far:
+                d[t] = 0
+            d[:n] = np.where(d[:n] >= far, 0, d[:n])
             # A mentor with no mentee needs no higher price than the sink's (its only way
             # out is to the sink), which keeps every reduced cost >= 0.
             idle = n + np.nonzero(load == 0)[0]
+            d[n : n + m] = np.where(d[n : n + m] >= far, d[t], d[n : n + m])
             d[idle] = np.minimum(d[idle], d[t])
             return d, iteration
         d[heads[better]] = relaxed[better]
@@ -299,63 +376,109 @@ class _Clock:
         self.last = now
 
 
-def _check_left_out(scorer, kept, costs, u, v, near, snapshot, stats):
+def _check_left_out(scorer, kept, costs, u, v, near, snapshot, stats, fuzz):
     """Pairs never kept that come within `near` of improving under prices (u, v).
 
     Each row is rescored only against the columns where no bound proves its pairs:
     before the first check, a pair never kept scores at most tau of its row, so it
     cannot come near improving where v_j >= tau_i - u_i + near; after it, every pair
-    left out scored at most u0_i + v0_j - near (the prices of that check), so only
-    pairs whose prices fell by more than `near` since can."""
+    left out of row i scored at most u0_i + v0_j + s_i (the prices of that check and
+    the row's slack s_i), so only pairs whose prices fell by more than s_i since can.
+
+    At most ADD_PER_ROW pairs per row join (ties can make whole rows near); the best
+    gap among those that did not is remembered in the slack. Returns the pairs that
+    join, the slack per row (first check only) and how many pairs left out improve."""
+    n = len(u)
     if snapshot is None:
         perm = np.argsort(v, kind="stable")
-        slack = _tau_cost(costs, kept.tau1) - u + near
+        slack = _tau_cost(costs, kept.tau1) + fuzz - u + near
         lengths = np.searchsorted(v[perm], slack, side="left")
     else:
-        u0, v0 = snapshot
+        u0, v0, s0 = snapshot
         drop_u, drop_v = u0 - u, v0 - v
         perm = np.argsort(-drop_v, kind="stable")
-        lengths = np.searchsorted(-drop_v[perm], drop_u - near, side="left")
+        lengths = np.searchsorted(-drop_v[perm], drop_u + s0, side="left")
     stats["rescored"] += int(lengths.sum())
     empty = np.zeros(0, dtype=np.int64)
-    found_r, found_c, found_v = [empty], [empty], [np.zeros(0)]
+    found_r, found_c, found_v, found_g = [empty], [empty], [np.zeros(0)], [empty]
+    skipped = np.full(n, -(2**62), dtype=np.int64)  # best gap left out per row
     for chunk, cols, block, inside in _prefixes(scorer, perm, lengths):
         r, c = np.nonzero((block > costs.lower(u[chunk], v[cols], near)) & inside)
         r, c, val = chunk[r], cols[c], block[r, c].astype(np.float64)
-        add = costs(val) - u[r] - v[c] > -near
-        add &= ~kept.has(r, c, val)
-        found_r.append(r[add])
-        found_c.append(c[add])
-        found_v.append(val[add])
-    return np.concatenate(found_r), np.concatenate(found_c), np.concatenate(found_v)
+        gap = costs(val) - u[r] - v[c]
+        add = (gap > -near) & ~kept.has(r, c)
+        r, c, val, gap = r[add], c[add], val[add], gap[add]
+        take = _joining(r, gap)
+        np.maximum.at(skipped, r[~take], gap[~take])
+        found_r.append(r[take])
+        found_c.append(c[take])
+        found_v.append(val[take])
+        found_g.append(gap[take])
+    r, c = np.concatenate(found_r), np.concatenate(found_c)
+    val, gap = np.concatenate(found_v), np.concatenate(found_g)
+    # Rows rescored in several chunks never happen (a row is in one chunk), so the cap
+    # per chunk is the cap per row.
+    improving = int((gap > 0).sum()) + int((skipped > 0).sum())
+    slack = np.maximum(skipped, -near) + fuzz
+    return r, c, val, slack, improving
 
 
-def solve(scorer, objective="score", progress=None, keep=DEFAULT_KEEP, max_rounds=100):
-    """Exact optimum over the whole program (see module docstring)."""
+def _dual_bound(kept, weights, costs, capacity, u, v, fuzz):
+    """An upper bound (cost units) on the optimum over all pairs, from prices (u, v) that
+    need not be feasible: raise each mentee's price until no pair exceeds it (pairs never
+    kept score at most tau of their row), then LP duality bounds every b-matching."""
+    v = np.maximum(v, 0)
+    need = np.zeros(len(u), dtype=np.int64)
+    np.maximum.at(need, kept.rows, weights - v[kept.cols])
+    finite = np.isfinite(kept.tau1)
+    if finite.any() and len(v):
+        left_out = _tau_cost(costs, kept.tau1) + fuzz - int(v.min())
+        need = np.where(finite, np.maximum(need, left_out), need)
+    return int(np.maximum(need, 0).sum()) + int((capacity * v).sum())
+
+
+def solve(
+    scorer,
+    objective="score",
+    progress=None,
+    keep=DEFAULT_KEEP,
+    max_rounds=100,
+    time_limit=None,
+    shared=None,
+):
+    """Optimum over the whole program (see module docstring), proven when
+    stats["certified_optimal"]; otherwise the best found and stats["gap"], a proven bound
+    on how much better the optimum could be (score units; with "coverage", cost units
+    where one more pair counts as stats["pair_units"])."""
     n, m = scorer.shape
     capacity = np.asarray(scorer.capacity, dtype=np.int64)
     coverage = objective == "coverage"
     clock = _Clock()
-    kept, graph = _scan(scorer, keep, min(SEED, keep), progress)
+    deadline = None if time_limit is None else time.perf_counter() + time_limit
     stats = {"solver": "min-cost-flow", "keep": min(keep, m), "rounds": 0, "rescored": 0}
     stats["added"] = 0  # pairs found by the check of those never kept
+    if n == 0 or m == 0 or not capacity.any():
+        stats["certified_optimal"] = True
+        return _result(np.zeros(0, int), np.zeros(0, int), np.zeros(0), stats)
+    kept, graph = _scan(scorer, keep, min(SEED, keep), progress)
     clock.lap("scoring")
     # The best score anywhere is kept (or, with ties, equals its row's tau).
     tau = kept.tau1[np.isfinite(kept.tau1)]
-    top = max(1.0, np.max(kept.vals, initial=0.0), np.max(tau, initial=0.0))
+    top = max(1.0, np.max(np.abs(kept.vals), initial=0.0), np.max(np.abs(tau), initial=0.0))
     costs = _Costs(top, n, n + m, coverage)
     weights = costs(kept.vals)
-    near = int(NEAR * costs.scale)
+    near = costs.units(NEAR)
+    # Float32 scores of one pair computed in two block shapes may differ in the last
+    # bits: every bound carries this margin.
+    fuzz = costs.units(top * 2.0**-16)
     chosen = np.zeros(0, dtype=np.int64)
-    snapshot = None  # prices (u, v) at the first check of the pairs never kept
+    snapshot = None  # prices (u, v) and slack at the first check of the pairs never kept
+    proven = False
     for round_ in range(1, max_rounds + 1):
         stats["rounds"] = round_
         if progress:
             progress(0.6 + 0.4 * round_ / (round_ + 3), "solving")
         active = np.nonzero(graph)[0]
-        if n == 0 or m == 0 or len(active) == 0:
-            chosen = active[:0]
-            break
         ar, ac, aw = kept.rows[active], kept.cols[active], weights[active]
         picked = _min_cost_flow(n, m, capacity, ar, ac, aw, coverage)
         chosen = active[picked]
@@ -363,40 +486,203 @@ def solve(scorer, objective="score", progress=None, keep=DEFAULT_KEEP, max_round
         d, _iterations = _potentials(n, m, capacity, ar, ac, aw, picked)
         clock.lap("potentials")
         u, v = d[:n] - d[n + m + 1], d[n + m + 1] - d[n : n + m]
-        # Price every kept pair exactly.
+        # Price every kept pair exactly; the nearest join the graph (a few per row).
         gap = weights - u[kept.rows] - v[kept.cols]
         kept_improving = int(((gap > 0) & ~graph).sum())
         clock.lap("pricing")
+        join = np.nonzero((gap > -near) & ~graph)[0]
+        join = join[_joining(kept.rows[join], gap[join])]
         if kept_improving and round_ == 1:
             # The first graph was a guess and its prices are rough; from now on the
             # graph only grows.
-            graph = gap > -near
+            graph = np.zeros_like(graph)
             graph[chosen] = True
-            continue
-        graph |= gap > -near
+        graph[join] = True
+        if deadline is not None and time.perf_counter() > deadline:
+            break
         if kept_improving > n // SETTLED:
             continue  # prices still moving: checking the rest now would check too much
-        r, c, val = _check_left_out(scorer, kept, costs, u, v, near, snapshot, stats)
+        r, c, val, slack, improving = _check_left_out(
+            scorer, kept, costs, u, v, near, snapshot, stats, fuzz
+        )
         if snapshot is None:
-            snapshot = (u, v)
+            snapshot = (u, v, slack)
         w = costs(val)
-        improving = int((w - u[r] - v[c] > 0).sum())
         clock.lap("rescoring")
         if not kept_improving and not improving:
-            break  # nothing anywhere improves: optimal
+            proven = True  # nothing anywhere improves: optimal
+            break
         kept.add(r, c, val)
         stats["added"] += len(r)
         weights = np.concatenate([weights, w])
         graph = np.concatenate([graph, np.ones(len(r), dtype=bool)])
-    else:
-        raise RuntimeError("matching did not converge")
+        if deadline is not None and time.perf_counter() > deadline:
+            break
     clock.lap("pricing")
     stats.update({f"{name}_seconds": value for name, value in clock.laps.items()})
     stats["edges"] = int(graph.sum())
     stats["kept"] = len(kept)
-    stats["certified_optimal"] = True
     r, c, val = kept.rows[chosen], kept.cols[chosen], kept.vals[chosen]
+    found = int(weights[chosen].sum())
+    if shared is not None and len(shared):
+        prices = (u, v, fuzz) if proven else None
+        r, c, val, found, proven = _share_capacity(
+            scorer, kept, weights, costs, capacity, shared, (r, c, val, chosen), prices, stats
+        )
+    stats["certified_optimal"] = proven
+    if not proven:
+        bound = max(
+            found,
+            stats.pop("bound", None) or _dual_bound(kept, weights, costs, capacity, u, v, fuzz),
+        )
+        stats["gap"] = (bound - found) / (costs.mult * costs.scale)
+        stats["pair_units"] = costs.add / (costs.mult * costs.scale)
+        stats["upper_bound_score"] = costs.score(bound, len(r)) if not coverage else None
     return _result(r, c, val, stats)
+
+
+def _exact_b_matching(ends, costs, caps, extra=(), time_limit=EXACT_SECONDS, hint=None):
+    """Max-total choice of edges, each node's edges at most its capacity: an integer
+    program for graphs with odd cycles, where a flow cannot be used (SCIP through OR-Tools:
+    single-threaded, so deterministic, and its cuts close odd-cycle gaps that SCIP's
+    search did not within minutes on 300-person pools). ends: (k, 2) node ids per edge;
+    extra: (edge indices, cap) constraints; costs: integers. Returns (chosen mask,
+    proven optimal, upper bound on the total)."""
+    k = len(ends)
+    if k == 0:
+        return np.zeros(0, dtype=bool), True, 0
+    solver = pywraplp.Solver.CreateSolver("SCIP")
+    x = [solver.BoolVar(f"x{e}") for e in range(k)]
+    nodes = np.concatenate([ends[:, 0], ends[:, 1]])
+    edge_of = np.concatenate([np.arange(k), np.arange(k)])
+    order = np.argsort(nodes, kind="stable")
+    nodes, edge_of = nodes[order], edge_of[order]
+    starts = np.flatnonzero(np.r_[True, nodes[1:] != nodes[:-1]])
+    groups = [
+        (edge_of[a:b], int(caps[nodes[a]]))
+        for a, b in zip(starts, np.r_[starts[1:], len(nodes)], strict=True)
+    ]
+    for edges, cap in [*groups, *extra]:
+        if len(edges) > cap:
+            solver.Add(solver.Sum([x[e] for e in edges.tolist()]) <= cap)
+    # Integral costs as floats: exact below 2^53, which _small_costs keeps them under.
+    objective = solver.Objective()
+    for var, cost in zip(x, costs.tolist(), strict=True):
+        objective.SetCoefficient(var, float(cost))
+    objective.SetMaximization()
+    if hint is not None:
+        solver.SetHint(x, [float(h) for h in hint.tolist()])
+    solver.SetTimeLimit(int(time_limit * 1000))
+    params = pywraplp.MPSolverParameters()
+    # OR-Tools stops at a relative gap of 1e-4 by default: that is not a proof.
+    params.SetDoubleParam(params.RELATIVE_MIP_GAP, 0.0)
+    status = solver.Solve(params)
+    if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
+        return np.zeros(k, dtype=bool), False, int(costs.clip(min=0).sum())
+    chosen = np.array([var.solution_value() > 0.5 for var in x], dtype=bool)
+    bound = int(math.floor(objective.BestBound() + 0.5))
+    return chosen, status == pywraplp.Solver.OPTIMAL, max(bound, int(costs[chosen].sum()))
+
+
+def _small_costs(vals, n_rows, n_edges, coverage):
+    """Integer costs as in _Costs for the integer program, and how many cost units one
+    score unit is. A solution's total stays under 2^46 (at most n_rows pairs), where
+    SCIP's float arithmetic and tolerances still tell totals one unit apart; scores are
+    resolved to 2^-bits of the largest (2^-31 for small programs, about 2^-18 at 10,000)."""
+    top = max(1.0, float(np.max(np.abs(vals), initial=0.0)))
+    bits = min(COST_BITS, 46 - 2 * math.ceil(math.log2(n_rows + 2)))
+    scale = 2.0 ** (bits - max(0, math.ceil(math.log2(top))))
+    scaled = np.rint(vals * scale).astype(np.int64)
+    if coverage:
+        return scaled + ((n_rows + 1) << bits), scale
+    return scaled * (n_rows + 1) + 1, scale * (n_rows + 1)
+
+
+def _repair(rows, cols, weights, capacity, shared):
+    """A feasible choice from the relaxation: each person booked beyond their capacity
+    gives up their lowest-weight pairs. Returns the mask of pairs kept."""
+    keep = np.ones(len(rows), dtype=bool)
+    for row, col in shared.tolist():
+        mine = np.nonzero(keep & ((rows == row) | (cols == col)))[0]
+        excess = len(mine) - int(capacity[col])
+        if excess > 0:
+            keep[mine[np.argsort(weights[mine], kind="stable")[:excess]]] = False
+    return keep
+
+
+def _near_optimal_pairs(scorer, kept, weights, costs, u, v, slack, fuzz):
+    """Every pair whose reduced cost under feasible prices (u, v) is >= -slack: kept pairs
+    by their price, pairs never kept rescored where tau of their row cannot rule it out."""
+    on = np.nonzero(weights - u[kept.rows] - v[kept.cols] >= -slack)[0]
+    found = [[kept.rows[on]], [kept.cols[on]], [kept.vals[on]]]
+    perm = np.argsort(v, kind="stable")
+    lengths = np.searchsorted(v[perm], _tau_cost(costs, kept.tau1) + fuzz - u + slack, "right")
+    for chunk, cols, block, inside in _prefixes(scorer, perm, lengths):
+        r, c = np.nonzero(np.isfinite(block) & inside)
+        r, c, val = chunk[r], cols[c], block[r, c].astype(np.float64)
+        near = (costs(val) - u[r] - v[c] >= -slack) & ~kept.has(r, c)
+        for out, x in zip(found, (r, c, val), strict=True):
+            out.append(x[near])
+    return tuple(np.concatenate(x) for x in found)
+
+
+def _share_capacity(scorer, kept, weights, costs, capacity, shared, current, prices, stats):
+    """One capacity per person across both roles. shared: (row, col) of people who are
+    both a mentee (row) and a mentor (col); together they hold at most capacity[col].
+
+    The flow solves the relaxation where each role has its own limit. If no one is
+    booked beyond their capacity, its optimum is feasible and so optimal. Otherwise the
+    problem (no longer a flow: it has odd cycles) goes to SCIP, exactly, over the only
+    pairs an optimum can use: with the relaxation's prices (u, v), a solution using a
+    pair of reduced cost rc is worth at most relaxation + rc, so pairs with
+    rc < feasible - relaxation (a repaired relaxation is feasible) are in none."""
+    r, c, val, chosen = current
+    n, m = scorer.shape
+    shared = np.asarray(shared, dtype=np.int64).reshape(-1, 2)
+    w = weights[chosen]
+    ok = _repair(r, c, w, capacity, shared)
+    stats["double_booked"] = int((~ok).sum())
+    if ok.all():
+        return r, c, val, int(w.sum()), prices is not None
+    relaxation = int(w.sum())
+    feasible = int(w[ok].sum())
+    if prices is not None:
+        u, v, _fuzz = prices
+        if (u < 0).any() or (v < 0).any() or (weights - u[kept.rows] - v[kept.cols] > 0).any():
+            prices = None  # not LP prices (never seen): no proof
+    if prices is None:  # the relaxation is not proven: its graph only, no proof
+        on = np.nonzero(np.isin(np.arange(len(kept)), chosen))[0]
+        er, ec, ev = kept.rows[on], kept.cols[on], kept.vals[on]
+    else:
+        u, v, fuzz = prices
+        er, ec, ev = _near_optimal_pairs(
+            scorer, kept, weights, costs, u, v, relaxation - feasible, fuzz
+        )
+    stats["exact_pairs"] = len(er)
+    ew = costs(ev)
+    # Node ids: mentee rows 0..n-1, mentor columns n..n+m-1; a shared person's row and
+    # column are also bounded together.
+    ends = np.stack([er, n + ec], axis=1)
+    caps = np.concatenate([np.ones(n, dtype=np.int64), capacity])
+    extra = [
+        (np.nonzero((er == row) | (ec == col))[0], int(capacity[col]))
+        for row, col in shared.tolist()
+    ]
+    chosen_keys = set(zip(r[ok].tolist(), c[ok].tolist(), strict=True))
+    hint = np.array(
+        [(a, b) in chosen_keys for a, b in zip(er.tolist(), ec.tolist(), strict=True)], dtype=bool
+    )
+    # SCIP needs its sums in int64: the same lexicographic costs with fewer bits.
+    small, _unit = _small_costs(ev, n, len(er), costs.coverage)
+    picked, optimal, _bound = _exact_b_matching(ends, small, caps, extra, hint=hint)
+    stats["solver"] = "min-cost-flow + scip (shared capacity)"
+    r, c, val = er[picked], ec[picked], ev[picked]
+    found = int(ew[picked].sum())
+    if found < feasible:  # SCIP ran out of time before matching the repair
+        r, c, val = er[hint], ec[hint], ev[hint]
+        found = feasible
+    stats["bound"] = relaxation
+    return r, c, val, found, optimal and prices is not None
 
 
 def _result(r, c, v, stats):
@@ -464,15 +750,99 @@ def _best_on_path(nodes, weight, cycle):
     return best_path(edges)[1]
 
 
-def solve_peer(scorer, keep=DEFAULT_KEEP):
+class _Subset:
+    """The people of a pool with room for a pair (capacity 0 is never paired)."""
+
+    def __init__(self, scorer, index):
+        self.scorer, self.index = scorer, index
+        self.capacity = np.asarray(scorer.capacity)[index]
+        self.shape = (len(index), len(index))
+        self.floor = getattr(scorer, "floor", None)
+
+    def block(self, start, stop, floored=True):
+        return self.scorer.sub(self.index[start:stop], self.index)
+
+    def rows(self, indices):
+        return self.scorer.sub(self.index[np.asarray(indices, dtype=np.int64)], self.index)
+
+    def sub(self, indices, columns):
+        rows = self.index[np.asarray(indices, dtype=np.int64)]
+        return self.scorer.sub(rows, self.index[np.asarray(columns, dtype=np.int64)])
+
+
+def solve_peer(scorer, keep=DEFAULT_KEEP, exact_pool=EXACT_POOL, time_limit=EXACT_SECONDS):
     """One pool, pairs of two. `scorer` is a matching.PeerScorer (symmetric scores).
 
-    The bipartite relaxation (everyone once on each side) is solved exactly; half its value
-    is an upper bound on the best pairing. Its solution is a set of paths and cycles: the
-    best matching on each is taken exactly, then leftovers are paired greedily.
-    Returns pairs (mentee row, mentor row, score).
+    People with capacity 0 are left out first. Pools up to `exact_pool` people are solved
+    exactly (SCIP over every allowed pair: a general graph has odd cycles, so no flow
+    will do); the most total score, then the most pairs. Larger pools: the bipartite
+    relaxation (everyone once on each side) is solved exactly and half its value is an
+    upper bound; its paths and cycles are matched exactly, leftovers greedily.
+    Returns pairs (mentee row, mentor row, score) in the scorer's rows.
     """
-    n = scorer.shape[0]
+    index = np.nonzero(np.asarray(scorer.capacity) > 0)[0]
+    pool = _Subset(scorer, index)
+    n = len(index)
+    result = _peer_exact(pool, keep, time_limit) if n <= exact_pool else _peer_relaxed(pool, keep)
+    pairs = []
+    for a, b, w in result.pairs:
+        a, b = int(index[a]), int(index[b])
+        mentee, mentor = scorer.orient(a, b) if hasattr(scorer, "orient") else (a, b)
+        pairs.append((mentee, mentor, w))
+    pairs.sort(key=lambda p: (-p[2], p[0], p[1]))
+    return Assignment(pairs, result.total, len(pairs), result.stats)
+
+
+def _peer_exact(pool, keep, time_limit):
+    """Exact pairing of a pool, small enough to score whole. The bipartite relaxation over
+    every pair gives prices pi (pi_a = (u_a + v_a) / 2) with pi_a + pi_b >= w_ab: any
+    pairing using edge e is worth at most sum(pi) + rc_e, so edges with
+    sum(pi) + rc_e < a pairing already found are in no better one. SCIP solves the rest."""
+    n = pool.shape[0]
+    stats = {"solver": "peer-exact (scip)", "certified_optimal": True}
+    full = pool.block(0, n).astype(np.float64) if n else np.zeros((0, 0))
+    allowed = np.isfinite(full) & np.isfinite(full.T)
+    np.fill_diagonal(allowed, False)
+    a, b = np.nonzero(np.triu(allowed, 1))
+    if len(a) == 0:
+        return Assignment([], 0.0, 0, stats)
+    w = np.maximum(full[a, b], full[b, a])
+    costs, unit = _small_costs(w, n, 2 * len(a), False)
+    rows, cols, both = np.concatenate([a, b]), np.concatenate([b, a]), np.concatenate([costs] * 2)
+    ones = np.ones(n, dtype=np.int64)
+    picked = _min_cost_flow(n, n, ones, rows, cols, both, False)
+    d, _iterations = _potentials(n, n, ones, rows, cols, both, picked)
+    pi2 = (d[:n] - d[2 * n + 1]) + (d[2 * n + 1] - d[n : 2 * n])  # twice each price
+    upper2 = int(pi2.sum())
+    found = _peer_relaxed(pool, keep)
+    position = {(x, y): e for e, (x, y) in enumerate(zip(a.tolist(), b.tolist(), strict=True))}
+    hint = np.zeros(len(a), dtype=bool)
+    for x, y, _w in found.pairs:
+        hint[position[(min(x, y), max(x, y))]] = True
+    lower = int(costs[hint].sum())
+    near = upper2 + 2 * costs - pi2[a] - pi2[b] >= 2 * lower
+    if (pi2 < 0).any() or (2 * both - pi2[rows] - pi2[cols] > 0).any():
+        near[:] = True  # not LP prices (never seen): no pruning
+    on = np.nonzero(near | hint)[0]
+    stats["exact_pairs"] = len(on)
+    chosen, proven, bound = _exact_b_matching(
+        np.stack([a[on], b[on]], axis=1), costs[on], ones, time_limit=time_limit, hint=hint[on]
+    )
+    pick = on[chosen]
+    if int(costs[pick].sum()) < lower:  # out of time before matching the heuristic
+        pick = np.nonzero(hint)[0]
+    total = float(w[pick].sum())
+    stats["certified_optimal"] = bool(proven)
+    if not proven:
+        top = min(bound, upper2 // 2)
+        stats["upper_bound"] = total + (top - int(costs[pick].sum())) / unit
+    pairs = list(zip(a[pick].tolist(), b[pick].tolist(), w[pick].tolist(), strict=True))
+    return Assignment(pairs, total, len(pairs), stats)
+
+
+def _peer_relaxed(pool, keep):
+    n = pool.shape[0]
+    scorer = pool
     relaxed = solve(scorer, keep=keep)
     cache = {}
     full = scorer.block(0, n) if n * n <= 64_000_000 else None
@@ -515,18 +885,14 @@ def solve_peer(scorer, keep=DEFAULT_KEEP):
             if a not in taken and b not in taken:
                 taken.update((a, b))
                 chosen.append((a, b))
-    pairs = []
-    as_mentee = scorer.as_mentee.block(0, n) if full is not None else None
-    for a, b in chosen:
-        if as_mentee is not None:
-            mentee, mentor = (a, b) if as_mentee[a, b] >= as_mentee[b, a] else (b, a)
-        else:
-            mentee, mentor = scorer.orient(a, b)
-        pairs.append((mentee, mentor, weight(a, b)))
-    pairs.sort(key=lambda p: (-p[2], p[0], p[1]))
+    pairs = [(a, b, weight(a, b)) for a, b in chosen]
     return Assignment(
         pairs,
         float(sum(p[2] for p in pairs)),
         len(pairs),
-        {"solver": "peer-relaxation", "upper_bound": relaxed.total / 2},
+        {
+            "solver": "peer-relaxation",
+            "certified_optimal": False,
+            "upper_bound": relaxed.total / 2,
+        },
     )

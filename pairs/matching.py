@@ -114,6 +114,31 @@ STOPWORDS = frozenset(
         "myself",
         "other",
         "others",
+        # Filler of goal sentences: shared by many, meaning nothing about a fit.
+        "grow",
+        "growing",
+        "become",
+        "becoming",
+        "gain",
+        "gaining",
+        "keep",
+        "take",
+        "taking",
+        "know",
+        "knowing",
+        "well",
+        "many",
+        "goal",
+        "goals",
+        "hope",
+        "hoping",
+        "wish",
+        "should",
+        "must",
+        "trying",
+        "further",
+        "stronger",
+        "skills",
     ]
 )
 
@@ -263,6 +288,17 @@ def reasons_line(reasons):
 
 # -- whole programs ------------------------------------------------------------------------
 
+DENSE_FEATURES = 256  # skill and goal names kept as dense matrix columns; the rest sparse
+
+
+def _ranges(starts, ends):
+    """For ranges [starts[k], ends[k]): (k for each element, the elements), vectorised."""
+    lengths = ends - starts
+    total = int(lengths.sum())
+    owner = np.repeat(np.arange(len(starts)), lengths)
+    offsets = np.arange(total) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    return owner, np.repeat(starts, lengths) + offsets
+
 
 class Scorer:
     """Scores of every (row, column) pair, in blocks of rows (float32 arrays).
@@ -271,24 +307,18 @@ class Scorer:
     -inf. `blocked` holds (mentor.key, mentee.key) pairs never to suggest.
     """
 
-    def __init__(self, mentors, mentees, weights, blocked=frozenset(), dtype=np.float32):
+    def __init__(
+        self,
+        mentors,
+        mentees,
+        weights,
+        blocked=frozenset(),
+        dtype=np.float32,
+        dense_features=DENSE_FEATURES,
+    ):
         self.mentors, self.mentees, self.weights = list(mentors), list(mentees), weights
         self.dtype = dtype
-        skills = sorted(
-            {s for p in self.mentors + self.mentees for s in (p.teaches | p.learns)}, key=str
-        )
-        goals = sorted({g for p in self.mentors + self.mentees for g in p.goals})
-        self.skill_index = {s: i for i, s in enumerate(skills)}
-        self.goal_index = {g: i for i, g in enumerate(goals)}
-        w = weights
-        e_learn = self._sets([p.learns for p in self.mentees], self.skill_index, "count")
-        e_teach = self._sets([p.teaches for p in self.mentees], self.skill_index)
-        e_goal = self._sets([p.goals for p in self.mentees], self.goal_index, "sqrt")
-        m_teach = self._sets([p.teaches for p in self.mentors], self.skill_index)
-        m_learn = self._sets([p.learns for p in self.mentors], self.skill_index, "count")
-        m_goal = self._sets([p.goals for p in self.mentors], self.goal_index, "sqrt")
-        self.x = np.hstack([w.teach * e_learn, w.learn * e_teach, w.goals * e_goal])
-        self.y = np.ascontiguousarray(np.hstack([m_teach, m_learn, m_goal]).T)
+        self._features(weights, dense_features)
         a_rows, a_cols = self._slots(self.mentees), self._slots(self.mentors)
         # Only slots someone on each side has can overlap; the rest would multiply zeros.
         used = (a_rows.sum(axis=0) > 0) & (a_cols.sum(axis=0) > 0)
@@ -302,7 +332,7 @@ class Scorer:
         # Scores under this are not allowed; `block(..., floored=False)` leaves them in place
         # (cheaper) for callers that apply the floor themselves.
         self.floor = weights.min_score - 1e-6
-        if w.different_department:
+        if weights.different_department:
             codes = {}
             self.dep_rows = np.array([self._code(codes, p.department) for p in self.mentees])
             self.dep_cols = np.array([self._code(codes, p.department) for p in self.mentors])
@@ -313,21 +343,90 @@ class Scorer:
     def shape(self):
         return len(self.mentees), len(self.mentors)
 
-    def _sets(self, sets, index, scale=None):
-        # One fancy assignment for the whole matrix: per-row assignments cost more than
-        # the scoring itself on large programs.
-        cols = np.array([index.get(i, -1) for items in sets for i in items], dtype=np.int64)
-        rows = np.repeat(np.arange(len(sets)), [len(items) for items in sets])
-        rows, cols = rows[cols >= 0], cols[cols >= 0]
-        out = np.zeros((len(sets), max(1, len(index))), dtype=self.dtype)
-        counts = np.bincount(rows, minlength=len(sets))[rows].astype(np.float64)
-        if scale == "count":
-            out[rows, cols] = 1.0 / counts
-        elif scale == "sqrt":
-            out[rows, cols] = 1.0 / np.sqrt(counts)
-        else:
-            out[rows, cols] = 1.0
-        return out
+    def _features(self, w, dense_features):
+        """Skill and goal features as (person, feature, value) lists, only for names
+        present on both sides (others never overlap). The features doing the most work
+        (people on one side x the other) are dense columns for BLAS, at most
+        DENSE_FEATURES; the rest stay sparse lists, so memory does not grow with the
+        vocabulary: 10,000 free-text skill names cost their entries, not people x names."""
+        kinds = (
+            # (mentee side, its value, mentor side, its value)
+            (lambda p: p.learns, lambda k: w.teach / k, lambda p: p.teaches, lambda k: 1.0),
+            (lambda p: p.teaches, lambda k: w.learn, lambda p: p.learns, lambda k: 1.0 / k),
+            (lambda p: p.goals, lambda k: w.goals / k**0.5, lambda p: p.goals, lambda k: k**-0.5),
+        )
+        ids = {}
+        rows, cols = ([], [], []), ([], [], [])
+        for kind, (row_of, row_val, col_of, col_val) in enumerate(kinds):
+            both = {x for p in self.mentees for x in row_of(p)} & {
+                x for p in self.mentors for x in col_of(p)
+            }
+            for people, get, value, out in (
+                (self.mentees, row_of, row_val, rows),
+                (self.mentors, col_of, col_val, cols),
+            ):
+                for i, person in enumerate(people):
+                    items = get(person)
+                    if not items:
+                        continue
+                    v = value(len(items))  # normalised by the whole set, as pair_score
+                    for x in items:
+                        if x in both:
+                            out[0].append(i)
+                            out[1].append(ids.setdefault((kind, x), len(ids)))
+                            out[2].append(v)
+        r_who, r_f, r_v = (
+            np.array(x, dtype=t) for x, t in zip(rows, (np.int64, np.int64, float), strict=True)
+        )
+        c_who, c_f, c_v = (
+            np.array(x, dtype=t) for x, t in zip(cols, (np.int64, np.int64, float), strict=True)
+        )
+        n_f = len(ids)
+        work = np.bincount(r_f, minlength=n_f) * np.bincount(c_f, minlength=n_f)
+        dense = np.zeros(n_f, dtype=bool)
+        dense[np.argsort(-work, kind="stable")[:dense_features]] = True
+        position = np.cumsum(dense) - 1
+        k = max(1, int(dense.sum()))
+        self.x = np.zeros((len(self.mentees), k), dtype=self.dtype)
+        self.y = np.zeros((k, len(self.mentors)), dtype=self.dtype)
+        on = dense[r_f]
+        self.x[r_who[on], position[r_f[on]]] = r_v[on]
+        on = dense[c_f]
+        self.y[position[c_f[on]], c_who[on]] = c_v[on]
+        # Sparse rest: each mentee's entries (by row) and each feature's mentors.
+        on = ~dense[r_f]
+        order = np.argsort(r_who[on], kind="stable")
+        self._row_ptr = np.searchsorted(r_who[on][order], np.arange(len(self.mentees) + 1))
+        self._row_f, self._row_v = r_f[on][order], r_v[on][order]
+        on = ~dense[c_f]
+        order = np.argsort(c_f[on], kind="stable")
+        self._f_ptr = np.searchsorted(c_f[on][order], np.arange(n_f + 1))
+        self._f_col, self._f_v = c_who[on][order], c_v[on][order]
+        self.features = {"dense": int(dense.sum()), "sparse": int((~dense).sum())}
+
+    def _sparse(self, out, row_ids, cols):
+        """Adds the sparse features' part of the scores of row_ids x (cols or all)."""
+        if not len(self._row_f):
+            return
+        starts, ends = self._row_ptr[row_ids], self._row_ptr[row_ids + 1]
+        where, entries = _ranges(starts, ends)
+        if not len(entries):
+            return
+        f = self._row_f[entries]
+        into, spots = _ranges(self._f_ptr[f], self._f_ptr[f + 1])
+        if not len(spots):
+            return
+        at = where[into]
+        c = self._f_col[spots]
+        v = self._row_v[entries][into] * self._f_v[spots]
+        width = out.shape[1]
+        if cols is not None:
+            column = np.full(len(self.mentors), -1, dtype=np.int64)
+            column[cols] = np.arange(len(cols))
+            c = column[c]
+            keep = c >= 0
+            at, c, v = at[keep], c[keep], v[keep]
+        out += np.bincount(at * width + c, weights=v, minlength=out.size).reshape(out.shape)
 
     def _slots(self, profiles):
         cols = np.array([slot for p in profiles for slot in p.slots], dtype=np.int64)
@@ -388,29 +487,34 @@ class Scorer:
         """
         return self._score(slice(start, stop), range(start, stop), floored=floored)
 
-    def rows(self, indices):
-        """Scores of the given rows (in order) against every column."""
+    def rows(self, indices, floored=True, constrained=True):
+        """Scores of the given rows (in order) against every column. constrained=False:
+        without the hard constraints (to tell why someone has no partner)."""
         indices = np.asarray(indices, dtype=np.int64)
-        return self._score(indices, indices.tolist())
+        return self._score(indices, indices.tolist(), floored=floored, constrained=constrained)
 
     def sub(self, indices, columns):
         """Scores of the given rows against the given columns only."""
         indices = np.asarray(indices, dtype=np.int64)
         return self._score(indices, indices.tolist(), np.asarray(columns, dtype=np.int64))
 
-    def _score(self, sel, row_ids, cols=None, floored=True):
+    def _score(self, sel, row_ids, cols=None, floored=True, constrained=True):
         w = self.weights
         y, a_cols, dep_cols = self.y, self.a_cols, self.dep_cols
         if cols is not None:
             y, a_cols = self.y[:, cols], self.a_cols[:, cols]
             dep_cols = None if dep_cols is None else dep_cols[cols]
         out = self.x[sel] @ y
+        ids = np.arange(sel.start, sel.stop) if isinstance(sel, slice) else sel
+        self._sparse(out, ids, cols)
         if a_cols.shape[0]:
             overlap = self.a_rows[sel] @ a_cols
             np.minimum(overlap, w.availability, out=overlap)
             out += overlap
         if floored:
             np.putmask(out, out < self.floor, -np.inf)
+        if not constrained:
+            return out
         if self.dep_rows is not None:
             rows = self.dep_rows[sel][:, None]
             out[(rows == dep_cols[None, :]) & (rows > 0)] = -np.inf
@@ -450,8 +554,11 @@ class PeerScorer:
             self.as_mentee.block(start, stop, floored), self.as_mentor.block(start, stop, floored)
         )
 
-    def rows(self, indices):
-        return np.maximum(self.as_mentee.rows(indices), self.as_mentor.rows(indices))
+    def rows(self, indices, floored=True, constrained=True):
+        return np.maximum(
+            self.as_mentee.rows(indices, floored, constrained),
+            self.as_mentor.rows(indices, floored, constrained),
+        )
 
     def sub(self, indices, columns):
         return np.maximum(

@@ -44,8 +44,6 @@ def participants_with_profiles(program, **filters):
 
 def profiles(participants, remaining=None):
     """matching.Profile for each participant (same order). remaining: id -> free slots."""
-    keywords = {p.pk: matching.goal_keywords(p.goals) for p in participants}
-    vocabulary = matching.goal_vocabulary(keywords.values())
     out = []
     for p in participants:
         out.append(
@@ -54,7 +52,7 @@ def profiles(participants, remaining=None):
                 name=p.user.name,
                 teaches=frozenset(s.name for s in p.teaches.all()),
                 learns=frozenset(s.name for s in p.learns.all()),
-                goals=keywords[p.pk] & vocabulary,
+                goals=matching.goal_keywords(p.goals),
                 slots=matching.utc_slots(p.availability, p.user.time_zone),
                 department=p.department,
                 email=p.user.email,
@@ -164,6 +162,11 @@ def run_matching(run):
 
 def _run(run, program):
     people = participants_with_profiles(program, status=Participant.Status.ACTIVE)
+    invited = list(
+        Participant.objects.filter(program=program, status=Participant.Status.INVITED)
+        .select_related("user")
+        .order_by("pk")
+    )
     counts = occupying_counts(program)
     remaining = {p.pk: max(0, p.capacity - counts.get(p.pk, 0)) for p in people}
     free = [p for p in people if remaining[p.pk] > 0]
@@ -199,11 +202,12 @@ def _run(run, program):
         mentor_profiles = profiles(mentors, remaining)
         mentee_profiles = profiles(mentees, remaining)
         scorer = matching.Scorer(mentor_profiles, mentee_profiles, weights, blocked)
-        try:
-            result = assignment.solve(scorer, objective=run.objective, progress=on_progress)
-        except RuntimeError:  # the exact solver did not converge: greedy is the fallback
-            result = assignment.solve_greedy(scorer, run.objective)
-            result.stats["solver"] = "greedy (fallback)"
+        # People in both lists have one capacity across both roles.
+        column = {p.pk: j for j, p in enumerate(mentors)}
+        shared = [(i, column[p.pk]) for i, p in enumerate(mentees) if p.pk in column]
+        result = assignment.solve(
+            scorer, objective=run.objective, progress=on_progress, shared=shared
+        )
     _progress(run, 85, _("Saving suggestions"))
     rows = []
     for row, col, _score in result.pairs:
@@ -221,10 +225,25 @@ def _run(run, program):
         )
     Suggestion.objects.bulk_create(rows, batch_size=500)
     unmatched = _unmatched(program, scorer, result, mentors, mentees, remaining)
+    unmatched += [
+        {
+            "id": person.pk,
+            "name": person.user.name,
+            "side": person.get_role_display().lower(),
+            "reason": _("has not joined yet (the invitation is not accepted)"),
+            "cause": "not_joined",
+        }
+        for person in invited
+    ]
+    gap = result.stats.get("gap")
     return {
         "solver": result.stats.get("solver"),
         "certified_optimal": result.stats.get("certified_optimal", False),
+        "gap": None if gap is None else round(gap, 4),
         "upper_bound": result.stats.get("upper_bound"),
+        "active": len(people),
+        "in_run": len(free),
+        "invited": len(invited),
         "objective": run.objective,
         "total": round(result.total, 4),
         "matched": result.matched,
@@ -235,46 +254,88 @@ def _run(run, program):
     }
 
 
-def _allowed_counts(scorer, rows, chunk=2000):
-    """How many partners each row may have, scored in chunks (never the whole matrix)."""
+def _fits(scorer, rows, room, chunk=2000):
+    """Per row: (partners above the minimum score before the hard constraints, of them
+    not ruled out, of those with room left), in chunks (never the whole matrix)."""
     counts = {}
     for start in range(0, len(rows), chunk):
-        part = rows[start : start + chunk]
-        scores = scorer.rows(np.array(part))
-        counts.update(zip(part, np.isfinite(scores).sum(axis=1).tolist(), strict=True))
+        part = np.array(rows[start : start + chunk])
+        above = scorer.rows(part, floored=False, constrained=False) >= scorer.floor
+        allowed = above & (scorer.rows(part, floored=False) >= scorer.floor)
+        free = allowed & room[None, :]
+        sums = zip(*(x.sum(1).tolist() for x in (above, allowed, free)), strict=True)
+        counts.update(zip(part.tolist(), sums, strict=True))
     return counts
 
 
 def _unmatched(program, scorer, result, mentors, mentees, remaining):
+    """Everyone left without a pair, each with the true cause: ruled out by a constraint,
+    nobody above the minimum score, the partners who fit are full, or their own capacity
+    went to pairs in their other role."""
+    peer = program.kind == program.Kind.PEER
     matched_rows = {r for r, _c, _s in result.pairs}
-    load = {}
-    for _r, c, _s in result.pairs:
-        load[c] = load.get(c, 0) + 1
-    if program.kind == program.Kind.PEER:
+    if peer:
         matched_rows |= {c for _r, c, _s in result.pairs}
+    # Slots left per column after the run, counting both roles of the same person.
+    used = {}
+    for r, c, _s in result.pairs:
+        used[mentors[c].pk] = used.get(mentors[c].pk, 0) + 1
+        used[mentees[r].pk] = used.get(mentees[r].pk, 0) + 1
+    room = np.array([remaining[p.pk] - used.get(p.pk, 0) > 0 for p in mentors], dtype=bool)
     out = []
     missing = [i for i in range(len(mentees)) if i not in matched_rows]
-    # Every mentor here has a free slot (they come from `free`), so none means no capacity.
-    counts = _allowed_counts(scorer, missing) if missing and mentors else {}
+    counts = _fits(scorer, missing, room) if missing and mentors else {}
+    minimum = program.min_score
     for i in missing:
         person = mentees[i]
-        if not mentors:
-            reason = _("no mentor with capacity left")
-        else:
-            allowed = counts[i]
-            if allowed == 0:
-                reason = _(
-                    "no one above the minimum score, or every candidate is ruled out "
-                    "(manager, department, earlier pair, exclusion)"
+        above, allowed, free = counts.get(i, (0, 0, 0))
+        if used.get(person.pk, 0) >= remaining[person.pk]:
+            reason, cause = (
+                _("their capacity (%(n)s) went to the pairs where they mentor")
+                % {"n": remaining[person.pk]},
+                "capacity",
+            )
+        elif not above:
+            reason, cause = (
+                _("no partner scores above the minimum score (%(min)s)") % {"min": minimum},
+                "min_score",
+            )
+        elif not allowed:
+            reason, cause = (
+                _(
+                    "the %(n)s partners above the minimum score are ruled out (manager, "
+                    "department, earlier pair, exclusion)"
                 )
-            else:
-                reason = _("the %(n)s mentors who fit are full with better-scoring pairs") % {
-                    "n": allowed
-                }
-        out.append({"id": person.pk, "name": person.user.name, "side": "mentee", "reason": reason})
-    if program.kind != program.Kind.PEER:
-        for j, mentor in enumerate(mentors):
-            left = remaining[mentor.pk] - load.get(j, 0)
+                % {"n": above},
+                "constraint",
+            )
+        elif not free:
+            reason, cause = (
+                _("the %(n)s partners above the minimum score are full with other pairs")
+                % {"n": allowed},
+                "capacity",
+            )
+        else:
+            reason, cause = (
+                _("%(n)s partners with room fit, but pairing them would lower the total")
+                % {"n": free}
+                if result.stats.get("certified_optimal")
+                else _("not placed: this run's result is not proven optimal"),
+                "optimum",
+            )
+        side = "peer" if peer else "mentee"
+        out.append(
+            {
+                "id": person.pk,
+                "name": person.user.name,
+                "side": side,
+                "reason": reason,
+                "cause": cause,
+            }
+        )
+    if not peer:
+        for mentor in mentors:
+            left = remaining[mentor.pk] - used.get(mentor.pk, 0)
             if left > 0:
                 out.append(
                     {
@@ -285,6 +346,7 @@ def _unmatched(program, scorer, result, mentors, mentees, remaining):
                             "%(n)s free slot(s): no remaining mentee fits above the minimum score"
                         )
                         % {"n": left},
+                        "cause": "no_fit",
                     }
                 )
     return out
@@ -418,6 +480,69 @@ def _reject_many(suggestions):
         Suggestion.objects.filter(pk__in=drafts).update(status=Suggestion.Status.REJECTED)
     error = _("Only a draft suggestion can be rejected.")
     return len(drafts), [(s, error) for s in suggestions if s.pk not in drafts]
+
+
+def draft_problems(run, shown=()):
+    """Why drafts of a run cannot be accepted now: their people were paired meanwhile (by a
+    request or by hand), withdrew, or filled up. Returns ({suggestion id: [reasons]} for
+    the `shown` suggestions (with people and users loaded), whether every draft of the
+    run can be accepted together, how many drafts there are). Two queries whatever the
+    size of the run."""
+    drafts = list(
+        run.suggestions.filter(status=Suggestion.Status.DRAFT).values_list(
+            "pk",
+            "mentor_id",
+            "mentee_id",
+            "mentor__status",
+            "mentee__status",
+            "mentor__capacity",
+            "mentee__capacity",
+        )
+    )
+    used, paired = {}, set()
+    for mentor_id, mentee_id, status in Pair.objects.filter(program_id=run.program_id).values_list(
+        "mentor_id", "mentee_id", "status"
+    ):
+        paired.add(frozenset((mentor_id, mentee_id)))
+        if status in Pair.OCCUPYING:
+            for person in (mentor_id, mentee_id):
+                used[person] = used.get(person, 0) + 1
+    codes, need, capacity = {}, {}, {}
+    for pk, mentor_id, mentee_id, mentor_status, mentee_status, mentor_cap, mentee_cap in drafts:
+        found = []
+        if frozenset((mentor_id, mentee_id)) in paired:
+            found.append(("paired", None))
+        for person, status, cap in (
+            (mentor_id, mentor_status, mentor_cap),
+            (mentee_id, mentee_status, mentee_cap),
+        ):
+            capacity[person] = cap
+            need[person] = need.get(person, 0) + 1
+            if status != Participant.Status.ACTIVE:
+                found.append(("inactive", person))
+            elif used.get(person, 0) >= cap:
+                found.append(("full", person))
+        codes[pk] = found
+    together = all(not found for found in codes.values()) and all(
+        used.get(person, 0) + n <= capacity[person] for person, n in need.items()
+    )
+    out = {}
+    for suggestion in shown:
+        names = {
+            suggestion.mentor_id: suggestion.mentor.user.name,
+            suggestion.mentee_id: suggestion.mentee.user.name,
+        }
+        reasons = []
+        for code, person in codes.get(suggestion.pk, ()):
+            if code == "paired":
+                reasons.append(_("already paired with each other (by request or by hand)"))
+            elif code == "inactive":
+                reasons.append(_("%(name)s is no longer active") % {"name": names[person]})
+            else:
+                reasons.append(_("%(name)s has no capacity left") % {"name": names[person]})
+        if reasons:
+            out[suggestion.pk] = reasons
+    return out, together, len(drafts)
 
 
 def swap_suggestion(suggestion, new_mentor, by):

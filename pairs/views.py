@@ -25,6 +25,7 @@ from pairs.forms import MatchingSettingsForm
 from pairs.models import Exclusion, MatchRun, Pair, PairRequest, Suggestion
 
 PAGE_SIZE = 100
+SKIPPED_SHOWN = 100  # skipped rows reported one by one after a bulk action
 
 
 def _participant(program, pk):
@@ -46,12 +47,20 @@ def _review_context(request, program, run):
             "status", "-score", "pk"
         )
     page = Paginator(suggestions, PAGE_SIZE).get_page(request.GET.get("page"))
-    drafts = run.suggestions.filter(status=Suggestion.Status.DRAFT).count() if run else 0
+    drafts, together = 0, True
+    if run is not None:
+        rows = list(page.object_list)
+        problems, together, drafts = pairing.draft_problems(run, rows)
+        for s in rows:
+            s.problems = problems.get(s.pk, [])
+        page.object_list = rows
     return {
         "program": program,
         "run": run,
         "page": page,
         "drafts": drafts,
+        # "Proven optimal" only stands next to drafts that can all be accepted.
+        "drafts_hold": together,
         "objectives": program.Objective.choices,
     }
 
@@ -63,11 +72,18 @@ def matching(request, slug):
     context = _review_context(request, program, _latest_run(program))
     if request.htmx and request.GET.get("partial") == "table":
         return render(request, "pairs/matching.html#review-table", context)
-    people = list(
-        Participant.objects.filter(program=program, status=Participant.Status.ACTIVE)
+    everyone = list(
+        Participant.objects.filter(
+            program=program,
+            status__in=[Participant.Status.ACTIVE, Participant.Status.INVITED],
+        )
         .select_related("user")
         .order_by("user__display_name", "user__email")
     )
+    people = [p for p in everyone if p.status == Participant.Status.ACTIVE]
+    # Before a run: who it matches and who it leaves out (invited, not joined yet).
+    context["active_count"] = len(people)
+    context["invited_count"] = len(everyone) - len(people)
     for person in people:
         person.program = program  # may_mentor reads the program's kind
     context["mentors"] = [p for p in people if p.may_mentor]
@@ -201,7 +217,13 @@ def suggestions_bulk(request, slug):
         done, failed = pairing.bulk(drafts, request.user, accept=accept)
         verb = _("accepted") if accept else _("rejected")
         messages.success(request, _("%(n)s suggestions %(verb)s.") % {"n": done, "verb": verb})
-        for suggestion, error in failed[:10]:
+        if failed:
+            messages.warning(
+                request,
+                _("%(n)s skipped, each below with its reason; they stay drafts.")
+                % {"n": len(failed)},
+            )
+        for suggestion, error in failed[:SKIPPED_SHOWN]:
             messages.error(
                 request,
                 _("%(a)s ↔ %(b)s: %(error)s")
@@ -211,9 +233,11 @@ def suggestions_bulk(request, slug):
                     "error": error,
                 },
             )
-        if len(failed) > 10:
+        if len(failed) > SKIPPED_SHOWN:
             messages.error(
-                request, _("…and %(n)s more could not be changed.") % {"n": len(failed) - 10}
+                request,
+                _("…and %(n)s more could not be changed; the list shows why.")
+                % {"n": len(failed) - SKIPPED_SHOWN},
             )
     if request.htmx:
         context = _review_context(request, program, run)

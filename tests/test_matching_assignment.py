@@ -3,15 +3,18 @@
 import sys
 from pathlib import Path
 
+import networkx as nx
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pairs import assignment
 from pairs.matching import PeerScorer, Profile, Scorer, Weights
 from tests import anchors
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
-from _matching_data import pool, program  # noqa: E402
+from _matching_data import family, pool, program  # noqa: E402
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3, 4, 5])
@@ -96,18 +99,6 @@ def test_empty_and_full_programs():
     assert assignment.solve(Scorer(full, mentees, weights)).pairs == []
 
 
-@pytest.mark.parametrize("seed", [11, 12, 13])
-def test_peer_pairing_is_close_to_the_exact_optimum(seed):
-    people, weights = pool(40, seed=seed)
-    scorer = PeerScorer(people, weights)
-    result = assignment.solve_peer(scorer)
-    exact = anchors.solve_peer_exact(scorer)
-    used = [x for r, c, _ in result.pairs for x in (r, c)]
-    assert len(used) == len(set(used))  # one pair per person
-    assert result.total <= exact + 1e-6 <= result.stats["upper_bound"] + 1e-5
-    assert result.total >= 0.95 * exact
-
-
 @pytest.mark.parametrize("objective", ["score", "coverage"])
 def test_default_settings_reach_the_dense_optimum_on_a_larger_program(objective):
     mentors, mentees, weights = program(2000, seed=21)
@@ -134,3 +125,285 @@ def test_a_program_where_everyone_fits_everyone_keeps_every_pair():
     exact = assignment.solve(scorer)
     assert exact.stats["rescored"] == 0
     assert exact.total == pytest.approx(anchors.solve_dense(scorer).total, rel=1e-9)
+
+
+# -- exact on every input (issue 14, item 1) -------------------------------------------------
+
+
+def check_against_anchor(scorer, objective, **options):
+    """The solver's result is feasible, certified, and as good as the dense anchor."""
+    result = assignment.solve(scorer, objective, **options)
+    dense = anchors.solve_dense(scorer, objective)
+    n, m = scorer.shape
+    assert result.stats["certified_optimal"]
+    rows = [r for r, _, _ in result.pairs]
+    assert len(rows) == len(set(rows))
+    load = np.bincount([c for _, c, _ in result.pairs], minlength=m)
+    assert (load <= np.asarray(scorer.capacity)).all()
+    for r, c, v in result.pairs:
+        truth = float(scorer.rows([r])[0, c])
+        assert np.isfinite(truth) and v == pytest.approx(truth, abs=1e-6)
+    assert result.total == pytest.approx(dense.total, rel=1e-9, abs=1e-6)
+    if objective == "coverage":
+        assert result.matched == dense.matched == anchors.max_matched(scorer)
+    else:
+        # Among the best totals, the most pairs: never fewer than the anchor's.
+        assert result.matched >= dense.matched
+    return result, dense
+
+
+def one_skill(n_mentees, n_mentors, capacity=1, skill="Leadership"):
+    mentors = [
+        Profile(i, f"m{i}", teaches=frozenset({skill}), capacity=capacity) for i in range(n_mentors)
+    ]
+    mentees = [Profile(10_000 + i, f"e{i}", learns=frozenset({skill})) for i in range(n_mentees)]
+    return mentors, mentees
+
+
+@pytest.mark.parametrize("n_mentors", [200, 201, 1000])
+def test_ties_never_lose_pairs(n_mentors):
+    # The reproduction: 3 mentees wanting "Leadership", mentors teaching only it.
+    mentors, mentees = one_skill(3, n_mentors)
+    result = assignment.solve(Scorer(mentors, mentees, Weights()))
+    assert result.matched == 3 and result.stats["certified_optimal"]
+
+
+@pytest.mark.parametrize("objective", ["score", "coverage"])
+def test_all_scores_equal_with_hundreds_tied_per_mentee(objective):
+    mentors, mentees = one_skill(1000, 250)
+    result, _dense = check_against_anchor(Scorer(mentors, mentees, Weights()), objective)
+    assert result.matched == 250
+
+
+@pytest.mark.parametrize(("names", "size"), [(1, 2000), (3, 2000), (5, 5000)])
+def test_one_to_five_skill_names(names, size):
+    rng = np.random.default_rng(names)
+    skills = [f"s{i}" for i in range(names)]
+    mentors = [
+        Profile(
+            i,
+            f"m{i}",
+            teaches=frozenset(
+                rng.choice(skills, size=int(rng.integers(1, names + 1)), replace=False)
+            ),
+            capacity=int(rng.integers(1, 3)),
+        )
+        for i in range(size * 2 // 5)
+    ]
+    mentees = [
+        Profile(100_000 + i, f"e{i}", learns=frozenset(rng.choice(skills, size=1)))
+        for i in range(size)
+    ]
+    check_against_anchor(Scorer(mentors, mentees, Weights()), "score")
+    if size <= 2000:
+        check_against_anchor(Scorer(mentors, mentees, Weights()), "coverage")
+
+
+@pytest.mark.parametrize("objective", ["score", "coverage"])
+def test_empty_profiles_with_minimum_score_zero_pair_everyone_they_can(objective):
+    mentors = [Profile(i, f"m{i}", capacity=2) for i in range(40)]
+    mentees = [Profile(1000 + i, f"e{i}") for i in range(100)]
+    scorer = Scorer(mentors, mentees, Weights(min_score=0.0))
+    result, _dense = check_against_anchor(scorer, objective)
+    assert result.matched == anchors.max_matched(scorer) == 80
+
+
+@pytest.mark.parametrize("name", ["scarce", "plentiful", "clustered", "tie-heavy"])
+@pytest.mark.parametrize("objective", ["score", "coverage"])
+def test_program_families_reach_the_anchor(name, objective):
+    mentors, mentees, weights = family(name, 600, seed=3)
+    check_against_anchor(Scorer(mentors, mentees, weights), objective, keep=8)
+
+
+def random_matrix(rng, n, m, forbidden=0.0, levels=None):
+    matrix = rng.random((n, m)) if levels is None else rng.choice(levels, size=(n, m))
+    matrix[rng.random((n, m)) < forbidden] = -np.inf
+    return matrix
+
+
+@pytest.mark.parametrize("objective", ["score", "coverage"])
+def test_ninety_percent_of_pairs_forbidden(objective):
+    rng = np.random.default_rng(5)
+    matrix = random_matrix(rng, 300, 120, forbidden=0.9)
+    check_against_anchor(FixedScores(matrix, rng.integers(1, 3, size=120)), objective, keep=3)
+
+
+@pytest.mark.parametrize("objective", ["score", "coverage"])
+def test_capacities_one_to_ten(objective):
+    rng = np.random.default_rng(6)
+    matrix = random_matrix(rng, 400, 60, forbidden=0.3, levels=[0.2, 0.5, 0.5, 1.0])
+    check_against_anchor(FixedScores(matrix, rng.integers(1, 11, size=60)), objective, keep=5)
+
+
+def test_scores_a_ten_millionth_apart_in_a_whole_program():
+    rng = np.random.default_rng(7)
+    matrix = 0.5 + rng.integers(0, 50, size=(200, 80)) * 1e-7
+    check_against_anchor(FixedScores(matrix, np.ones(80, dtype=int)), "score", keep=4)
+
+
+@pytest.mark.parametrize("objective", ["score", "coverage"])
+def test_a_single_mentor_with_room_for_everyone(objective):
+    rng = np.random.default_rng(8)
+    matrix = random_matrix(rng, 300, 1)
+    result, _dense = check_against_anchor(FixedScores(matrix, [300]), objective)
+    assert result.matched == 300
+
+
+@pytest.mark.parametrize("objective", ["score", "coverage"])
+@pytest.mark.parametrize("shape", [(0, 0), (0, 5), (5, 0), (4, 3)])
+def test_empty_inputs_and_nobody_admissible(objective, shape):
+    matrix = np.full(shape, -np.inf)
+    result, _dense = check_against_anchor(FixedScores(matrix, np.ones(shape[1], int)), objective)
+    assert result.pairs == [] and result.total == 0
+
+
+def test_the_coverage_anchor_matches_everyone_it_can_with_high_weights():
+    # A chain where the best-scoring choice strands people: with weights of 5 one pair can
+    # score 20, which the old bonus of 10n + 10 did not outweigh.
+    n = 10
+    matrix = np.full((n, n), -np.inf)
+    for i in range(n):
+        matrix[i, i] = 1.0
+        if i + 1 < n:
+            matrix[i, i + 1] = 20.0
+    scorer = FixedScores(matrix, np.ones(n, dtype=int))
+    assert anchors.solve_dense(scorer, "coverage").matched == anchors.max_matched(scorer) == n
+    assert assignment.solve(scorer, "coverage").matched == n
+
+
+def test_not_proven_says_so_with_a_true_bound():
+    mentors, mentees, weights = program(300, seed=4)
+    scorer = Scorer(mentors, mentees, weights)
+    result = assignment.solve(scorer, keep=4, max_rounds=1)
+    dense = anchors.solve_dense(scorer)
+    assert not result.stats["certified_optimal"]
+    assert result.total < dense.total - 1e-6  # one round is not enough here
+    assert result.total + result.stats["gap"] >= dense.total - 1e-6
+
+
+programs = st.tuples(
+    st.integers(0, 7),
+    st.integers(0, 6),
+    st.integers(0, 2**32 - 1),
+    st.sampled_from(["score", "coverage"]),
+    st.sampled_from([None, [0.0, 1.0], [0.25, 0.5, 0.5, 2.0], [0.1, 0.1000001]]),
+    st.floats(0.0, 0.9),
+    st.integers(1, 6),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(programs)
+def test_random_small_programs_match_the_anchor(case):
+    n, m, seed, objective, levels, forbidden, keep = case
+    rng = np.random.default_rng(seed)
+    matrix = random_matrix(rng, n, m, forbidden, levels)
+    capacity = rng.integers(0, 4, size=m)
+    check_against_anchor(FixedScores(matrix, capacity), objective, keep=keep)
+
+
+# -- one capacity per person across both roles (item 2) --------------------------------------
+
+
+def shared_program(rng, people, forbidden, levels=None):
+    """Everyone is both a mentee (row i) and a mentor (column i); never themselves."""
+    matrix = random_matrix(rng, people, people, forbidden, levels)
+    np.fill_diagonal(matrix, -np.inf)
+    capacity = rng.integers(1, 3, size=people)
+    return FixedScores(matrix, capacity), [(i, i) for i in range(people)]
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    st.integers(2, 9),
+    st.integers(0, 2**32 - 1),
+    st.sampled_from(["score", "coverage"]),
+    st.sampled_from([None, [0.5, 1.0]]),
+)
+def test_people_in_both_roles_are_never_booked_beyond_their_capacity(
+    people, seed, objective, levels
+):
+    rng = np.random.default_rng(seed)
+    scorer, shared = shared_program(rng, people, 0.3, levels)
+    result = assignment.solve(scorer, objective, keep=3, shared=shared)
+    use = np.zeros(people, dtype=int)
+    for r, c, _v in result.pairs:
+        use[r] += 1
+        use[c] += 1
+    assert (use <= scorer.capacity).all()
+    total, matched = anchors.solve_shared_exact(scorer, shared, objective)
+    assert result.stats["certified_optimal"]
+    assert result.total == pytest.approx(total, abs=1e-6)
+    if objective == "coverage":
+        assert result.matched == matched
+
+
+def test_shared_capacity_on_a_larger_program_is_exact():
+    rng = np.random.default_rng(12)
+    scorer, shared = shared_program(rng, 120, 0.5)
+    scorer.capacity = np.ones(120, dtype=int)  # one slot each: everyone is in a conflict
+    result = assignment.solve(scorer, "score", keep=6, shared=shared)
+    assert result.stats["double_booked"] > 0  # the relaxation did double-book
+    total, _matched = anchors.solve_shared_exact(scorer, shared)
+    assert result.stats["certified_optimal"]
+    assert result.total == pytest.approx(total, abs=1e-6)
+
+
+# -- peer pools (item 7) ---------------------------------------------------------------------
+
+
+def networkx_optimum(scorer):
+    n = scorer.shape[0]
+    full = scorer.block(0, n).astype(float)
+    graph = nx.Graph()
+    a, b = np.nonzero(np.triu(np.isfinite(full) & np.isfinite(full.T), 1))
+    for x, y in zip(a.tolist(), b.tolist(), strict=True):
+        if scorer.capacity[x] > 0 and scorer.capacity[y] > 0:
+            graph.add_edge(x, y, weight=float(max(full[x, y], full[y, x])))
+    matching = nx.max_weight_matching(graph)
+    return sum(graph[x][y]["weight"] for x, y in matching)
+
+
+POOL_SIZES = np.rint(
+    # 50 pools of 20-300 people, sizes log-uniform (networkx takes ~20 s on a dense 300).
+    np.exp(np.random.default_rng(2026).uniform(np.log(20), np.log(300), size=50))
+).astype(int)
+POOL_SIZES[:3] = [20, 300, 231]
+
+
+@pytest.mark.parametrize("group", range(5))  # ten pools each, so workers share them
+def test_peer_pools_are_exact_against_networkx(group):
+    for k in range(group * 10, group * 10 + 10):
+        size = int(POOL_SIZES[k])
+        people, weights = pool(size, seed=1000 + k)
+        # Some people have no room left: they are never paired.
+        people = [
+            Profile(**{**p.__dict__, "capacity": 0}) if i % 9 == 4 else p
+            for i, p in enumerate(people)
+        ]
+        scorer = PeerScorer(people, weights)
+        result = assignment.solve_peer(scorer)
+        used = [x for r, c, _ in result.pairs for x in (r, c)]
+        assert len(used) == len(set(used))
+        assert all(people[x].capacity > 0 for x in used)
+        assert result.stats["certified_optimal"], size
+        assert result.total == pytest.approx(networkx_optimum(scorer), abs=1e-5), size
+
+
+def test_peer_capacity_zero_is_never_paired_in_a_large_pool():
+    people, weights = pool(500, seed=3)
+    people = [
+        Profile(**{**p.__dict__, "capacity": 0}) if i % 2 else p for i, p in enumerate(people)
+    ]
+    result = assignment.solve_peer(PeerScorer(people, weights), exact_pool=100)
+    used = [x for r, c, _ in result.pairs for x in (r, c)]
+    assert used and all(people[x].capacity > 0 for x in used)
+    assert result.total <= result.stats["upper_bound"] + 1e-6
+
+
+@pytest.mark.parametrize("seed", [11, 12, 13])
+def test_peer_pairing_equals_the_milp(seed):
+    people, weights = pool(40, seed=seed)
+    scorer = PeerScorer(people, weights)
+    result = assignment.solve_peer(scorer)
+    assert result.total == pytest.approx(anchors.solve_peer_exact(scorer), abs=1e-5)

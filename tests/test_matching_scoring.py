@@ -5,6 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pairs import matching
 from pairs.matching import (
     PeerScorer,
     Profile,
@@ -142,3 +143,44 @@ def test_peer_scores_are_symmetric_and_take_the_better_orientation():
     assert pair_score(peer.mentors[mentor], peer.mentees[mentee], W).score == pytest.approx(
         best, abs=1e-4
     )
+
+
+@pytest.mark.parametrize("dense", [0, 2, 256])
+@settings(max_examples=40, deadline=None)
+@given(data=st.data())
+def test_sparse_features_score_like_the_pure_function(dense, data):
+    # Features past dense_features are scored from sparse lists: any split gives the same.
+    mentors = [data.draw(profiles(i)) for i in range(4)]
+    mentees = [data.draw(profiles(10 + i)) for i in range(5)]
+    weights = Weights(min_score=-1.0)
+    scorer = Scorer(mentors, mentees, weights, dense_features=dense)
+    block = scorer.block(0, 5)
+    assert scorer.features["dense"] <= dense
+    for i, mentee in enumerate(mentees):
+        for j, mentor in enumerate(mentors):
+            assert block[i, j] == pytest.approx(pair_score(mentor, mentee, weights).score, abs=1e-3)
+    np.testing.assert_allclose(scorer.rows([4, 1]), block[[4, 1]], atol=1e-6)
+    np.testing.assert_allclose(scorer.sub([3, 0], [2, 0]), block[np.ix_([3, 0], [2, 0])], atol=1e-6)
+
+
+def test_memory_does_not_grow_with_the_skill_vocabulary():
+    # 3,000 people, each with skills of their own: 12,000 names. Dense people x names
+    # matrices would be 3,000 x 24,000 floats (288 MB); the features stay small.
+    rng = np.random.default_rng(1)
+    people = [
+        Profile(
+            key=k,
+            name=f"p{k}",
+            teaches=frozenset(f"n{int(i)}" for i in rng.integers(0, 12_000, 4)),
+            learns=frozenset(f"n{int(i)}" for i in rng.integers(0, 12_000, 2)),
+        )
+        for k in range(3000)
+    ]
+    scorer = Scorer(people[:1000], people[1000:], Weights(min_score=-1.0))
+    assert scorer.features["dense"] <= matching.DENSE_FEATURES < scorer.features["sparse"]
+    assert scorer.x.nbytes + scorer.y.nbytes < 4 * 3000 * (matching.DENSE_FEATURES + 1)
+    block = scorer.block(0, 50)
+    for i in range(50):
+        for j in range(0, 1000, 97):
+            expected = pair_score(people[j], people[1000 + i], Weights(min_score=-1.0)).score
+            assert block[i, j] == pytest.approx(expected, abs=1e-3)

@@ -334,3 +334,133 @@ def test_admin_changes_weights_and_the_next_run_uses_them(
 def test_participants_cannot_change_settings(client, world):
     client.force_login(world.mentor.user)
     assert client.post(url("settings", "main"), {"weight_teach": "5"}).status_code == 403
+
+
+# -- issue 14: both roles, drafts that stay true, who is in, true reasons, one score ---------
+
+
+def test_people_in_both_roles_have_one_capacity_and_accept_all_takes_every_draft(
+    client, world, django_capture_on_commit_callbacks
+):
+    both = [
+        make_participant(world.program, role="both", teaches=["SQL"], learns=["SQL"], capacity=1)
+        for _ in range(7)
+    ]
+    run = run_now(client, world, django_capture_on_commit_callbacks)
+    drafts = list(run.suggestions.all())
+    for person in both:
+        mine = [s for s in drafts if person.pk in (s.mentor_id, s.mentee_id)]
+        assert len(mine) <= 1, person  # one free slot: never two drafts
+    assert len(drafts) >= 3
+    response = client.post(url("bulk", "main"), {"action": "accept_all"}, follow=True)
+    body = response.content.decode()
+    assert f"{len(drafts)} suggestions accepted." in body and "skipped" not in body
+    assert set(run.suggestions.values_list("status", flat=True)) == {"accepted"}
+
+
+def test_a_draft_paired_meanwhile_says_why_and_cannot_be_accepted(
+    client, world, django_capture_on_commit_callbacks
+):
+    run = run_now(client, world, django_capture_on_commit_callbacks)
+    suggestion = run.suggestions.get()
+    page = client.get(url("matching", "main")).content.decode()
+    assert "Proven optimal" in page and "Cannot be accepted" not in page
+    # Maya and Olga pair up through a request before the admin gets to the draft.
+    make_pair(world.mentor, world.other)
+    page = client.get(url("matching", "main")).content.decode()
+    assert "Cannot be accepted: already paired with each other" in page
+    assert "Proven optimal" not in page
+    assert f'hx-post="{url("decide", "main", suggestion.pk)}"' in page  # reject stays
+    assert 'value="accept" class="button-small">Accept<' not in page
+
+
+def test_a_draft_whose_person_withdrew_or_filled_up_says_so(client, world):
+    newcomer = make_participant(world.program, role="mentee", learns=["SQL"])
+    suggestion = draft(world, mentee=newcomer)
+    withdrawn = draft(world)
+    world.other.status = "withdrawn"
+    world.other.save()
+    make_pair(world.mentor, make_participant(world.program))  # Maya is now at 2 of 2
+    run = suggestion.run
+    shown = list(Suggestion.objects.filter(pk__in=[suggestion.pk, withdrawn.pk]))
+    problems, together, count = pairing.draft_problems(run, shown)
+    assert problems[suggestion.pk] == ["Maya Mentor has no capacity left"]
+    assert not together and count == 1
+    problems, _together, _count = pairing.draft_problems(withdrawn.run, shown)
+    assert "Olga Other is no longer active" in problems[withdrawn.pk]
+
+
+def test_bulk_accept_reports_what_it_skipped_and_why(client, world):
+    run = MatchRun.objects.create(program=world.program, status="done")
+    ok = Suggestion.objects.create(run=run, mentor=world.mentor, mentee=world.other, score=1)
+    late = [make_participant(world.program, role="mentee") for _ in range(2)]
+    for person in late:
+        Suggestion.objects.create(run=run, mentor=world.mentor, mentee=person, score=0.5)
+    client.force_login(world.admin)
+    body = client.post(url("bulk", "main"), {"action": "accept_all"}, follow=True)
+    body = body.content.decode()
+    assert "1 suggestions accepted." in body
+    assert "2 skipped, each below with its reason" in body
+    assert body.count("Maya Mentor has no capacity left (2 of 2 pairs).") == 2
+    assert Suggestion.objects.get(pk=ok.pk).status == "accepted"
+
+
+def test_the_run_page_says_who_is_in_before_it_runs(
+    client, world, django_capture_on_commit_callbacks
+):
+    for _ in range(2):
+        make_participant(world.program, role="mentee", learns=["SQL"], status="invited")
+    client.force_login(world.admin)
+    page = client.get(url("matching", "main")).content.decode()
+    assert "3 active people are matched; 2 invited people have not joined yet" in page
+    assert reverse("programs:invites", args=["main"]) in page
+    run = run_now(client, world, django_capture_on_commit_callbacks)
+    causes = [u["cause"] for u in run.summary["unmatched"] if u["side"] == "mentee"]
+    assert causes.count("not_joined") == 2
+    assert run.summary["invited"] == 2
+
+
+def test_unmatched_reasons_name_the_true_cause(client, world, django_capture_on_commit_callbacks):
+    waiting = [make_participant(world.program, role="mentee", learns=["Hiring"]) for _ in range(2)]
+    cooking = make_participant(world.program, role="mentee", learns=["Cooking"])
+    boss = make_participant(world.program, role="mentor", teaches=["Cooking"], capacity=1)
+    cooking.manager_email = boss.user.email
+    cooking.save()
+    run = run_now(client, world, django_capture_on_commit_callbacks)
+    by_id = {u["id"]: u for u in run.summary["unmatched"] if u["side"] == "mentee"}
+    # Maya (one free slot) takes one of the three who want Hiring: the other two wait.
+    full = [by_id[p.pk] for p in [world.other, *waiting] if p.pk in by_id]
+    assert len(full) == 2 and all(u["cause"] == "capacity" for u in full)
+    assert all("full" in u["reason"] for u in full)
+    # Cooking's only teacher is their manager: a constraint, not a full mentor.
+    assert by_id[cooking.pk]["cause"] == "constraint"
+    assert "full" not in by_id[cooking.pk]["reason"]
+
+
+def test_one_shared_skill_pairs_everyone_it_can(client, world, django_capture_on_commit_callbacks):
+    # Everyone picks one skill and fills in nothing else: all scores tie.
+    for _ in range(12):
+        make_participant(world.program, role="mentee", learns=["Public speaking"])
+    for _ in range(6):
+        make_participant(world.program, role="mentor", teaches=["Public speaking"], capacity=2)
+    run = run_now(client, world, django_capture_on_commit_callbacks)
+    assert run.summary["matched"] == 13  # the 12, and Olga with Maya
+    assert run.summary["certified_optimal"]
+
+
+def test_runs_and_manual_pairs_score_goals_the_same_way(
+    client, world, django_capture_on_commit_callbacks
+):
+    world.mentor.goals = "Grow into leadership and public speaking"
+    world.mentor.save()
+    world.other.goals = "I want to grow my leadership and negotiation"
+    world.other.save()
+    make_participant(world.program, role="mentee", goals="negotiation", learns=["Cooking"])
+    run = run_now(client, world, django_capture_on_commit_callbacks)
+    suggestion = run.suggestions.get(mentee=world.other)
+    score, _problems = pairing.score_pair(world.mentor, world.other)
+    assert suggestion.score == pytest.approx(score.score, abs=1e-4)
+    assert suggestion.breakdown["goals"] == score.breakdown["goals"]
+    # "grow" is filler: only "leadership" is shared (1 of 3 and 1 of 2 keywords).
+    assert score.breakdown["goals"] == pytest.approx(0.3 / 6**0.5, abs=1e-4)
+    assert "shared goals: leadership" in score.reasons
