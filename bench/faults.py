@@ -32,7 +32,6 @@ import datetime
 import logging
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -42,6 +41,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
+
+from tests.own_redis import OwnRedis, port_free  # noqa: E402 - after the path is set
 
 PG = os.environ.get("BENCH_PG", "postgres://mentorship:mentorship@127.0.0.1:5432")
 DB = "bench_faults"
@@ -58,41 +59,6 @@ def fresh_database():
         conn.execute(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{DB}"')
     return f"{PG}/{DB}"
-
-
-def port_free(port):
-    with socket.socket() as s:
-        try:
-            s.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
-
-
-class OwnRedis:
-    def __init__(self, workdir):
-        self.port = next(p for p in range(6390, 6400) if port_free(p))
-        self.pidfile = workdir / f"redis-{self.port}.pid"
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self):
-        subprocess.run(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--daemonize",
-             "yes", "--save", "", "--appendonly", "no", "--pidfile", str(self.pidfile)],
-            check=True, capture_output=True,
-        )  # fmt: skip
-        for _ in range(200):
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", self.port)):
-                return
-            time.sleep(0.05)
-
-    def stop(self):
-        with contextlib.suppress(Exception):
-            os.kill(int(self.pidfile.read_text()), signal.SIGKILL)
-            for _ in range(200):
-                if port_free(self.port):
-                    return
-                time.sleep(0.05)
 
 
 class Stack:

@@ -16,7 +16,6 @@ import datetime
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -30,50 +29,11 @@ from django.utils import timezone
 from notifications.models import SentEmail
 from sessions import reminders
 from tests.factories import make_action
+from tests.own_redis import OwnRedis
 from tests.services import free_port, require, require_postgres
 from tests.smtpsink import Sink
 
 ROOT = Path(__file__).resolve().parent.parent
-PORTS = range(6390, 6400)
-
-
-def _port_free(port):
-    with socket.socket() as s:
-        try:
-            s.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
-
-
-class OwnRedis:
-    """A throwaway redis-server that the test may stop and start."""
-
-    def __init__(self, tmp_path):
-        self.port = next((p for p in PORTS if _port_free(p)), None)
-        self.pidfile = tmp_path / f"redis-{self.port}.pid"
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self):
-        subprocess.run(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--daemonize",
-             "yes", "--save", "", "--appendonly", "no", "--pidfile", str(self.pidfile)],
-            check=True, capture_output=True,
-        )  # fmt: skip
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", self.port)):
-                return
-            time.sleep(0.05)
-        raise RuntimeError("redis-server did not start")
-
-    def stop(self):
-        with contextlib.suppress(Exception):
-            pid = int(self.pidfile.read_text())
-            os.kill(pid, signal.SIGKILL)  # as a crash or a restart of the Redis host
-            deadline = time.monotonic() + 10
-            while time.monotonic() < deadline and not _port_free(self.port):
-                time.sleep(0.05)
 
 
 @pytest.fixture
