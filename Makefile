@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 # seed: replay it with `make test PYTEST_ORDER="-p randomly --randomly-seed=N"`.
 PYTEST_ORDER ?= -p no:randomly
 
-.PHONY: run test lint format bench venv clean
+.PHONY: run test lint format bench venv clean messages
 
 venv: $(STAMP)
 
@@ -50,3 +50,10 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) var/db.sqlite3 var/outbox var/staticfiles
+
+# After changing marked strings: refresh the catalogues, translate what is new (the i18n
+# test lists it), then compile.
+messages: $(STAMP)
+	for lang in es fr de; do $(PY) manage.py makemessages -l $$lang --no-location --no-obsolete \
+	  --ignore=.venv --ignore=tests --ignore=bench --ignore=var --ignore=test-artifacts -v0; done
+	$(PY) manage.py compilemessages -v0 --ignore=.venv

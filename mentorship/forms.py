@@ -1,6 +1,7 @@
 import re
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.validators import validate_email
 from django.forms import formset_factory
@@ -191,6 +192,12 @@ class ProfileForm(forms.ModelForm):
         choices=time_zone_choices,
         help_text=_("Your availability below is in this time zone."),
     )
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=[("", _("As my browser asks"))] + list(settings.LANGUAGES),
+        required=False,
+        help_text=_("For these pages and for the emails we send you."),
+    )
     teaches = SkillListField(
         label=_("Skills you can teach"),
         help_text=_("Separate skills with commas. Everyone can teach something, mentees too."),
@@ -216,6 +223,7 @@ class ProfileForm(forms.ModelForm):
         participant = self.instance
         self.fields["display_name"].initial = participant.user.display_name
         self.fields["time_zone"].initial = participant.user.time_zone
+        self.fields["language"].initial = participant.user.language
         if not self.is_bound and participant.pk:
             self.initial["teaches"] = [s.name for s in participant.teaches.all()]
             self.initial["learns"] = [s.name for s in participant.learns.all()]

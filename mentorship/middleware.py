@@ -1,4 +1,5 @@
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
 
 from mentorship.timezones import zone
@@ -23,6 +24,22 @@ class UserTimezoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+class UserLanguageMiddleware:
+    """The signed-in user's chosen language wins over the browser's (LocaleMiddleware has
+    already activated that one, and still sets Content-Language and Vary afterwards)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        code = getattr(user, "language", "") if user is not None and user.is_authenticated else ""
+        if code and code in dict(settings.LANGUAGES):
+            translation.activate(code)
+            request.LANGUAGE_CODE = code
+        return self.get_response(request)
 
 
 class PrivateCacheMiddleware:

@@ -13,7 +13,7 @@ PRIVATE_FIELDS = ("department", "manager_email")
 @transaction.atomic
 def save_profile(participant, data, onboarding=False):
     """data: role, teaches/learns (lists of names), goals, capacity, availability, department,
-    manager_email, time_zone, display_name — as cleaned by ProfileForm."""
+    manager_email, time_zone, language, display_name — as cleaned by ProfileForm."""
     program = participant.program
     user = participant.user
     for key in ("role", "goals", "capacity", "department", "manager_email"):
@@ -34,12 +34,22 @@ def save_profile(participant, data, onboarding=False):
     if data.get("time_zone") and data["time_zone"] != user.time_zone:
         user.time_zone = data["time_zone"]
         user_fields.append("time_zone")
+    if "language" in data and data["language"] != user.language:
+        user.language = data["language"]
+        user_fields.append("language")
     if data.get("display_name") and data["display_name"] != user.display_name:
         user.display_name = data["display_name"]
         user_fields.append("display_name")
     if user_fields:
         user.save(update_fields=user_fields)
     return participant
+
+
+def set_language(user, code):
+    """code: one of settings.LANGUAGES, or "" for the browser's choice."""
+    if user.language != code:
+        user.language = code
+        user.save(update_fields=["language"])
 
 
 def public_view(participant):

@@ -6,8 +6,6 @@ var/outbox). DJANGO_ENV=production refuses to start with an unsafe configuration
 
 from pathlib import Path
 
-from django.utils.translation import gettext_lazy as _
-
 from mentorship.config import (
     ConfigError,
     database_from_url,
@@ -81,6 +79,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "mentorship.middleware.UserTimezoneMiddleware",
+    "mentorship.middleware.UserLanguageMiddleware",
     "mentorship.middleware.PrivateCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -166,7 +165,10 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a day
 LANGUAGE_CODE = "en"
 # One date and time format per language (mentorship/formats/<lang>/formats.py).
 FORMAT_MODULE_PATH = ["mentorship.formats"]
-LANGUAGES = [("en", _("English"))]
+# Each person picks a language on their profile; until then the browser's
+# Accept-Language decides (LocaleMiddleware). Names are in their own language, so a
+# person who cannot read the current one still finds theirs.
+LANGUAGES = [("en", "English"), ("es", "Español"), ("fr", "Français"), ("de", "Deutsch")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "UTC"  # stored in UTC; shown in each user's own time zone

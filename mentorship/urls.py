@@ -9,6 +9,7 @@ from sessions import views as session_views
 urlpatterns = [
     path("", session_views.dashboard, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("language/", views.set_language, name="set_language"),
     path("accounts/", include("mentorship.accounts")),
     path("", include("notifications.dev_urls")),
     path("", include(("mentorship.program_urls", "programs"))),

@@ -19,9 +19,18 @@ def render_email(name, context):
     return subject, text, html
 
 
-def build_email(name, to, context, *, headers=None, unsubscribe_url=None, connection=None):
-    """An EmailMultiAlternatives ready to send. unsubscribe_url adds List-Unsubscribe headers."""
-    with translation.override(settings.LANGUAGE_CODE):
+def recipient_language(user):
+    """The language an email to user is written in: their profile's, else the site's."""
+    code = getattr(user, "language", "") or ""
+    return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+def build_email(
+    name, to, context, *, headers=None, unsubscribe_url=None, connection=None, language=None
+):
+    """An EmailMultiAlternatives ready to send, written in language (default: the site's).
+    unsubscribe_url adds List-Unsubscribe headers."""
+    with translation.override(language or settings.LANGUAGE_CODE):
         subject, text, html = render_email(name, context)
     headers = dict(headers or {})
     if unsubscribe_url:

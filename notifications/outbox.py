@@ -41,11 +41,11 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import F
 from django.db.models.constants import OnConflict
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from notifications import links
 from notifications.after_commit import enqueue, enqueue_at
-from notifications.emails import absolute_url, build_email
+from notifications.emails import absolute_url, build_email, recipient_language
 from notifications.models import EmailPreference, SentEmail
 from notifications.registry import AUDIENCE, KINDS, Rendered
 
@@ -330,7 +330,9 @@ def _build(row, connection):
     kind = KINDS.get(row.kind)
     if kind is None:
         return f"No renderer for {row.kind}."
-    rendered = kind.render(row)
+    language = recipient_language(user)
+    with translation.override(language):  # what the renderer words, in their language
+        rendered = kind.render(row)
     if isinstance(rendered, str):
         return rendered
     headers = {
@@ -346,6 +348,7 @@ def _build(row, connection):
         headers=headers,
         unsubscribe_url=rendered.unsubscribe_url,
         connection=connection,
+        language=language,
     )
 
 
