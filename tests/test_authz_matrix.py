@@ -176,6 +176,7 @@ MATRIX = {
     # --- mentorship: dashboard, health, accounts -------------------------------------------
     "home": Row(get=signed_in(200)),
     "healthz": Row(get=expect(200)),
+    "set_language": Row(get=expect(405), post=expect(REDIRECT)),  # anyone may switch
     "login": Row(
         get=expect(REDIRECT, anonymous=200),  # signed in: straight to the dashboard
         post=expect(REDIRECT, anonymous=200),  # empty form: errors, never a 500
