@@ -73,9 +73,11 @@ def rows(world):
     admin_invite = AdminInvite.objects.get()
     yield admin_invites.KIND, mentee, {"invite": admin_invite.pk}
     yield intro.KIND, mentee, {"pair": world.pair.pk}
-    yield reminders.DUE_SOON, mentee, {"action": action.pk, "due_on": action.due_on.isoformat()}
-    yield reminders.OVERDUE, mentee, {"action": overdue.pk, "due_on": overdue.due_on.isoformat()}
-    yield reminders.SNOOZED, mentee, {"action": action.pk, "due_on": action.due_on.isoformat()}
+    items = [[a.pk, a.due_on.isoformat()] for a in (action, overdue)]
+    yield reminders.DAILY, mentee, {"day": now.date().isoformat(), "actions": items}
+    # Rows of the per-action reminders queued before the daily email still render.
+    for kind, one in zip(reminders.LEGACY_KINDS, (action, overdue, action), strict=True):
+        yield kind, mentee, {"action": one.pk, "due_on": one.due_on.isoformat()}
     yield nudges.KIND, mentee, nudges.build_contents([mentee], now)[mentee.pk]
     yield side_invites.KIND, mentee, {"session": session.pk}
     yield digests.KIND, world.admin, {"programs": [digests.program_summary(program, now)]}
