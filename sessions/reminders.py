@@ -26,6 +26,7 @@ renders each at send time: actions done, moved or no longer theirs since drop ou
 """
 
 import datetime
+import logging
 
 from django.db import transaction
 from django.utils import timezone
@@ -37,6 +38,8 @@ from notifications.models import EmailPreference, SentEmail
 from pairs.models import Pair
 from sessions import action_links
 from sessions.models import NextAction
+
+log = logging.getLogger(__name__)
 
 REMIND_AT = datetime.time(9, 0)  # in the recipient's time zone
 
@@ -252,6 +255,7 @@ def _add_to_existing(user, items, now):
             row.save(update_fields=["context"])
             return
         day += datetime.timedelta(days=1)
+    log.error("Reminders of actions %s for user %s found no day to go in", items, user.pk)
 
 
 def pair_url(pair_id):
