@@ -1,12 +1,44 @@
 """Templated email: every email has templates/emails/NAME_subject.txt, NAME.txt and NAME.html.
 
 Only the outbox (notifications.outbox) builds and sends them: nothing sends email directly.
+Every NAME.html extends emails/_base.html (inline styles, one button per action); every
+plain-text part is wrapped at TEXT_WIDTH columns here (wrap_text).
 """
+
+import re
+import textwrap
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
+
+TEXT_WIDTH = 78  # RFC 5322's recommended line length
+# A line's leading indent and list marker ("  - ", "* ", "  1. "): kept on its first line,
+# and as spaces on the lines it wraps onto.
+_LEAD = re.compile(r"^(\s*(?:[-*]|\d+\.)?\s*)")
+
+
+def wrap_text(text, width=TEXT_WIDTH):
+    """Wrap each line longer than `width` at spaces, never inside a word: a URL (or any
+    word) too long for a line stands alone on its own line, whole, so it stays clickable."""
+    lines = []
+    for line in text.splitlines():
+        if len(line) <= width:
+            lines.append(line)
+            continue
+        lead = _LEAD.match(line).group(1)
+        lines.extend(
+            textwrap.wrap(
+                line[len(lead) :],
+                width=width,
+                initial_indent=lead,
+                subsequent_indent=" " * len(lead),
+                break_long_words=False,
+                break_on_hyphens=False,
+            )
+        )
+    return "\n".join(lines) + ("\n" if text.endswith("\n") else "")
 
 
 def render_email(name, context):
@@ -14,7 +46,7 @@ def render_email(name, context):
     context = {"SITE_URL": settings.SITE_URL, **context}
     subject = render_to_string(f"emails/{name}_subject.txt", context)
     subject = " ".join(subject.split())  # one line, whatever the template's whitespace
-    text = render_to_string(f"emails/{name}.txt", context)
+    text = wrap_text(render_to_string(f"emails/{name}.txt", context))
     html = render_to_string(f"emails/{name}.html", context)
     return subject, text, html
 

@@ -176,7 +176,8 @@ def record_many(rows):
             chunk, fields, returning_fields=returning, on_conflict=OnConflict.IGNORE
         )
         by_key = {(row.kind, row.key): row for row in chunk}
-        for row_pk, kind, key in returned or []:
+        # A one-row insert that hit a conflict comes back as [None] (fetchone()).
+        for row_pk, kind, key in filter(None, returned or []):
             row = by_key[(kind, key)]
             row.pk = row_pk
             row._state.adding = False

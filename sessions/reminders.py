@@ -1,19 +1,32 @@
-"""Action reminders: what is due lives in NextAction.next_reminder_at.
+"""Action reminders: what is due lives in NextAction.next_reminder_at; each person gets at
+most one reminder email per local day, listing all their due actions across their pairs.
 
 rearm() is called whenever an action is created, its due date moves, or its status
 changes; a periodic task claims rows whose next_reminder_at has passed (claim_due).
 
-A claim, in one transaction: lock the due rows (SKIP LOCKED on PostgreSQL, so two
-runs at once take different rows), write one SentEmail per recipient with the key
-"action:kind:due date:user" (unique: the same reminder is recorded at most once even
-if two claims overlap) and move next_reminder_at to the next moment (or None).
-Delivery then sends the pending rows (notifications.outbox).
+When (the rule, here only: next_reminder_time and after_reminder):
+- the first reminder is at 09:00 `reminder_lead_days` before the due date, and never later
+  than the day before it, whatever the lead time (a lead of 0 counts as 1);
+- an action armed after that moment (created or moved late) is first reminded at the next
+  09:00 that is still on or before its due date: created today and due tomorrow, it is
+  reminded tomorrow morning (or this morning, if armed before 09:00), never first once
+  it is overdue;
+- then once more `overdue_followup_days` after the due date, if still open.
+09:00 is in the recipient's own time zone (for an action both people own, at the earlier
+of their two 09:00s, so nobody hears of it late).
 
-Reminders go out at 09:00 in the recipient's own time zone (for an action both people
-own, at the earlier of their two 09:00s, so nobody hears of it late).
+A claim, in one transaction: lock the due rows (SKIP LOCKED on PostgreSQL, so two runs
+at once take different rows), group them by recipient and write one SentEmail of kind
+"reminder_daily" per person with the key "user:local date" (unique: one email per person
+per local day, however many claims run). A person whose email for today already exists
+gets the new actions added to it while it has not been picked up for sending; once it
+has, they go into tomorrow's email (due at their 09:00). next_reminder_at then moves to
+the next moment (or None). Delivery sends the pending rows (notifications.outbox) and
+renders each at send time: actions done, moved or no longer theirs since drop out.
 """
 
 import datetime
+import logging
 
 from django.db import transaction
 from django.utils import timezone
@@ -21,18 +34,28 @@ from django.utils import timezone
 from mentorship.timezones import local_today, zone
 from notifications import links, outbox
 from notifications.emails import absolute_url
-from notifications.models import EmailPreference
+from notifications.models import EmailPreference, SentEmail
 from pairs.models import Pair
 from sessions import action_links
 from sessions.models import NextAction
 
+log = logging.getLogger(__name__)
+
 REMIND_AT = datetime.time(9, 0)  # in the recipient's time zone
 
-DUE_SOON = "reminder_due"
-OVERDUE = "reminder_overdue"
-SNOOZED = "reminder_snoozed"
-KINDS = (DUE_SOON, OVERDUE, SNOOZED)
-SNOOZE_DAYS = 7
+DAILY = "reminder_daily"
+# Kinds of the one-email-per-action reminders before the daily email: rows still pending
+# from before an upgrade render as a daily email of their one action.
+LEGACY_KINDS = ("reminder_due", "reminder_overdue", "reminder_snoozed")
+KINDS = (DAILY, *LEGACY_KINDS)
+# A row for a later day is due a little after that day's 09:00, so the claim at 09:00 can
+# still add that day's own reminders to it before delivery takes it.
+LATER_DAY_GRACE = datetime.timedelta(minutes=10)
+
+# Snooze choices: (name, days from the person's today); "due" is the due date itself.
+SNOOZE_TOMORROW, SNOOZE_3_DAYS, SNOOZE_WEEK, SNOOZE_UNTIL_DUE = "1", "3", "7", "due"
+SNOOZE_DAYS = {SNOOZE_TOMORROW: 1, SNOOZE_3_DAYS: 3, SNOOZE_WEEK: 7}
+SNOOZE_CHOICES = (SNOOZE_TOMORROW, SNOOZE_3_DAYS, SNOOZE_WEEK, SNOOZE_UNTIL_DUE)
 
 
 def remind_instant(day, users):
@@ -44,26 +67,52 @@ def remind_instant(day, users):
     )
 
 
-def moments(action, program):
-    """(before the due date, overdue follow-up) as UTC datetimes."""
-    users = _recipients(action)
-    lead = datetime.timedelta(days=program.reminder_lead_days)
-    followup = datetime.timedelta(days=program.overdue_followup_days)
-    return (
-        remind_instant(action.due_on - lead, users),
-        remind_instant(action.due_on + followup, users),
+def lead_days(program):
+    """Days before the due date of the first reminder: the program's, at least 1."""
+    return max(program.reminder_lead_days, 1)
+
+
+def first_reminder(action, program, now, users=None):
+    """The first reminder's moment, armed at `now`: 09:00 lead days before the due date or,
+    if that has passed, the next 09:00 still on or before the due date; None if none is."""
+    users = _recipients(action) if users is None else users
+    day = action.due_on - datetime.timedelta(days=lead_days(program))
+    while day <= action.due_on:
+        moment = remind_instant(day, users)
+        if moment > now:
+            return moment
+        day += datetime.timedelta(days=1)
+    return None
+
+
+def followup(action, program, users=None):
+    """The overdue follow-up's moment."""
+    users = _recipients(action) if users is None else users
+    return remind_instant(
+        action.due_on + datetime.timedelta(days=program.overdue_followup_days), users
     )
 
 
 def next_reminder_time(action, program, now=None):
-    """When the next reminder for this action is due, or None."""
-    if action.status != "open":
+    """When to remind of an action armed (created, moved, reopened) at `now`, or None."""
+    if action.status != NextAction.Status.OPEN:
         return None
     now = now or timezone.now()
-    for moment in moments(action, program):
-        if moment > now:
-            return moment
-    return None
+    users = _recipients(action)
+    first = first_reminder(action, program, now, users)
+    if first is not None:
+        return first
+    after = followup(action, program, users)
+    return after if after > now else None
+
+
+def after_reminder(action, program, now):
+    """The moment after a reminder went out (or was due) at `now`: the overdue follow-up
+    if it is still ahead, else None. No catching up on the days before the due date."""
+    if action.status != NextAction.Status.OPEN:
+        return None
+    after = followup(action, program)
+    return after if after > now else None
 
 
 def rearm(action, save=True):
@@ -74,28 +123,35 @@ def rearm(action, save=True):
     return action.next_reminder_at
 
 
-def snooze(action, issued_at, now=None):
-    """Remind again a week after the link was issued; the same link twice changes nothing.
+def snooze_choices(action, user, now=None):
+    """The snooze choices that make sense for this action today: (choice, until) pairs."""
+    today = local_today(user, now)
+    choices = [
+        (choice, remind_instant(today + datetime.timedelta(days=days), [user]))
+        for choice, days in SNOOZE_DAYS.items()
+    ]
+    if action.due_on > today + datetime.timedelta(days=1):
+        choices.append((SNOOZE_UNTIL_DUE, remind_instant(action.due_on, [user])))
+    return choices
 
-    Returns the new reminder time, or None when there is nothing to snooze.
+
+def snooze(action, user, choice, now=None):
+    """Remind `user` of this action next at 09:00 their time tomorrow, in 3 days, in a week,
+    or on the due date: that replaces the next reminder, earlier or later (the overdue
+    follow-up still comes after it if it is later). The same choice twice on one day gives
+    the same moment, so a second click changes nothing.
+
+    Returns the next reminder time, or None when there is nothing to snooze.
     """
     if action.status != NextAction.Status.OPEN:
         return None
-    now = now or timezone.now()
-    base = datetime.datetime.fromtimestamp(issued_at, tz=datetime.UTC) if issued_at else now
-    until = base + datetime.timedelta(days=SNOOZE_DAYS)
-    with transaction.atomic():
-        current = (
-            NextAction.objects.select_for_update()
-            .filter(pk=action.pk)
-            .values_list("next_reminder_at", flat=True)
-            .first()
-        )
-        if current is None or current < until:
-            NextAction.objects.filter(pk=action.pk).update(next_reminder_at=until)
-            action.next_reminder_at = until
-        else:
-            action.next_reminder_at = current
+    until = dict(snooze_choices(action, user, now)).get(choice)
+    if until is None:
+        raise ValueError(f"not a snooze choice for this action: {choice!r}")
+    changed = NextAction.objects.filter(pk=action.pk, status=NextAction.Status.OPEN).update(
+        next_reminder_at=until
+    )
+    action.next_reminder_at = until if changed else None
     return action.next_reminder_at
 
 
@@ -103,16 +159,6 @@ def _recipients(action):
     pair = action.pair
     people = {"mentor": pair.mentor, "mentee": pair.mentee}
     return [people[role].user for role in action.owner_roles()]
-
-
-def kind_for(action, program, now):
-    before, overdue = moments(action, program)
-    if now >= overdue:
-        return OVERDUE, action.due_on.isoformat()
-    if action.next_reminder_at is None or action.next_reminder_at <= before:
-        return DUE_SOON, action.due_on.isoformat()
-    # Later than the regular moment: the person snoozed it.
-    return SNOOZED, action.next_reminder_at.strftime("%Y%m%dT%H%M")
 
 
 def claim_query(now, limit=500):
@@ -128,8 +174,13 @@ def claim_query(now, limit=500):
     )
 
 
+def daily_key(user, day):
+    return f"{user.pk}:{day.isoformat()}"
+
+
 def claim_due(now=None, limit=500):
-    """Record the reminders due by `now` (at most once each); returns how many were recorded."""
+    """Record the reminders due by `now` into each person's email of the day; returns how
+    many emails this call created (additions to an existing one do not count)."""
     now = now or timezone.now()
     recorded = 0
     while True:
@@ -141,7 +192,7 @@ def claim_due(now=None, limit=500):
             due = list(
                 NextAction.objects.filter(pk__in=ids)
                 .select_related("pair__program", "pair__mentor__user", "pair__mentee__user")
-                .order_by("next_reminder_at", "pk")
+                .order_by("due_on", "pk")
             )
             user_ids = {u.pk for action in due for u in _recipients(action)}
             muted = set(
@@ -149,80 +200,150 @@ def claim_due(now=None, limit=500):
                     "user_id", flat=True
                 )
             )
-            rows = []
+            people = {}  # user id -> (user, [[action id, due date], …])
             for action in due:
-                program = action.pair.program
                 if action.pair.status == Pair.Status.ACTIVE:
-                    kind, when = kind_for(action, program, now)
                     for user in _recipients(action):
                         if user.pk in muted or not user.is_active:
                             continue
-                        key = f"{action.pk}:{kind}:{when}:{user.pk}"
-                        context = {"action": action.pk, "due_on": action.due_on.isoformat()}
-                        rows.append(outbox.new_row(kind, key, user, context, now))
+                        item = [action.pk, action.due_on.isoformat()]
+                        people.setdefault(user.pk, (user, []))[1].append(item)
                 # Paused or ended pairs get no reminder; either way the moment has passed.
-                action.next_reminder_at = next_reminder_time(action, program, now)
-            recorded += len(outbox.queue_many(rows))  # those this claim inserted
+                action.next_reminder_at = after_reminder(action, action.pair.program, now)
+            recorded += _record_daily(people.values(), now)
             NextAction.objects.bulk_update(due, ["next_reminder_at"])
         if len(ids) < limit:
             return recorded
+
+
+def _record_daily(people, now):
+    """One row per person for their local today (one insert for all); those who already
+    have one get the items added to it, or to a later day's."""
+    rows = []
+    for user, items in people:
+        day = local_today(user, now)
+        rows.append(outbox.new_row(DAILY, daily_key(user, day), user, _context(day, items), now))
+    inserted = {row.key for row in outbox.queue_many(rows)}
+    for user, items in people:
+        if daily_key(user, local_today(user, now)) not in inserted:
+            _add_to_existing(user, items, now)
+    return len(inserted)
+
+
+def _context(day, items):
+    return {"day": day.isoformat(), "actions": items}
+
+
+def _add_to_existing(user, items, now):
+    """Add items to the person's email of today if it is still waiting to be picked up
+    (never claimed for sending: attempts 0, locked here so delivery skips it meanwhile);
+    otherwise to the next day's, created if need be, due at that day's 09:00."""
+    day = local_today(user, now)
+    for _attempt in range(7):
+        key = daily_key(user, day)
+        row = SentEmail.objects.select_for_update().filter(kind=DAILY, key=key).first()
+        if row is None:
+            moment = max(now, remind_instant(day, [user]) + LATER_DAY_GRACE)
+            if outbox.record(DAILY, key, user, _context(day, items), now=moment):
+                return
+            continue  # someone else created it just now: add to theirs
+        if row.status == SentEmail.Status.PENDING and row.attempts == 0:
+            known = {item[0] for item in row.context.get("actions", [])}
+            row.context["actions"] = row.context.get("actions", []) + [
+                item for item in items if item[0] not in known
+            ]
+            row.save(update_fields=["context"])
+            return
+        day += datetime.timedelta(days=1)
+    log.error("Reminders of actions %s for user %s found no day to go in", items, user.pk)
 
 
 def pair_url(pair_id):
     return absolute_url(Pair.url_for(pair_id))
 
 
+def _items(context):
+    """[(action id, due date ISO)] of a row: the daily email's, or a legacy row's one."""
+    if "actions" in context:
+        return [(item[0], item[1]) for item in context["actions"]]
+    if context.get("action") is not None:
+        return [(context["action"], context.get("due_on"))]
+    return []
+
+
 def _actions(ids):
     """{pk: action} with what a reminder shows (one query)."""
     return NextAction.objects.select_related(
         "pair__program", "pair__mentor__user", "pair__mentee__user"
-    ).in_bulk([i for i in ids if i is not None])
+    ).in_bulk([i for i in ids if isinstance(i, int)])
 
 
 def prepare(rows):
     """One query for a whole batch: the actions the reminders are about."""
-    actions = _actions({row.context.get("action") for row in rows})
+    actions = _actions({pk for row in rows for pk, _due in _items(row.context)})
     for row in rows:
         row.actions = actions
 
 
-def render(row):
-    """The reminder as it stands now, or why it no longer applies."""
-    user = row.user
-    action_id = row.context.get("action")
-    actions = getattr(row, "actions", None)
-    if actions is None:
-        actions = _actions([action_id])
-    action = actions.get(action_id)
+def why_not(action, due_on, user):
+    """Why this action no longer belongs in the person's reminder, or None."""
     if action is None:
         return "The action no longer exists."
     if action.status != NextAction.Status.OPEN:
         return f"The action is {action.status}."
     if action.pair.status != Pair.Status.ACTIVE:
         return f"The pair is {action.pair.status}."
-    if action.due_on.isoformat() != row.context.get("due_on"):
+    if action.due_on.isoformat() != due_on:
         return "The due date moved; a new reminder is armed."
     if user.pk not in {u.pk for u in _recipients(action)}:
         return "The recipient no longer owns this action."
+    return None
+
+
+def render(row):
+    """The day's reminder as it stands now: the actions still open and still the person's,
+    or why none is left."""
+    user = row.user
+    items = _items(row.context)
+    actions = getattr(row, "actions", None)
+    if actions is None:
+        actions = _actions([pk for pk, _due in items])
+    today = local_today(user)  # the recipient's today
+    shown, reasons = [], []
+    for pk, due_on in items:
+        action = actions.get(pk)
+        reason = why_not(action, due_on, user)
+        if reason:
+            reasons.append(reason)
+            continue
+        pair = action.pair
+        partner = pair.partner_of(user)
+        shown.append(
+            {
+                "action": action,
+                "overdue": action.overdue_on(today),
+                "program": pair.program,
+                "partner_name": partner.user.name if partner else "",
+                "shared": action.owner == NextAction.Owner.BOTH,
+                "done_url": links.make_url(action_links.DONE, user, action.pk),
+                "snooze_url": links.make_url(action_links.SNOOZE, user, action.pk),
+                "pair_url": pair_url(pair.pk),
+            }
+        )
+    if not shown:
+        return reasons[0] if len(reasons) == 1 else "No action in it is due any more."
     if outbox.opted_out(user, "reminders"):
         return "The recipient turned reminders off."
-    pair = action.pair
-    partner = pair.partner_of(user)
-    today = local_today(user)  # the recipient's today
+    shown.sort(key=lambda item: (not item["overdue"], item["action"].due_on, item["action"].pk))
+    overdue = sum(item["overdue"] for item in shown)
     return outbox.list_email(
         "action_reminder",
         user,
         "reminders",
         {
-            "kind": row.kind,
-            "overdue": action.overdue_on(today),
-            "action": action,
-            "program": pair.program,
-            "partner_name": partner.user.name if partner else "",
-            "shared": action.owner == NextAction.Owner.BOTH,
-            "done_url": links.make_url(action_links.DONE, user, action.pk),
-            "snooze_url": links.make_url(action_links.SNOOZE, user, action.pk),
-            "snooze_days": SNOOZE_DAYS,
-            "pair_url": pair_url(pair.pk),
+            "items": shown,
+            "first": shown[0],
+            "overdue_count": overdue,
+            "due_count": len(shown) - overdue,
         },
     )

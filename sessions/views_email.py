@@ -5,11 +5,14 @@ A link's GET only shows what it will do; the POST does it (with a CSRF token).
 
 import functools
 
+from django.shortcuts import render
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from mentorship.timezones import local_date
 from notifications.links import LinkError
 from notifications.views import link_page, link_problem
 from sessions import action_links, actions, reminders
@@ -66,6 +69,14 @@ def action_done(request, link, action):
     )
 
 
+SNOOZE_LABELS = {
+    reminders.SNOOZE_TOMORROW: _lazy("Tomorrow"),
+    reminders.SNOOZE_3_DAYS: _lazy("In 3 days"),
+    reminders.SNOOZE_WEEK: _lazy("Next week"),
+    reminders.SNOOZE_UNTIL_DUE: _lazy("Not before the due date"),
+}
+
+
 @_action_link(action_links.SNOOZE)
 def action_snooze(request, link, action):
     if action.status != NextAction.Status.OPEN:
@@ -75,18 +86,32 @@ def action_snooze(request, link, action):
             _("“%(text)s” is %(status)s: no more reminders for it.")
             % {"text": action.text, "status": action.get_status_display().lower()},
         )
-    if request.method == "GET":
-        return link_page(
+    choices = [
+        {
+            "value": value,
+            "label": SNOOZE_LABELS[value],
+            "date": formats.date_format(local_date(until, link.user)),
+        }
+        for value, until in reminders.snooze_choices(action, link.user)
+    ]
+    # A page opened before the choices existed posts none: it meant a week.
+    choice = request.POST.get("choice", reminders.SNOOZE_WEEK)
+    if request.method == "GET" or choice not in {c["value"] for c in choices}:
+        return render(
             request,
-            _("Snooze this reminder for a week?"),
-            _("You will be reminded about “%(text)s” again in %(days)s days.")
-            % {"text": action.text, "days": reminders.SNOOZE_DAYS},
-            button=_("Snooze a week"),
+            "emails_pages/snooze.html",
+            {
+                "action": action,
+                "choices": choices,
+                "due": formats.date_format(action.due_on),
+                "invalid": request.method == "POST",
+            },
+            status=400 if request.method == "POST" else 200,
         )
-    until = reminders.snooze(action, link.issued_at)
+    until = reminders.snooze(action, link.user, choice)
     return link_page(
         request,
         _("Snoozed"),
         _("We will remind you about “%(text)s” again on %(when)s.")
-        % {"text": action.text, "when": formats.date_format(until.date())},
+        % {"text": action.text, "when": formats.date_format(local_date(until, link.user))},
     )

@@ -191,7 +191,7 @@ def test_redis_down_while_logging_a_session(
     for _ in range(2):
         task.delay(moment.isoformat()).get(timeout=60)
     assert wait_for(
-        lambda: SentEmail.objects.filter(kind="reminder_due", status="sent").count() == 2
+        lambda: SentEmail.objects.filter(kind="reminder_daily", status="sent").count() == 2
     )
     reminders_sent = sorted(
         m["To"] for m in sink.messages if "reminder" in str(m["X-Mentorship-Email"])

@@ -63,10 +63,12 @@ def smtp_at(settings):
 
 
 def due_reminders(world, count, now):
-    """`count` actions owned by both people, reminders due: 2 × count pending emails."""
+    """`count` actions, each shared by the two people of a pair of its own, reminders due:
+    2 × count pending emails (a person gets one reminder email a day, whatever is due)."""
     for n in range(count):
+        mentor = make_participant(world.program, role="mentor")
         make_action(
-            world.pair,
+            make_pair(mentor, make_participant(world.program)),
             text=f"Action {n}",
             owner="both",
             due_on=(now + datetime.timedelta(days=2)).date(),

@@ -168,23 +168,94 @@ def test_link_of_someone_no_longer_in_the_pair(world, action, client):
 # --- snooze ---------------------------------------------------------------------------
 
 
-def test_snooze_moves_the_next_reminder_a_week_once(world, action, client):
+def _snooze_page(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_snooze_get_offers_the_choices_and_changes_nothing(world, client):
+    from sessions import actions
+
+    with time_machine.travel(datetime.datetime(2026, 11, 2, 12, tzinfo=UTC), tick=False):
+        act = actions.create_action(
+            world.pair, "Plan", "mentee", datetime.date(2026, 11, 20), by=world.mentee.user
+        )
+        url = link(action_links.SNOOZE, world.mentee.user, act.pk)
+        page = _snooze_page(client, url)
+    for label, date in (
+        ("Tomorrow", "3 Nov 2026"),
+        ("In 3 days", "5 Nov 2026"),
+        ("Next week", "9 Nov 2026"),
+        ("Not before the due date", "20 Nov 2026"),
+    ):
+        assert label in page and date in page
+    assert page.count('name="choice"') == 4 and 'method="post"' in page
+    act.refresh_from_db()
+    assert act.next_reminder_at == datetime.datetime(2026, 11, 18, 9, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("choice", "until"),
+    [
+        ("1", datetime.datetime(2026, 11, 19, 14, tzinfo=UTC)),
+        ("3", datetime.datetime(2026, 11, 21, 14, tzinfo=UTC)),
+        ("7", datetime.datetime(2026, 11, 25, 14, tzinfo=UTC)),
+        ("due", datetime.datetime(2026, 11, 27, 14, tzinfo=UTC)),
+    ],
+)
+def test_each_snooze_choice_is_nine_in_the_morning_of_the_persons_day(world, choice, until):
+    from mentorship.models import User
+    from sessions import actions
+
+    User.objects.filter(pk=world.mentee.user.pk).update(time_zone="America/New_York")
+    with time_machine.travel(datetime.datetime(2026, 11, 2, tzinfo=UTC), tick=False):
+        act = actions.create_action(
+            world.pair, "Plan", "mentee", datetime.date(2026, 11, 27), by=world.mentee.user
+        )
+    # 18 Nov 23:30 in New York (19 Nov 04:30 UTC): "tomorrow" is New York's 19th.
+    act.pair.mentee.user.refresh_from_db()
+    with time_machine.travel(datetime.datetime(2026, 11, 19, 4, 30, tzinfo=UTC), tick=False):
+        url = link(action_links.SNOOZE, world.mentee.user, act.pk)
+        response = Client().post(url, {"choice": choice})
+    assert response.status_code == 200 and b"Snoozed" in response.content
+    act.refresh_from_db()
+    assert act.next_reminder_at == until
+
+
+def test_the_same_choice_twice_changes_nothing_and_the_last_choice_wins(world, action, client):
     url = link(action_links.SNOOZE, world.mentee.user, action.pk)
-    before = action.next_reminder_at
-    assert client.get(url).status_code == 200
+    client.post(url, {"choice": "7"})
     action.refresh_from_db()
-    assert action.next_reminder_at == before  # GET changes nothing
-    response = client.post(url)
+    week = action.next_reminder_at
+    assert client.post(url, {"choice": "7"}).status_code == 200
+    action.refresh_from_db()
+    assert action.next_reminder_at == week
+    client.post(url, {"choice": "1"})  # "tomorrow" after all: tomorrow it is
+    action.refresh_from_db()
+    assert action.next_reminder_at == week - datetime.timedelta(days=6)
+
+
+def test_not_before_the_due_date_is_offered_only_when_it_is_later_than_tomorrow(world, client):
+    from sessions import actions
+
+    with time_machine.travel(datetime.datetime(2026, 11, 9, 12, tzinfo=UTC), tick=False):
+        act = actions.create_action(
+            world.pair, "Plan", "mentee", datetime.date(2026, 11, 10), by=world.mentee.user
+        )
+        url = link(action_links.SNOOZE, world.mentee.user, act.pk)
+        page = _snooze_page(client, url)
+        assert "Not before the due date" not in page
+        response = client.post(url, {"choice": "due"})
+    assert response.status_code == 400 and b"Choose one of these" in response.content
+
+
+def test_a_post_without_a_choice_snoozes_a_week(world, action, client):
+    """A confirm page opened before the choices existed posts no choice."""
+    response = client.post(link(action_links.SNOOZE, world.mentee.user, action.pk))
     assert response.status_code == 200 and b"Snoozed" in response.content
     action.refresh_from_db()
-    first = action.next_reminder_at
-    assert first > before
-    assert abs(
-        (first - datetime.datetime.now(UTC)) - datetime.timedelta(days=7)
-    ) < datetime.timedelta(minutes=5)
-    client.post(url)  # the same link again: still one week, not two
-    action.refresh_from_db()
-    assert action.next_reminder_at == first
+    assert action.next_reminder_at - datetime.datetime.now(UTC) > datetime.timedelta(days=6)
 
 
 def test_snoozed_reminder_comes_back_once(world):
@@ -199,18 +270,32 @@ def test_snoozed_reminder_comes_back_once(world):
     with time_machine.travel(moment, tick=False):
         reminders.claim_due(moment)
         url = link(action_links.SNOOZE, world.mentee.user, act.pk)
-        Client().post(url)
+        Client().post(url, {"choice": "7"})
     act.refresh_from_db()
     assert act.next_reminder_at == moment + datetime.timedelta(days=7)
     later = moment + datetime.timedelta(days=7, minutes=1)
     reminders.claim_due(later)
     reminders.claim_due(later)
-    # The overdue moment (23 Nov) passed while snoozed: one overdue follow-up at the snooze.
-    assert sorted(SentEmail.objects.values_list("kind", flat=True)) == [
-        "reminder_due",
-        "reminder_overdue",
+    # The overdue moment (23 Nov) passed while snoozed: one email at the snooze, then none.
+    assert sorted(SentEmail.objects.values_list("key", flat=True)) == [
+        f"{world.mentee.user.pk}:2026-11-18",
+        f"{world.mentee.user.pk}:2026-11-25",
     ]
+    act.refresh_from_db()
+    assert act.next_reminder_at is None
     delivery.deliver_due(later)
+
+
+def test_expired_or_broken_snooze_link_gets_a_clear_page(world, action, client):
+    url = link(action_links.SNOOZE, world.mentee.user, action.pk)
+    before = action.next_reminder_at
+    with time_machine.travel(time.time() + 15 * 24 * 3600):
+        response = client.post(url, {"choice": "1"})
+    assert response.status_code == 410 and b"This link has expired" in response.content
+    response = client.get(reverse("sessions:email_action_snooze", args=["garbage"]))
+    assert response.status_code == 400 and b"This link is not valid" in response.content
+    action.refresh_from_db()
+    assert action.next_reminder_at == before
 
 
 def test_snooze_of_a_done_action(world, action, client):

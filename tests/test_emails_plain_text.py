@@ -7,6 +7,7 @@ templates once HTML-escaped them: `O&#x27;Brien`), the HTML part escaped.
 
 import datetime
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -73,9 +74,11 @@ def rows(world):
     admin_invite = AdminInvite.objects.get()
     yield admin_invites.KIND, mentee, {"invite": admin_invite.pk}
     yield intro.KIND, mentee, {"pair": world.pair.pk}
-    yield reminders.DUE_SOON, mentee, {"action": action.pk, "due_on": action.due_on.isoformat()}
-    yield reminders.OVERDUE, mentee, {"action": overdue.pk, "due_on": overdue.due_on.isoformat()}
-    yield reminders.SNOOZED, mentee, {"action": action.pk, "due_on": action.due_on.isoformat()}
+    items = [[a.pk, a.due_on.isoformat()] for a in (action, overdue)]
+    yield reminders.DAILY, mentee, {"day": now.date().isoformat(), "actions": items}
+    # Rows of the per-action reminders queued before the daily email still render.
+    for kind, one in zip(reminders.LEGACY_KINDS, (action, overdue, action), strict=True):
+        yield kind, mentee, {"action": one.pk, "due_on": one.due_on.isoformat()}
     yield nudges.KIND, mentee, nudges.build_contents([mentee], now)[mentee.pk]
     yield side_invites.KIND, mentee, {"session": session.pk}
     yield digests.KIND, world.admin, {"programs": [digests.program_summary(program, now)]}
@@ -136,3 +139,85 @@ def test_subjects_keep_names_raw(people):
         subject = build_email(rendered.template, user.email, rendered.context).subject
         if "O'Brien" in subject or kind in (intro.KIND, side_invites.KIND, stalled.NUDGE_KIND):
             assert "O'Brien &" in subject, (kind, subject)
+
+
+# -- wrapped plain text, one styled layout ---------------------------------------------------
+
+LONG_SITE = "https://mentoring.an-organisation-with-a-rather-long-name.example.org/programmes"
+FONT_STACK = "-apple-system, BlinkMacSystemFont, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
+
+
+def _rendered(world):
+    for kind, user, context in rows(world):
+        rendered = KINDS[kind].render(_row(kind, user, context))
+        assert isinstance(rendered, Rendered), (kind, rendered)
+        yield kind, build_email(rendered.template, user.email, rendered.context)
+
+
+def test_every_kind_wraps_its_text_at_78_and_long_urls_stand_alone(people, settings):
+    settings.SITE_URL = LONG_SITE  # every link in every email is longer than a line
+    for kind, message in _rendered(people):
+        urls = 0
+        for line in message.body.splitlines():
+            if "://" in line and len(line) > 78:
+                assert " " not in line.strip(), (kind, line)  # the URL alone on its line
+                urls += 1
+            else:
+                assert len(line) <= 78, (kind, line)
+        assert urls, kind  # each email has a link, and it was too long for a line
+
+
+def test_wrap_text_keeps_list_indents_and_urls_whole():
+    from notifications.emails import wrap_text
+
+    url = "https://example.org/" + "x" * 80
+    text = "  - " + "word " * 20 + "\nSee: " + url + " then more\nshort\n"
+    lines = wrap_text(text).splitlines()
+    assert lines[0].startswith("  - word") and len(lines[0]) <= 78
+    assert lines[1].startswith("    word") and "".join(lines[:2]).count("word") == 20
+    assert lines[2:] == ["See:", url, "then more", "short"]
+
+
+class _Tags(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags, self.style_text, self._in_style = [], "", False
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        self._in_style = tag == "style"
+
+    def handle_endtag(self, tag):
+        self._in_style = False
+
+    def handle_data(self, data):
+        if self._in_style:
+            self.style_text += data
+
+
+def test_every_kind_uses_the_one_styled_layout_with_inline_css_and_a_button(people):
+    for kind, message in _rendered(people):
+        parser = _Tags()
+        parser.feed(message.alternatives[0].content)
+        tags = parser.tags
+        styles = " ".join(attrs.get("style", "") for _tag, attrs in tags)
+        assert FONT_STACK in styles and "max-width: 600px" in styles, kind
+        assert ("meta", {"name": "viewport", "content": "width=device-width, initial-scale=1"}) in [
+            (t, a) for t, a in tags if t == "meta" and a.get("name") == "viewport"
+        ], kind
+        assert not [a for t, a in tags if t == "link"], kind  # no external stylesheet
+        # The one <style> holds only the phone media query; everything else is inline.
+        css = parser.style_text.strip()
+        assert css.startswith("@media"), kind
+        depth = [0]
+        for char in css:
+            depth.append(depth[-1] + {"{": 1, "}": -1}.get(char, 0))
+        assert 0 not in depth[css.index("{") + 1 : -1] and depth[-1] == 0, kind  # one block
+        buttons = [a for t, a in tags if t == "a" and a.get("class") == "email-button"]
+        assert buttons, kind
+        for button in buttons:
+            assert "background-color: #1f6f5c" in button["style"], kind
+            assert button["href"].startswith("http"), (kind, button)
+        for tag, attrs in tags:
+            if tag in ("a", "p", "h2", "ul", "ol", "td", "table", "blockquote"):
+                assert attrs.get("style") or tag == "td" and attrs.get("align"), (kind, tag)

@@ -57,6 +57,7 @@ def test_every_kind_the_product_sends_is_registered():
         "pair_request_expired",
         "pair_ended",
         "add_your_side",
+        "reminder_daily",
         "reminder_due",
         "reminder_overdue",
         "reminder_snoozed",

@@ -1,4 +1,5 @@
-"""Action reminders: before the due date, an overdue follow-up, each exactly once."""
+"""Action reminders: before the due date, an overdue follow-up, each exactly once, in one
+email per person per local day listing all their due actions across their pairs."""
 
 import datetime
 
@@ -65,10 +66,10 @@ def test_lead_reminder_then_overdue_followup_each_once(world, action):
     assert action.next_reminder_at is None
     assert run(at(2026, 12, 30))["sent"] == 0
     assert len(mail.outbox) == 2
-    assert set(SentEmail.objects.values_list("kind", "status")) == {
-        ("reminder_due", "sent"),
-        ("reminder_overdue", "sent"),
-    }
+    assert list(SentEmail.objects.order_by("pk").values_list("kind", "key", "status")) == [
+        ("reminder_daily", f"{world.mentee.user.pk}:2026-11-08", "sent"),
+        ("reminder_daily", f"{world.mentee.user.pk}:2026-11-13", "sent"),
+    ]
 
 
 def test_program_lead_and_followup_days_are_used(world):
@@ -136,7 +137,7 @@ def test_moving_the_due_date_rearms_the_reminder(world, action):
     run(at(2026, 11, 18, 9))
     assert len(mail.outbox) == 2
     assert "Friday 20 November" in mail.outbox[1].subject
-    assert SentEmail.objects.filter(kind="reminder_due").count() == 2
+    assert SentEmail.objects.filter(kind="reminder_daily").count() == 2
 
 
 def test_due_date_moved_after_the_claim_skips_the_stale_email(world, action):
@@ -165,9 +166,10 @@ def test_the_task_run_twice_sends_one_email(world, action):
 
 
 def test_a_second_identical_record_is_refused_by_the_unique_key(world, action):
-    key = f"{action.pk}:reminder_due:2026-11-10:{world.mentee.user.pk}"
-    assert delivery.record("reminder_due", key, world.mentee.user, {"action": action.pk})
-    assert not delivery.record("reminder_due", key, world.mentee.user, {"action": action.pk})
+    key = f"{world.mentee.user.pk}:2026-11-08"
+    context = {"day": "2026-11-08", "actions": [[action.pk, "2026-11-10"]]}
+    assert delivery.record("reminder_daily", key, world.mentee.user, context)
+    assert not delivery.record("reminder_daily", key, world.mentee.user, context)
     assert SentEmail.objects.count() == 1
 
 
@@ -283,3 +285,197 @@ def test_moving_the_due_date_rearms_in_the_owners_zone(world):
     with time_machine.travel(at(2026, 6, 2, 8), tick=False):
         moved = actions.carry_over(action, world.mentee.user, datetime.date(2026, 7, 10))
     assert moved.next_reminder_at == at(2026, 7, 8, 7)  # 09:00 CEST
+
+
+# -- one email per person per local day ----------------------------------------------------
+
+
+def _second_pair(world):
+    """Maya mentors Olga too: Maya now has actions in two pairs."""
+    from tests.factories import make_pair
+
+    return make_pair(world.mentor, world.other)
+
+
+def test_four_actions_due_in_two_pairs_make_one_email(world):
+    """The probe's case: four reminders to one person in the same minute became four emails."""
+    other_pair = Pair.objects.select_related("program", "mentor__user", "mentee__user").get(
+        pk=_second_pair(world).pk
+    )
+    due = datetime.date(2026, 11, 10)
+    with time_machine.travel(at(2026, 11, 2, 8), tick=False):
+        for pair, text in (
+            (world.pair, "Share the hiring rubric"),
+            (world.pair, "Send two SQL exercises"),
+            (other_pair, "Review Olga's CV"),
+            (other_pair, "Book the next session"),
+        ):
+            actions.create_action(pair, text, "mentor", due, by=world.mentor.user)
+    assert run(at(2026, 11, 8, 9, 0))["sent"] == 1
+    [message] = mail.outbox
+    assert message.to == ["mentor@example.com"]
+    assert message.subject == "4 actions due soon"
+    for text in ("Share the hiring rubric", "Send two SQL exercises", "Review Olga's CV"):
+        assert text in message.body
+    assert message.body.count("/emails/action/done/") == 4
+    assert message.body.count("/emails/action/snooze/") == 4
+    html = message.alternatives[0][0]
+    assert html.count('class="email-button"') == 4  # one clear button per action
+    assert "Olga Other" in message.body and "Theo Mentee" in message.body
+    assert SentEmail.objects.get().key == f"{world.mentor.user.pk}:2026-11-08"
+
+
+def test_overdue_and_due_soon_in_one_email_overdue_first(world):
+    with time_machine.travel(at(2026, 11, 2, 8), tick=False):
+        actions.create_action(
+            world.pair, "Due later", "mentee", datetime.date(2026, 11, 15), by=world.mentee.user
+        )
+    with time_machine.travel(at(2026, 11, 1, 8), tick=False):
+        actions.create_action(
+            world.pair, "Long overdue", "mentee", datetime.date(2026, 11, 10), by=world.mentee.user
+        )
+    # 13 Nov 09:00: the overdue follow-up of one and the lead reminder of the other.
+    assert run(at(2026, 11, 13, 9))["sent"] == 1
+    message = mail.outbox[0]
+    assert message.subject == "2 actions need you (1 overdue)"
+    assert message.body.index("Long overdue") < message.body.index("Due later")
+
+
+def test_an_action_due_after_todays_email_went_out_waits_for_tomorrows(world, action):
+    assert run(at(2026, 11, 8, 9))["sent"] == 1
+    # Another action of Theo's becomes due later the same day (a snooze to now, say).
+    late = new_action(world, "Late one", "mentee", created=at(2026, 11, 2, 8))
+    NextAction.objects.filter(pk=late.pk).update(next_reminder_at=at(2026, 11, 8, 15))
+    assert run(at(2026, 11, 8, 15))["sent"] == 0
+    assert len(mail.outbox) == 1  # never a second email on one local day
+    tomorrow = SentEmail.objects.get(key=f"{world.mentee.user.pk}:2026-11-09")
+    assert tomorrow.status == "pending" and tomorrow.next_attempt_at == at(2026, 11, 9, 9, 10)
+    assert run(at(2026, 11, 9, 9, 10))["sent"] == 1
+    assert "Late one" in mail.outbox[1].body and "Read the SQL chapter" not in mail.outbox[1].body
+
+
+def test_an_action_due_before_todays_email_is_sent_joins_it(world, action):
+    reminders.claim_due(at(2026, 11, 8, 9))  # recorded, not yet sent
+    late = new_action(world, "Late one", "mentee", created=at(2026, 11, 2, 8))
+    NextAction.objects.filter(pk=late.pk).update(next_reminder_at=at(2026, 11, 8, 9, 1))
+    assert reminders.claim_due(at(2026, 11, 8, 9, 1)) == 0  # added, no new row
+    assert run(at(2026, 11, 8, 9, 2))["sent"] == 1
+    assert "Late one" in mail.outbox[0].body and "Read the SQL chapter" in mail.outbox[0].body
+
+
+def test_the_day_is_the_recipients_local_day(world):
+    pair = _pair_in_zones(world, "UTC", "Asia/Tokyo")
+    first = _create(pair, "mentee", datetime.date(2026, 11, 10), world.mentee.user)
+    second = _create(pair, "mentee", datetime.date(2026, 11, 12), world.mentee.user)
+    # 14:59 UTC is 23:59 in Tokyo on the 8th; 15:01 UTC is already the 9th there.
+    NextAction.objects.filter(pk=first.pk).update(next_reminder_at=at(2026, 11, 8, 14, 59))
+    NextAction.objects.filter(pk=second.pk).update(next_reminder_at=at(2026, 11, 8, 15, 1))
+    assert run(at(2026, 11, 8, 14, 59))["sent"] == 1
+    assert run(at(2026, 11, 8, 15, 1))["sent"] == 1
+    assert sorted(SentEmail.objects.values_list("key", flat=True)) == [
+        f"{world.mentee.user.pk}:2026-11-08",
+        f"{world.mentee.user.pk}:2026-11-09",
+    ]
+
+
+def test_a_legacy_per_action_row_still_renders(world, action):
+    context = {"action": action.pk, "due_on": "2026-11-10"}
+    row_id = delivery.record("reminder_due", "old", world.mentee.user, context, now=at(2026, 11, 8))
+    with time_machine.travel(at(2026, 11, 8, 9), tick=False):
+        assert delivery.deliver_rows([row_id])["sent"] == 1
+    assert "Read the SQL chapter" in mail.outbox[0].subject
+
+
+# -- the first reminder: the day before the due date at the latest -------------------------
+
+
+@pytest.mark.parametrize(
+    ("created", "due", "first"),
+    [
+        # Berlin (UTC+1 in November). Plenty of lead: 2 days before, at 09:00 Berlin.
+        (at(2026, 11, 2, 12), (2026, 11, 10), at(2026, 11, 8, 8)),
+        # Created 23:30 Berlin on the 8th (22:30 UTC), due the 10th: the lead moment passed,
+        # so 09:00 the next morning, the day before the due date.
+        (at(2026, 11, 8, 22, 30), (2026, 11, 10), at(2026, 11, 9, 8)),
+        # Created 00:30 Berlin on the 9th (23:30 UTC on the 8th): the same, the 9th.
+        (at(2026, 11, 8, 23, 30), (2026, 11, 10), at(2026, 11, 9, 8)),
+        # Created at 08:59 Berlin the day before: reminded this morning at 09:00.
+        (at(2026, 11, 9, 7, 59), (2026, 11, 10), at(2026, 11, 9, 8)),
+        # Created today after 09:00, due tomorrow: tomorrow morning, never after it is overdue.
+        (at(2026, 11, 9, 14), (2026, 11, 10), at(2026, 11, 10, 8)),
+        # 23:59 Berlin the evening before (22:59 UTC): the due date's morning.
+        (at(2026, 11, 9, 22, 59), (2026, 11, 10), at(2026, 11, 10, 8)),
+        # Due today and created after 09:00: nothing before the overdue follow-up.
+        (at(2026, 11, 10, 12), (2026, 11, 10), at(2026, 11, 13, 8)),
+    ],
+)
+def test_first_reminder_is_the_day_before_whatever_the_lead(world, created, due, first):
+    pair = _pair_in_zones(world, "UTC", "Europe/Berlin")
+    with time_machine.travel(created, tick=False):
+        made = actions.create_action(
+            pair, "Draft", "mentee", datetime.date(*due), by=world.mentee.user
+        )
+    assert made.next_reminder_at == first
+
+
+@pytest.mark.parametrize("lead", [0, 1, 7])
+def test_a_short_lead_still_reminds_the_day_before(world, lead):
+    world.program.reminder_lead_days = lead
+    world.program.save()
+    made = new_action(world, "Draft", "mentee", created=at(2026, 11, 1))
+    # Due the 10th: 7 days ahead for a lead of 7, the day before for 0 or 1.
+    assert made.next_reminder_at == at(2026, 11, 10 - max(lead, 1), 9)
+
+
+def test_created_today_due_tomorrow_is_reminded_before_it_is_overdue(world):
+    """Before: the lead moment (2 days before) had passed, so the first email was overdue."""
+    made = new_action(world, "Quick one", "mentee", created=at(2026, 11, 9, 14))
+    assert made.next_reminder_at == at(2026, 11, 10, 9)
+    assert run(at(2026, 11, 10, 9))["sent"] == 1
+    assert mail.outbox[0].subject == "Due Tuesday 10 November: Quick one"
+    made.refresh_from_db()
+    assert made.next_reminder_at == at(2026, 11, 13, 9)  # then the follow-up only
+
+
+def test_after_a_reminder_no_daily_catch_up_before_the_due_date(world):
+    world.program.reminder_lead_days = 5
+    world.program.save()
+    made = new_action(world, "Draft", "mentee", created=at(2026, 11, 1))
+    assert run(at(2026, 11, 5, 9))["sent"] == 1
+    made.refresh_from_db()
+    assert made.next_reminder_at == at(2026, 11, 13, 9)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_claims_running_at_once_still_make_one_email_per_person(world):
+    """Two claimers take different actions (SKIP LOCKED, small batches) of the same person:
+    the second one's insert meets the first one's row and adds its actions to it."""
+    import threading
+
+    from django.db import close_old_connections
+
+    from tests.services import require_postgres
+
+    require_postgres()
+    now = at(2026, 11, 8, 9)
+    for n in range(40):
+        new_action(world, f"Action {n}", "mentee", created=at(2026, 11, 2, 8))
+    errors = []
+
+    def claim():
+        try:
+            reminders.claim_due(now, limit=3)
+        except Exception as exc:  # surfaced below
+            errors.append(exc)
+        finally:
+            close_old_connections()
+
+    threads = [threading.Thread(target=claim) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert not errors, errors
+    [row] = SentEmail.objects.all()
+    assert len({pk for pk, _due in row.context["actions"]}) == 40
+    assert not NextAction.objects.filter(next_reminder_at__lte=now).exists()

@@ -75,6 +75,6 @@ def test_in_process_beat_delivers_reminders_and_nudges_to_the_outbox(world, sett
         thread.join(10)
     subjects = [m["subject"] for m in mail.read_outbox()]
     assert any("Read the SQL chapter" in s for s in subjects), subjects
-    assert SentEmail.objects.filter(kind="reminder_due", status="sent").count() == 1
+    assert SentEmail.objects.filter(kind="reminder_daily", status="sent").count() == 1
     assert any(s.startswith("Your week with") for s in subjects), subjects
     assert SentEmail.objects.filter(kind="nudge", status="sent").count() == 2
