@@ -87,7 +87,8 @@ def render(row):
     role = pair.role_of(user)
     if role is None:
         return "The recipient is no longer in this pairing."
-    if AgendaItem.objects.filter(pair=pair, author=user, created_at__gte=row.created_at).exists():
+    added = AgendaItem.objects.filter(pair=pair, author=user)
+    if row.created_at is not None and added.filter(created_at__gte=row.created_at).exists():
         return "The recipient added to the agenda meanwhile."
     partner = pair.mentee.user if role == "mentor" else pair.mentor.user
     return outbox.list_email(

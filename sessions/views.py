@@ -431,6 +431,8 @@ def _render_log(request, access, forms, error, mode, **extra):
         **forms,
         **extra,
     }
+    if mode == "log":  # the first sessions are where the pair agrees how they will work
+        context["agreement"] = agreement_service.for_pair(access.pair)
     status = 400 if error else 200
     return render(request, "sessions/log.html", context, status=status)
 

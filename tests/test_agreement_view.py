@@ -81,3 +81,14 @@ def test_confirming_nothing_is_refused(client, world):
         response.status_code == 400 and "Write something to agree on" in response.content.decode()
     )
     assert not Agreement.objects.exists()
+
+
+def test_the_log_page_asks_for_the_agreement_until_both_confirmed(client, world):
+    client.force_login(world.mentee.user)
+    log = reverse("sessions:log", args=[world.pair.pk])
+    assert "At your first session, agree how you will work" in client.get(log).content.decode()
+    post(client, world, cadence="Weekly", confirm="on")
+    assert "not confirmed by both of you yet" in client.get(log).content.decode()
+    client.force_login(world.mentor.user)
+    post(client, world, cadence="Weekly", confirm="on")
+    assert "Open the agreement" not in client.get(log).content.decode()
