@@ -303,7 +303,8 @@ def dashboard_charts(health):
 
     b, a = health.balance, health.actions
     groups = [
-        (_("Questions brought"), b["questions_mentor"], b["questions_mentee"]),
+        (_("Agenda questions brought"), b["agenda_mentor"], b["agenda_mentee"]),
+        (_("Sessions with questions brought"), b["questions_mentor"], b["questions_mentee"]),
         (_("Learnings recorded"), b["learned_mentor"], b["learned_mentee"]),
         (_("Teaching recorded"), b["shared_mentor"], b["shared_mentee"]),
         (_("Actions completed"), a["done_mentor"], a["done_mentee"]),

@@ -13,6 +13,7 @@ from django.db.models import (
     BooleanField,
     CharField,
     Count,
+    Exists,
     ExpressionWrapper,
     F,
     Func,
@@ -28,7 +29,7 @@ from django.utils import timezone
 from mentorship.csvutil import streaming_csv_response
 from pairs.models import Pair
 from sessions.cadence import is_stalled, stalled_threshold
-from sessions.models import NextAction, Session
+from sessions.models import AgendaItem, Agreement, Goal, NextAction, Session
 
 CHUNK = 2000  # rows fetched from the database at a time
 KINDS = ("pairs", "sessions", "actions")
@@ -75,6 +76,11 @@ def pair_rows(program, now=None):
     sessions = Session.objects.filter(pair=OuterRef("pk"), status=Session.Status.LOGGED)
     actions = NextAction.objects.filter(pair=OuterRef("pk"))
     last_session = sessions.order_by("-occurred_at").values("occurred_at")[:1]
+    goals = Goal.objects.filter(pair=OuterRef("pk"))
+    agenda = AgendaItem.objects.filter(pair=OuterRef("pk"))
+    agreed = Agreement.objects.filter(
+        pair=OuterRef("pk"), mentor_confirmed_at__isnull=False, mentee_confirmed_at__isnull=False
+    )
     rows = (
         Pair.objects.filter(program=program)
         .annotate(
@@ -84,6 +90,12 @@ def pair_rows(program, now=None):
             done=_count(actions.filter(status=NextAction.Status.DONE)),
             dropped=_count(actions.filter(status=NextAction.Status.DROPPED)),
             overdue=_count(actions.overdue(today)),
+            goals_mentor=_count(goals.filter(side="mentor")),
+            goals_mentee=_count(goals.filter(side="mentee")),
+            goals_reached=_count(goals.filter(status=Goal.Status.REACHED)),
+            agenda_mentor=_count(agenda.filter(side="mentor")),
+            agenda_mentee=_count(agenda.filter(side="mentee")),
+            agreed=Exists(agreed),
         )
         .order_by("pk")
         .values_list(
@@ -103,23 +115,33 @@ def pair_rows(program, now=None):
             "done",
             "dropped",
             "overdue",
+            "goals_mentor",
+            "goals_mentee",
+            "goals_reached",
+            "agenda_mentor",
+            "agenda_mentee",
+            "agreed",
         )
     )
     for (
         pk, status, source, mentor, mentor_email, mentee, mentee_email, started_on, ended_on,
-        created_at, logged, last, open_, done, dropped, overdue,
+        created_at, logged, last, open_, done, dropped, overdue, goals_mentor, goals_mentee,
+        goals_reached, agenda_mentor, agenda_mentee, agreed,
     ) in rows.iterator(chunk_size=CHUNK):  # fmt: skip
         stalled = is_stalled(status, last, started_on, created_at, threshold, threshold_day)
         yield [
             pk, status, source, mentor, mentor_email, mentee, mentee_email, _day(started_on),
             _day(ended_on), logged, _utc(last), open_, done, dropped, overdue, _yes(stalled),
+            goals_mentor, goals_mentee, goals_reached, agenda_mentor, agenda_mentee, _yes(agreed),
         ]  # fmt: skip
 
 
 PAIR_HEADER = [
     "pair_id", "status", "source", "mentor", "mentor_email", "mentee", "mentee_email",
     "started_on", "ended_on", "logged_sessions", "last_session_utc", "actions_open",
-    "actions_done", "actions_dropped", "actions_overdue", "stalled",
+    "actions_done", "actions_dropped", "actions_overdue", "stalled", "goals_mentor",
+    "goals_mentee", "goals_reached", "agenda_questions_mentor", "agenda_questions_mentee",
+    "agreement_confirmed_by_both",
 ]  # fmt: skip
 
 

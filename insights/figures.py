@@ -30,7 +30,7 @@ from insights.stalled import nudged_today, stalled_pairs
 from mentorship.models import Participant
 from mentorship.timezones import as_local_date
 from pairs.models import Pair
-from sessions.models import NextAction, Session, SessionSide
+from sessions.models import AgendaItem, Goal, NextAction, Session, SessionSide
 
 log = logging.getLogger(__name__)
 STALLED_SHOWN = 50  # the dashboard lists this many stalled pairs, the export has them all
@@ -171,12 +171,46 @@ def balance_figures(program, date_range):
         counts[f"learned_{side}"] = Count("pk", filter=by_side & ~Q(learned=""))
         counts[f"shared_{side}"] = Count("pk", filter=by_side & ~Q(shared=""))
         counts[f"sides_{side}"] = Count("pk", filter=by_side)
-    return SessionSide.objects.filter(
+    row = SessionSide.objects.filter(
         session__pair__program=program,
         session__status=Session.Status.LOGGED,
         session__occurred_at__gte=start,
         session__occurred_at__lt=end,
     ).aggregate(**counts)
+    # Questions brought before the session: agenda items added in the range, by side.
+    row.update(
+        AgendaItem.objects.filter(
+            pair__program=program, created_at__gte=start, created_at__lt=end
+        ).aggregate(
+            agenda_mentor=Count("pk", filter=Q(side="mentor")),
+            agenda_mentee=Count("pk", filter=Q(side="mentee")),
+        )
+    )
+    return row
+
+
+def goal_figures(program, date_range):
+    """Counts only (a goal's text is never read): live pairs and how many have goals set,
+    goals by side, goals reached (all time, and within the range)."""
+    start, end = date_range.bounds()
+    with_goals = Exists(Goal.objects.filter(pair=OuterRef("pk")))
+    row = Pair.objects.filter(program=program, status__in=Pair.LIVE).aggregate(
+        live_pairs=Count("pk"), pairs_with_goals=Count("pk", filter=with_goals)
+    )
+    reached = Q(status=Goal.Status.REACHED)
+    row.update(
+        Goal.objects.filter(pair__program=program).aggregate(
+            goals=Count("pk"),
+            goals_mentor=Count("pk", filter=Q(side="mentor")),
+            goals_mentee=Count("pk", filter=Q(side="mentee")),
+            reached=Count("pk", filter=reached),
+            reached_in_range=Count(
+                "pk", filter=reached & Q(reached_at__gte=start, reached_at__lt=end)
+            ),
+        )
+    )
+    row["with_goals_ratio"] = _ratio(row["pairs_with_goals"], row["live_pairs"])
+    return row
 
 
 @dataclasses.dataclass
@@ -194,6 +228,7 @@ class Health:
     completion: list  # (start, end, due, done)
     completion_ratio: float | None
     balance: dict
+    goals: dict
     stalled: list
     stalled_count: int
     nudged: set
@@ -230,7 +265,7 @@ def cached_program_health(program, date_range, now=None):
     key = ":".join(
         str(part)
         for part in (
-            "health:v1",
+            "health:v2",
             program.pk,
             program.cadence_days,
             date_range.start,
@@ -256,7 +291,7 @@ def cached_program_health(program, date_range, now=None):
 
 
 def program_health(program, date_range, now=None, with_nudged=True):
-    """Everything the dashboard shows: six queries, and one more if any pair is stalled."""
+    """Everything the dashboard shows: nine queries, and one more if any pair is stalled."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     participants = participants_figures(program)
@@ -266,6 +301,7 @@ def program_health(program, date_range, now=None, with_nudged=True):
     pair_months = pairs["overlapping"] * date_range.months
     actions, completion = action_stats(program, date_range, today)
     balance = balance_figures(program, date_range)
+    goals = goal_figures(program, date_range)
     stalled = stalled_pairs(program, now)
     shown = stalled[:STALLED_SHOWN]
     return Health(
@@ -282,6 +318,7 @@ def program_health(program, date_range, now=None, with_nudged=True):
         completion=completion,
         completion_ratio=_ratio(actions["due_done"], actions["due"]),
         balance=balance,
+        goals=goals,
         stalled=shown,
         stalled_count=len(stalled),
         nudged=nudged_today(shown, today) if with_nudged else set(),

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from insights import digests
 from notifications import outbox
-from sessions import nudges, reminders
+from sessions import agenda_nudge, nudges, reminders
 
 
 def run_round(now=None):
@@ -15,6 +15,7 @@ def run_round(now=None):
     result = {
         "reminders": reminders.claim_due(now),
         "nudges": nudges.claim_due(now),
+        "agenda_nudges": agenda_nudge.claim_due(now),
         "digests": digests.claim_due(now),
     }
     result["delivery"] = outbox.deliver_due(now)

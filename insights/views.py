@@ -68,6 +68,7 @@ def dashboard(request, slug):
         "stalled_rows": _stalled_rows(program, result, now),
         "matched_percent": _percent(result.participants["matched_ratio"]),
         "completion_percent": _percent(result.completion_ratio),
+        "goals_percent": _percent(result.goals["with_goals_ratio"]),
         "export_kinds": exports.KINDS,
         "stalled_limit": figures.STALLED_SHOWN,
         "cache_seconds": figures.cache_seconds(),

@@ -90,6 +90,19 @@ def due_date(day, on=None):
     return day
 
 
+GOAL_DAYS_AHEAD = 2 * 366  # a goal for a partnership: within two years
+
+
+def goal_target(day, on=None):
+    """A goal's target date: from today, within two years."""
+    on = on or today()
+    if day < on:
+        raise DateOutOfRange(_("The target date is in the past. Choose today or a later day."))
+    if day > on + datetime.timedelta(days=GOAL_DAYS_AHEAD):
+        raise DateOutOfRange(_("Choose a target date within two years."))
+    return day
+
+
 def program_start(day, on=None):
     on = on or today()
     return check(day, EARLIEST, _years_after(on, PROGRAM_YEARS_AHEAD))

@@ -13,6 +13,9 @@ class EmailPreference(models.Model):
     reminders = models.BooleanField(_("reminders about my next actions"), default=True)
     nudges = models.BooleanField(_("weekly nudge"), default=True)
     digests = models.BooleanField(_("weekly admin digest"), default=True)
+    agenda_nudges = models.BooleanField(
+        _("an invitation to add a question to the next session's agenda"), default=True
+    )
     # None: the program's nudge weekday (0 = Monday).
     nudge_weekday = models.PositiveSmallIntegerField(_("nudge day"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)

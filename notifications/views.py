@@ -36,7 +36,7 @@ class PreferencesForm(forms.ModelForm):
 
     class Meta:
         model = EmailPreference
-        fields = ["reminders", "nudges", "digests", "nudge_weekday"]
+        fields = ["reminders", "nudges", "agenda_nudges", "digests", "nudge_weekday"]
 
 
 @login_required

@@ -8,11 +8,12 @@ False and ``can_read_content`` False); anyone else gets 404.
 from dataclasses import dataclass
 from functools import cached_property
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from pairs import access as pairs_access
 from pairs.models import Pair
-from sessions.models import NextAction, Session
+from sessions.models import Goal, NextAction, Session
 
 
 @dataclass(frozen=True)
@@ -70,3 +71,18 @@ def get_session_for_user(user, pk, write=False):
 def get_action_for_user(user, pk, write=False):
     """(action, PairAccess) for a next action of a pair the user may see."""
     return _get_for_user(NextAction, user, pk, write)
+
+
+def get_goal_for_user(user, pk, write=False):
+    """(goal, PairAccess): its owner reads and writes; the partner reads a shared goal (403
+    on write); a private goal is 404 to everyone else. Program admins never read a goal's
+    text (403); strangers get 404."""
+    goal, access = _get_for_user(Goal, user, pk, write)
+    if not access.is_member:
+        raise PermissionDenied
+    if goal.owner_id != user.pk:
+        if not goal.shared:
+            raise Http404
+        if write:
+            raise PermissionDenied
+    return goal, access

@@ -29,7 +29,7 @@ def _check_due(due_on, today=None):
         raise ActionError(str(exc)) from exc
 
 
-def create_action(pair, text, owner, due_on, by, session=None):
+def create_action(pair, text, owner, due_on, by, session=None, goal_id=None):
     text = (text or "").strip()
     if not text:
         raise ActionError(_("Say what the action is."))
@@ -39,7 +39,13 @@ def create_action(pair, text, owner, due_on, by, session=None):
         raise ActionError(_("Choose who owns the action."))
     _check_due(due_on)
     action = NextAction(
-        pair=pair, text=text, owner=owner, due_on=due_on, created_by=by, created_in=session
+        pair=pair,
+        text=text,
+        owner=owner,
+        due_on=due_on,
+        created_by=by,
+        created_in=session,
+        goal_id=goal_id,
     )
     reminders.rearm(action, save=False)
     action.save()

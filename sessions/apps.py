@@ -13,12 +13,16 @@ class SessionsConfig(AppConfig):
     def ready(self):
         # Imported here: these modules import models, which cannot load while apps are populated.
         from notifications import registry
-        from sessions import action_links, nudges, reminders, side_invites
+        from sessions import action_links, agenda_nudge, nudges, reminders, side_invites
 
         action_links.register()
         registry.register_list("reminders", _("reminders about your next actions"))
         registry.register_list("nudges", _("the weekly nudge"))
+        registry.register_list(
+            agenda_nudge.LIST, _("invitations to add a question to your next session")
+        )
         for kind in reminders.KINDS:
             registry.register(kind, reminders.render, prepare=reminders.prepare)
         registry.register(nudges.KIND, nudges.render, prepare=nudges.prepare)
         registry.register(side_invites.KIND, side_invites.render)
+        registry.register(agenda_nudge.KIND, agenda_nudge.render)

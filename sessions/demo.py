@@ -11,7 +11,15 @@ from django.utils import timezone
 from mentorship.models import Program, User
 from pairs.models import Pair
 from sessions import reminders
-from sessions.models import NextAction, Session, SessionSide
+from sessions.models import (
+    AgendaItem,
+    Agreement,
+    Goal,
+    Milestone,
+    NextAction,
+    Session,
+    SessionSide,
+)
 
 PROGRAM_SLUG = "demo"
 MENTOR_EMAIL = "mentor@example.com"
@@ -215,10 +223,22 @@ def seed_pair(pair, today):
         done_by=mentee,
         reviewed_in=s3,
     )
+    goals = seed_goals(pair, today, s1)
     _action(pair, "Ask HR whether the rubric changed", "mentor", today - d(4), s3, mentor)
     _action(pair, "Read about advanced {skill}", "mentee", today - d(2), s3, mentee)
     _action(pair, "Review {mentee}'s {skill} task", "mentor", today + d(2), s4, mentee)
-    _action(pair, "Finish the {skill} task", "mentee", today + d(9), s4, mentee)
+    _action(
+        pair, "Finish the {skill} task", "mentee", today + d(9), s4, mentee, goal=goals["mentee"]
+    )
+    _action(
+        pair,
+        "Try {back} on one real task",
+        "mentor",
+        today + d(7),
+        s4,
+        mentor,
+        goal=goals["mentor"],
+    )
     _action(pair, "Pick a topic for the next session", "both", today + d(5), s4, mentee)
     Session.objects.create(
         pair=pair,
@@ -229,6 +249,63 @@ def seed_pair(pair, today):
         created_by=mentor,
         updated_by=mentor,
     )
+
+
+def seed_goals(pair, today, first_session):
+    """Goals on both sides (the mentor's is a learning goal), the agreement they made at the
+    first session, and an agenda both started filling for the next one."""
+    mentor, mentee = pair.mentor.user, pair.mentee.user
+    d = datetime.timedelta
+    mentee_goal = Goal.objects.create(
+        pair=pair,
+        owner=mentee,
+        side="mentee",
+        text=_fill("Use {skill} confidently in my day-to-day work", pair),
+        why="It is the skill my next role asks for.",
+        target_on=today + d(90),
+        status=Goal.Status.MOVING,
+    )
+    for i, (text, done) in enumerate(
+        [("Finish the basics", True), ("Solve a real task alone", False), ("Teach it back", False)]
+    ):
+        Milestone.objects.create(goal=mentee_goal, text=text, position=i, done=done)
+    mentor_goal = Goal.objects.create(
+        pair=pair,
+        owner=mentor,
+        side="mentor",
+        text=_fill("Learn enough {back} to review it at work", pair),
+        why=_fill("{mentee} knows it far better than I do.", pair),
+        target_on=today + d(120),
+        status=Goal.Status.NOT_STARTED,
+    )
+    Milestone.objects.create(goal=mentor_goal, text="Pair on one example", position=0)
+    Goal.objects.create(
+        pair=pair,
+        owner=mentee,
+        side="mentee",
+        text="Ask for the promotion conversation",
+        why="Private: only I see this.",
+        target_on=today + d(180),
+        shared=False,
+    )
+    Agreement.objects.create(
+        pair=pair,
+        cadence="Every two weeks, 45 minutes",
+        format="Video call; chat for quick questions",
+        mentor_learn=_fill("{back}", pair),
+        mentor_teach=_fill("{skill}, and how hiring works", pair),
+        mentee_learn=_fill("{skill}", pair),
+        mentee_teach=_fill("{back}", pair),
+        mentor_confirmed_at=first_session.occurred_at,
+        mentee_confirmed_at=first_session.occurred_at,
+    )
+    for author, side, text in (
+        (mentee, "mentee", _fill("How do you decide when {skill} is the wrong tool?", pair)),
+        (mentor, "mentor", _fill("Can you show me how you start a {back} task?", pair)),
+        (mentee, "mentee", "What would you look for in my first real task?"),
+    ):
+        AgendaItem.objects.create(pair=pair, author=author, side=side, text=text)
+    return {"mentee": mentee_goal, "mentor": mentor_goal}
 
 
 def seed():

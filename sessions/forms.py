@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mentorship import bounds
 from mentorship.bounds import MAX_INT, small_int  # noqa: F401 (the views import them here)
-from sessions.models import NextAction, Session
+from sessions.models import Goal, NextAction, Session
 
 MAX_NEW_ACTIONS = 30
 EMPTY_ACTION_ROWS = 3  # without JS the page offers this many empty rows
@@ -128,11 +128,18 @@ class NewActionForm(forms.Form):
     text = forms.CharField(label=_("Next action"), required=False, max_length=500)
     owner = forms.ChoiceField(label=_("Who"), choices=NextAction.Owner.choices)
     due_on = forms.DateField(label=_("Due"), required=False, widget=DateInput())
+    goal = forms.TypedChoiceField(
+        label=_("Towards goal"), required=False, coerce=int, empty_value=None
+    )
 
-    def __init__(self, *args, owner_choices=None, **kwargs):
+    def __init__(self, *args, owner_choices=None, goal_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
         if owner_choices:
             self.fields["owner"].choices = owner_choices
+        if goal_choices:
+            self.fields["goal"].choices = [("", _("No goal")), *goal_choices]
+        else:
+            del self.fields["goal"]
 
     def clean(self):
         data = super().clean()
@@ -179,3 +186,123 @@ def new_action_indexes(data):
         if match:
             found.add(int(match.group(1)))
     return sorted(found)[:MAX_NEW_ACTIONS]
+
+
+# Goals, the agreement and the agenda ---------------------------------------------------------
+
+
+class GoalForm(forms.Form):
+    text = forms.CharField(
+        label=_("My goal"),
+        max_length=300,
+        help_text=_("What you want to be able to do, e.g. “Run a design critique on my own”."),
+        error_messages={"required": _("Say what the goal is.")},
+    )
+    why = forms.CharField(
+        label=_("Why it matters to me"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    target_on = forms.DateField(
+        label=_("Target date"),
+        widget=DateInput(),
+        error_messages={"required": _("Give the goal a target date.")},
+    )
+    milestones = forms.CharField(
+        label=_("Milestones (optional)"),
+        required=False,
+        max_length=10 * 201,
+        help_text=_("One per line, at most 10."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    shared = forms.BooleanField(
+        label=_("Share this goal with my partner"),
+        required=False,
+        initial=True,
+        help_text=_("Unticked, the goal is private: only you see it."),
+    )
+
+    def __init__(self, *args, old_target=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.old_target = old_target
+
+    def clean_target_on(self):
+        day = self.cleaned_data["target_on"]
+        if day == self.old_target:  # an existing goal may keep a date that has passed
+            return day
+        return bounds.form_check(bounds.goal_target, day)
+
+    def clean_milestones(self):
+        lines = [line.strip() for line in self.cleaned_data["milestones"].splitlines()]
+        lines = [line for line in lines if line]
+        if len(lines) > 10:
+            raise forms.ValidationError(_("A goal has at most 10 milestones."))
+        if any(len(line) > 200 for line in lines):
+            raise forms.ValidationError(_("Keep each milestone under 200 characters."))
+        return lines
+
+
+class ProgressForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Where it stands"), choices=Goal.Status.choices, widget=forms.RadioSelect
+    )
+    done = forms.TypedMultipleChoiceField(
+        label=_("Milestones done"),
+        required=False,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, milestones=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["done"].choices = [(m.pk, m.text) for m in milestones]
+
+
+class AgreementForm(forms.Form):
+    cadence = forms.CharField(
+        label=_("How often we meet"),
+        required=False,
+        max_length=200,
+        help_text=_("e.g. “Every two weeks, 45 minutes”."),
+    )
+    format = forms.CharField(
+        label=_("How we meet"),
+        required=False,
+        max_length=200,
+        help_text=_("e.g. “Video call; chat for quick questions”."),
+    )
+    learn = forms.CharField(
+        label=_("What I hope to learn"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    teach = forms.CharField(
+        label=_("What I hope to teach or share"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    confirm = forms.BooleanField(label=_("I agree to this"), required=False)
+    version = forms.IntegerField(
+        required=False, min_value=0, max_value=MAX_INT, widget=forms.HiddenInput
+    )
+
+
+class AgendaItemForm(forms.Form):
+    text = forms.CharField(
+        label=_("A question or topic for the next session"),
+        max_length=500,
+        error_messages={"required": _("Write the question or topic you want to bring.")},
+    )
+
+
+class AgendaReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("In this session"),
+        choices=[("discussed", _("Discussed")), ("carry", _("Carry over to next time"))],
+        initial="carry",
+        required=False,  # an item added meanwhile is not in the form: it stays open
+        widget=forms.RadioSelect,
+    )

@@ -118,6 +118,10 @@ class NextAction(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    # The goal this action moves forward (optional); a goal shows its actions' progress.
+    goal = models.ForeignKey(
+        "Goal", on_delete=models.SET_NULL, null=True, blank=True, related_name="actions"
+    )
     # Reminders: what is due lives here; a periodic task claims due rows.
     next_reminder_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
@@ -180,3 +184,111 @@ class CalendarFeed(models.Model):
     )
     token = models.CharField(max_length=64, unique=True, default=new_token)
     created_at = models.DateTimeField(auto_now=True)
+
+
+class Goal(models.Model):
+    """One person's own goal for a partnership (mentors have learning goals too).
+
+    Private goals are their owner's alone; shared ones the partner sees too. Program
+    admins only ever count goals (never read their text)."""
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", _("Not started")
+        MOVING = "moving", _("Moving")
+        STUCK = "stuck", _("Stuck")
+        REACHED = "reached", _("Reached")
+
+    pair = models.ForeignKey(Pair, on_delete=models.CASCADE, related_name="goals")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    side = models.CharField(max_length=10, choices=Side)
+    text = models.CharField(_("goal"), max_length=300)
+    why = models.TextField(_("why it matters"), blank=True, max_length=2000)
+    target_on = models.DateField(_("target date"))
+    status = models.CharField(
+        _("where it stands"), max_length=12, choices=Status, default=Status.NOT_STARTED
+    )
+    shared = models.BooleanField(_("shared with my partner"), default=True)
+    reached_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["target_on", "pk"]
+        indexes = [models.Index(fields=["pair", "side"])]
+
+    def __str__(self):
+        # Metadata only: admin pages and logs show this, never the text.
+        return f"Goal {self.pk} ({self.side})"
+
+
+class Milestone(models.Model):
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="milestones")
+    text = models.CharField(_("milestone"), max_length=200)
+    position = models.PositiveSmallIntegerField(default=0)
+    done = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return f"Milestone {self.pk}"
+
+
+class Agreement(models.Model):
+    """How a pair will work together: agreed at the first session, confirmed by each side.
+
+    Either person may edit the shared terms (cadence, format); a change clears the
+    partner's confirmation, so both have always confirmed the same words."""
+
+    pair = models.OneToOneField(Pair, on_delete=models.CASCADE, related_name="agreement")
+    cadence = models.CharField(_("how often we meet"), max_length=200, blank=True)
+    format = models.CharField(_("how we meet"), max_length=200, blank=True)
+    mentor_learn = models.TextField(
+        _("what the mentor hopes to learn"), blank=True, max_length=2000
+    )
+    mentor_teach = models.TextField(
+        _("what the mentor hopes to teach"), blank=True, max_length=2000
+    )
+    mentee_learn = models.TextField(
+        _("what the mentee hopes to learn"), blank=True, max_length=2000
+    )
+    mentee_teach = models.TextField(
+        _("what the mentee hopes to teach"), blank=True, max_length=2000
+    )
+    mentor_confirmed_at = models.DateTimeField(null=True, blank=True)
+    mentee_confirmed_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"Agreement of pair {self.pair_id}"
+
+    @property
+    def confirmed_by_both(self):
+        return bool(self.mentor_confirmed_at and self.mentee_confirmed_at)
+
+
+class AgendaItem(models.Model):
+    """A question or topic one person brings to the next session."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        DISCUSSED = "discussed", _("Discussed")
+
+    pair = models.ForeignKey(Pair, on_delete=models.CASCADE, related_name="agenda_items")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    side = models.CharField(max_length=10, choices=Side)
+    text = models.CharField(_("question or topic"), max_length=500)
+    status = models.CharField(max_length=10, choices=Status, default=Status.OPEN)
+    discussed_in = models.ForeignKey(
+        Session, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    carried_over = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["pair", "status"])]
+
+    def __str__(self):
+        return f"Agenda item {self.pk} ({self.side})"

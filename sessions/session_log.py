@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from mentorship import bounds
 from pairs.models import Pair
 from sessions import actions as action_service
+from sessions import agenda as agenda_service
+from sessions import goals as goal_service
 from sessions.models import NextAction, Session, SessionSide
 
 SHARED_FIELDS = ("occurred_at", "duration_minutes", "format", "topics", "shared_notes")
@@ -42,6 +44,7 @@ class NewAction:
     text: str
     owner: str
     due_on: datetime.date
+    goal_id: int | None = None
 
 
 @dataclass
@@ -216,8 +219,11 @@ def save_log(
     side_version=None,
     reviews=(),
     new_actions=(),
+    agenda=None,
 ):
     """Log a new session (session=None) or add/edit the person's own side of one.
+
+    agenda: {agenda item id: "discussed" or "carry"} for the open agenda the form showed.
 
     Returns a LogResult; raises LogError (and saves nothing) on anything to fix.
     """
@@ -235,6 +241,7 @@ def save_log(
             or (shared.get("shared_notes") or "").strip()
             or reviews
             or new_actions
+            or any(d == agenda_service.DISCUSSED for d in (agenda or {}).values())
         ):
             raise LogError(
                 _(
@@ -281,10 +288,15 @@ def save_log(
         for review in reviews:
             _apply_review(review, by_id, by, session)
 
+    if agenda:
+        agenda_service.review(pair, session, agenda)
+
     for item in new_actions:
+        if not goal_service.owns_link(item.goal_id, pair, by):
+            raise LogError(_("That goal is not one of this pair's: choose another."))
         try:
             action_service.create_action(
-                pair, item.text, item.owner, item.due_on, by, session=session
+                pair, item.text, item.owner, item.due_on, by, session=session, goal_id=item.goal_id
             )
         except action_service.ActionError as exc:
             raise LogError(

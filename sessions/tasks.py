@@ -7,7 +7,7 @@ from celery import shared_task
 
 from notifications import outbox
 from notifications.tasks import moment
-from sessions import nudges, reminders
+from sessions import agenda_nudge, nudges, reminders
 
 
 @shared_task(name="sessions.send_due_reminders")
@@ -19,4 +19,8 @@ def send_due_reminders(now=None):
 @shared_task(name="sessions.send_weekly_nudges")
 def send_weekly_nudges(now=None):
     when = moment(now)
-    return {"nudges": nudges.claim_due(when), "delivery": outbox.deliver_due(when)}
+    return {
+        "nudges": nudges.claim_due(when),
+        "agenda_nudges": agenda_nudge.claim_due(when),
+        "delivery": outbox.deliver_due(when),
+    }

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mentorship.timezones import as_local_date
-from sessions.models import NextAction, Session, SessionSide
+from sessions.models import AgendaItem, NextAction, Session, SessionSide
 
 PAGE_SIZE = 10
 BALANCE_MONTHS = 6
@@ -149,6 +149,8 @@ class BalanceRow:
     month: datetime.date
     mentor_questions: int = 0
     mentee_questions: int = 0
+    mentor_agenda: int = 0  # questions brought before the session (the agenda)
+    mentee_agenda: int = 0
     mentor_learned: int = 0
     mentee_learned: int = 0
     mentor_done: int = 0
@@ -156,7 +158,8 @@ class BalanceRow:
 
 
 def balance(pair, today=None, months=BALANCE_MONTHS):
-    """Per month and person: questions asked, learnings recorded, actions completed (2 queries)."""
+    """Per month and person: questions brought before (agenda) and during sessions, learnings
+    recorded, actions completed (3 queries)."""
     today = today or timezone.localdate()
     starts = _month_starts(today, months)
     rows = {m: BalanceRow(month=m) for m in starts}
@@ -192,11 +195,23 @@ def balance(pair, today=None, months=BALANCE_MONTHS):
         for role in ("mentor", "mentee"):
             if item["owner"] in NextAction.owners_of_role(role):
                 setattr(row, f"{role}_done", getattr(row, f"{role}_done") + item["n"])
+    agenda = (
+        AgendaItem.objects.filter(pair=pair, created_at__gte=since)
+        .annotate(month=TruncMonth("created_at", tzinfo=tz))
+        .values("month", "side")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for item in agenda:
+        row = rows.get(as_local_date(item["month"]))
+        if row is not None:
+            setattr(row, f"{item['side']}_agenda", item["n"])
     return [rows[m] for m in starts]
 
 
 METRICS = (
-    ("questions", _("Questions asked")),
+    ("agenda", _("Questions brought before (agenda)")),
+    ("questions", _("Questions asked in sessions")),
     ("learned", _("Learnings recorded")),
     ("done", _("Actions completed")),
 )

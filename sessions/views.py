@@ -13,7 +13,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from pairs import lifecycle
 from sessions import actions as action_service
+from sessions import agenda as agenda_service
+from sessions import agreement as agreement_service
 from sessions import dashboard as dashboard_service
+from sessions import goals as goal_service
 from sessions import ical as calendar_service
 from sessions import session_log as log_service
 from sessions import side_invites
@@ -22,6 +25,8 @@ from sessions.access import get_action_for_user, get_pair_for_user, get_session_
 from sessions.forms import (
     EMPTY_ACTION_ROWS,
     MAX_NEW_ACTIONS,
+    AgendaItemForm,
+    AgendaReviewForm,
     DoneForm,
     NewActionForm,
     ReviewForm,
@@ -113,9 +118,17 @@ def pair_page(request, pk):
         "undo_token": undo if lifecycle.read_undo(pair, undo) is not None else "",
         "undo_minutes": lifecycle.UNDO_SECONDS // 60,
     }
+    agreement = agreement_service.for_pair(pair)
+    context["agreement"] = agreement
+    context["agreement_confirmed"] = agreement_service.confirmed_by(agreement, pair)
     if access.can_write:
         context["open_actions"] = timeline_service.open_actions(pair)
         context["session_formats"] = Session.Format.choices
+        context["goals"] = goal_service.pair_goals(pair, request.user)
+        context["agenda_items"] = agenda_service.open_items(pair)
+        context["agenda_form"] = AgendaItemForm()
+    else:
+        context["goal_counts"] = goal_service.counts(pair)  # counts only: never the text
     return render(request, "sessions/pair.html", context)
 
 
@@ -215,29 +228,43 @@ def _build_forms(request, access, session=None, scheduled=None, my_side=None):
         for a in _review_actions(pair, data, session)
     ]
     choices = _owner_choices(pair)
+    goal_choices = _goal_choices(pair, request.user)
     indexes = new_action_indexes(data) if data is not None else list(range(EMPTY_ACTION_ROWS))
     new_forms = [
         NewActionForm(
             data,
             prefix=f"new-{i}",
             owner_choices=choices,
+            goal_choices=goal_choices,
             initial={"owner": default_owner(access, i)},
         )
         for i in indexes
     ]
+    # A new session opens with the open agenda: each item discussed or carried over.
+    agenda_forms = []
+    if session is None:
+        agenda_forms = [
+            (item, AgendaReviewForm(data, prefix=f"agenda-{item.pk}"))
+            for item in agenda_service.open_items(pair)
+        ]
     return {
         "shared_form": SharedForm(data, initial=shared_initial),
         "side_form": SideForm(data, initial=side_initial),
         "review_forms": reviews,
+        "agenda_forms": agenda_forms,
         "new_forms": new_forms,
         "next_index": (max(indexes) + 1) if indexes else 0,
         "my_side": my_side,
     }
 
 
+def _goal_choices(pair, user):
+    return [(pk, text[:80]) for pk, text in goal_service.goal_options(pair, user)]
+
+
 def _forms_valid(forms):
     ok = forms["shared_form"].is_valid() & forms["side_form"].is_valid()
-    for _action, form in forms["review_forms"]:
+    for _action, form in forms["review_forms"] + forms["agenda_forms"]:
         ok &= form.is_valid()
     for form in forms["new_forms"]:
         ok &= form.is_valid()
@@ -262,11 +289,17 @@ def _service_inputs(forms):
             text=form.cleaned_data["text"].strip(),
             owner=form.cleaned_data["owner"],
             due_on=form.cleaned_data["due_on"],
+            goal_id=form.cleaned_data.get("goal"),
         )
         for form in forms["new_forms"]
         if (form.cleaned_data.get("text") or "").strip()
     ]
-    return shared, side, reviews, new_actions
+    agenda = {
+        item.pk: form.cleaned_data["decision"]
+        for item, form in forms["agenda_forms"]
+        if form.cleaned_data.get("decision")
+    }
+    return shared, side, reviews, new_actions, agenda
 
 
 def _after_save(request, access, result):
@@ -297,7 +330,7 @@ def _save_posted(request, access, forms, **save_kwargs):
     """
     if not _forms_valid(forms):
         return None, _("Please fix the marked fields. Nothing was saved yet; your text is kept.")
-    shared, side, reviews, new_actions = _service_inputs(forms)
+    shared, side, reviews, new_actions, agenda = _service_inputs(forms)
     save_kwargs = {k: v() if callable(v) else v for k, v in save_kwargs.items()}
     try:
         result = log_service.save_log(
@@ -308,6 +341,7 @@ def _save_posted(request, access, forms, **save_kwargs):
             side=side,
             reviews=reviews,
             new_actions=new_actions,
+            agenda=agenda,
             **save_kwargs,
         )
     except log_service.LogError as exc:
@@ -397,6 +431,8 @@ def _render_log(request, access, forms, error, mode, **extra):
         **forms,
         **extra,
     }
+    if mode == "log":  # the first sessions are where the pair agrees how they will work
+        context["agreement"] = agreement_service.for_pair(access.pair)
     status = 400 if error else 200
     return render(request, "sessions/log.html", context, status=status)
 
@@ -410,6 +446,7 @@ def action_row(request, pk):
     form = NewActionForm(
         prefix=f"new-{index}",
         owner_choices=_owner_choices(access.pair),
+        goal_choices=_goal_choices(access.pair, request.user),
         initial={"owner": default_owner(access, index)},
     )
     return render(

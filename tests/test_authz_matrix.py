@@ -117,6 +117,12 @@ def PAIR_WRITE(outcome):  # noqa: N802
     return signed_in(404, participant=outcome, partner=outcome, program_admin=403, superuser=403)
 
 
+def GOAL_OWNER(outcome):  # noqa: N802
+    """A goal (the mentee's, shared): its owner writes; the partner reads it but may not
+    write (403); admins never read goal text (403); others 404."""
+    return signed_in(404, participant=outcome, partner=403, program_admin=403, superuser=403)
+
+
 DEV_ONLY = "development outbox: tests run with DEBUG off, so 404 for everyone"
 
 
@@ -164,6 +170,16 @@ def _make_sample(w, name):
             requester=w.other,
             recipient=w.mentor,
             expires_at=timezone.now() + datetime.timedelta(days=7),
+        )
+    if name == "goal":
+        from sessions.models import Goal
+
+        return Goal.objects.create(
+            pair=w.pair,
+            owner=w.mentee.user,
+            side="mentee",
+            text="Lead a retro",
+            target_on=timezone.localdate() + datetime.timedelta(days=60),
         )
     if name == "calendar_feed":
         from sessions.models import CalendarFeed
@@ -343,6 +359,40 @@ MATRIX = {
         get=signed_in(405),
         post=PAIR_WRITE(REDIRECT),
         kwargs=lambda w: {"pk": sample(w, "action").pk},
+    ),
+    # Goals, the agreement and the agenda: the pair's two people; admins never read them.
+    "sessions:goal_new": Row(
+        get=PAIR_WRITE(200),
+        post=PAIR_WRITE(400),
+        kwargs=lambda w: {"pk": w.pair.pk},
+        note="an empty goal: 400 with a message",
+    ),
+    "sessions:goal": Row(
+        get=GOAL_OWNER(200) | {"partner": 200},
+        kwargs=lambda w: {"pk": sample(w, "goal").pk},
+        note="a shared goal: the partner reads it; a private one is 404 (test_goals_views)",
+    ),
+    "sessions:goal_edit": Row(
+        get=GOAL_OWNER(200),
+        post=GOAL_OWNER(400),
+        kwargs=lambda w: {"pk": sample(w, "goal").pk},
+    ),
+    "sessions:goal_progress": Row(
+        get=signed_in(405),
+        post=GOAL_OWNER(REDIRECT),
+        kwargs=lambda w: {"pk": sample(w, "goal").pk},
+    ),
+    "sessions:agreement": Row(
+        get=PAIR_WRITE(200),
+        post=PAIR_WRITE(REDIRECT) | {"partner": 400},
+        kwargs=lambda w: {"pk": w.pair.pk},
+        note="the partner posts after the participant saved it: a stale form, 400",
+    ),
+    "sessions:agenda": Row(
+        get=PAIR_WRITE(200),
+        post=PAIR_WRITE(400),
+        kwargs=lambda w: {"pk": w.pair.pk},
+        note="an empty item: 400 with a message",
     ),
     "sessions:calendar": Row(get=signed_in(200)),
     "sessions:calendar_revoke": Row(get=signed_in(405), post=signed_in(REDIRECT)),

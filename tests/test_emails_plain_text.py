@@ -21,7 +21,7 @@ from notifications.models import SentEmail
 from notifications.registry import KINDS, Rendered
 from pairs import intro, lifecycle, request_emails
 from pairs.models import PairRequest
-from sessions import nudges, reminders, side_invites
+from sessions import agenda_nudge, nudges, reminders, side_invites
 from tests.factories import make_action, make_pair, make_session, make_user
 
 pytestmark = pytest.mark.django_db
@@ -81,6 +81,7 @@ def rows(world):
         yield kind, mentee, {"action": one.pk, "due_on": one.due_on.isoformat()}
     yield nudges.KIND, mentee, nudges.build_contents([mentee], now)[mentee.pk]
     yield side_invites.KIND, mentee, {"session": session.pk}
+    yield agenda_nudge.KIND, mentor, {"pair": world.pair.pk}
     yield digests.KIND, world.admin, {"programs": [digests.program_summary(program, now)]}
     yield stalled.NUDGE_KIND, mentee, {"pair_id": world.pair.pk}
     # Pairing requests (the person asked, the answer, the expiry) and an ended pair.
@@ -137,7 +138,8 @@ def test_subjects_keep_names_raw(people):
     for kind, user, context in rows(people):
         rendered = KINDS[kind].render(_row(kind, user, context))
         subject = build_email(rendered.template, user.email, rendered.context).subject
-        if "O'Brien" in subject or kind in (intro.KIND, side_invites.KIND, stalled.NUDGE_KIND):
+        named = (intro.KIND, side_invites.KIND, stalled.NUDGE_KIND, agenda_nudge.KIND)
+        if "O'Brien" in subject or kind in named:
             assert "O'Brien &" in subject, (kind, subject)
 
 

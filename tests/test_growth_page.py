@@ -6,6 +6,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from sessions.models import Goal
 from tests.factories import make_action, make_pair, make_participant, make_program, make_session
 from tests.health_data import NOW, health_settings, side  # noqa: F401
 
@@ -122,13 +123,16 @@ def test_growth_groups_by_program_across_programs(client, history):
 
 def test_query_count_does_not_grow_with_history(client, history, django_assert_num_queries):
     client.force_login(history.mentee.user)
-    with django_assert_num_queries(5):  # session, user, pairs, sides, actions
+    with django_assert_num_queries(6):  # session, user, pairs, sides, actions, goals
         client.get(reverse("health:growth"))
     for day in range(10):
         s = make_session(history.pair, when=NOW - datetime.timedelta(days=30 + day))
         side(s, "mentee")
         side(s, "mentor")
-        make_action(history.pair, owner="both", status="done", done_at=NOW)
-    with django_assert_num_queries(5):
+        goal = Goal.objects.create(pair=history.pair, owner=history.mentee.user, side="mentee",
+                                   text=f"MY-GOAL-{day}", target_on=NOW.date())  # fmt: skip
+        make_action(history.pair, owner="both", status="done", done_at=NOW, goal=goal)
+    with django_assert_num_queries(6):
         html = client.get(reverse("health:growth")).content.decode()
     assert html.count("SECRET-LEARNED-MENTEE") == 10
+    assert html.count("MY-GOAL-") == 10 and "1/1 actions done" in html

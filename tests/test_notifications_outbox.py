@@ -64,8 +64,9 @@ def test_every_kind_the_product_sends_is_registered():
         "nudge",
         "admin_digest",
         "stalled_nudge",
+        "agenda_nudge",
     }
-    assert set(registry.LISTS) == {"reminders", "nudges", "digests"}
+    assert set(registry.LISTS) == {"reminders", "nudges", "agenda_nudges", "digests"}
 
 
 def test_a_row_of_an_unknown_kind_is_skipped_not_sent(world, mailoutbox):

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from pairs import pairing
-from sessions.models import SessionSide
+from sessions.models import AgendaItem, Agreement, Goal, Milestone, SessionSide
 from tests.browser import ARTIFACTS, sign_in
 from tests.factories import PASSWORD, World, make_action, make_pair, make_participant, make_session
 
@@ -21,7 +21,7 @@ AXE = (Path(__file__).resolve().parent / "vendor" / "axe.min.js").read_text()
 SCREENSHOTS = Path(os.environ.get("SCREENSHOTS_DIR", ARTIFACTS / "screenshots"))
 WIDTHS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
 SHOTS = {"login", "dashboard", "pair", "log", "side", "participants", "pairs", "matching",
-         "health", "email"}  # fmt: skip
+         "health", "email", "goal", "agenda", "agreement", "growth"}  # fmt: skip
 
 
 def seed():
@@ -33,6 +33,21 @@ def seed():
     make_action(world.pair, text="Read chapter 2", owner="mentee")
     make_action(world.pair, text="Send the slides", owner="mentor",
                 due_on=timezone.localdate() - datetime.timedelta(days=1))  # fmt: skip
+    # Goals on both sides (with milestones and a linked action), the agreement, an agenda.
+    goal = Goal.objects.create(pair=world.pair, owner=world.mentee.user, side="mentee",
+                               text="Lead a retrospective on my own", why="My team asked",
+                               target_on=timezone.localdate() + datetime.timedelta(days=60),
+                               status="moving")  # fmt: skip
+    Milestone.objects.create(goal=goal, text="Watch one", done=True)
+    Milestone.objects.create(goal=goal, text="Run one with help", position=1)
+    make_action(world.pair, text="Draft the retro format", owner="mentee", goal=goal)
+    Goal.objects.create(pair=world.pair, owner=world.mentor.user, side="mentor",
+                        text="Learn Figma basics", shared=False,
+                        target_on=timezone.localdate() + datetime.timedelta(days=90))  # fmt: skip
+    Agreement.objects.create(pair=world.pair, cadence="Every two weeks", format="Video",
+                             mentee_learn="SQL", mentee_confirmed_at=now)  # fmt: skip
+    AgendaItem.objects.create(pair=world.pair, author=world.mentor.user, side="mentor",
+                              text="How do you pick a design tool?")  # fmt: skip
     # A person in both roles: mentored by Maya, mentoring Olga.
     both = make_participant(world.program, role="both", teaches=["Figma"], learns=["SQL"])
     make_pair(world.mentor, both)
@@ -59,14 +74,23 @@ def pages(world, session, both):
         ("profile", f"/programs/{slug}/profile/"),
         ("profile-edit", f"/programs/{slug}/profile/edit/"),
         ("find", f"/programs/{slug}/suggestions/"),
+        ("agenda", f"/pairs/{pair}/agenda/"),
+        ("agreement", f"/pairs/{pair}/agreement/"),
+        ("goal-new", f"/pairs/{pair}/goals/new/"),
     ]
+    goal = Goal.objects.get(text="Lead a retrospective on my own").pk
     return {
         "anonymous": (None, [("login", "/accounts/login/"),
                              ("reset", "/accounts/password/reset/")]),
-        "mentee": (world.mentee.user, member),
+        "mentee": (world.mentee.user, [
+            *member,
+            ("goal", f"/goals/{goal}/"),
+            ("goal-edit", f"/goals/{goal}/edit/"),
+        ]),
         "mentor": (world.mentor.user, [
             *member,
             ("side", f"/sessions/{session.pk}/side/"),
+            ("partner-goal", f"/goals/{goal}/"),
             ("partner", f"/programs/{slug}/participants/{world.mentee.pk}/"),
         ]),
         "both": (both.user, [("dashboard", "/"), ("programs", "/programs/")]),

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from sessions import actions
-from sessions.models import Session, SessionSide
+from sessions.models import AgendaItem, Agreement, Goal, Milestone, Session, SessionSide
 from sessions.timeline import PAGE_SIZE
 from tests.factories import make_action, make_session
 from tests.sessions_helpers import NOW, each_persona, frozen  # noqa: F401
@@ -111,10 +111,10 @@ def test_balance_line_counts_each_person_and_draws_svg_without_inline_styles(cli
         row = row[: row.index("</tr>")]
         return [c.split("</td>")[0] for c in row.split("<td>")[1:]]
 
-    # questions mentor/mentee, learnings mentor/mentee, actions done mentor/mentee
-    assert cells("Nov 2026") == ["2", "1", "1", "1", "0", "1"]
-    assert cells("Oct 2026") == ["2", "1", "1", "1", "0", "0"]
-    assert cells("Sep 2026") == ["0", "0", "0", "0", "0", "0"]
+    # agenda, questions, learnings, actions done: mentor/mentee each (no agenda items here)
+    assert cells("Nov 2026") == ["0", "0", "2", "1", "1", "1", "0", "1"]
+    assert cells("Oct 2026") == ["0", "0", "2", "1", "1", "1", "0", "0"]
+    assert cells("Sep 2026") == ["0"] * 8
 
 
 def test_timeline_is_bounded_with_a_show_older_link(client, world):
@@ -144,6 +144,21 @@ def test_query_count_is_fixed_whatever_the_history(client, world, django_assert_
     Session.objects.create(
         pair=world.pair, status="scheduled", occurred_at=NOW + datetime.timedelta(days=3)
     )
+    # Goals (with milestones and linked actions), the agreement and the agenda: still fixed.
+    for i in range(8):
+        for member, side in ((world.mentee.user, "mentee"), (world.mentor.user, "mentor")):
+            goal = Goal.objects.create(
+                pair=world.pair,
+                owner=member,
+                side=side,
+                text=f"G{i}",
+                target_on=datetime.date(2027, 6, 1),
+                shared=i % 2 == 0,
+            )
+            Milestone.objects.create(goal=goal, text="m", done=True)
+            make_action(world.pair, goal=goal)
+            AgendaItem.objects.create(pair=world.pair, author=member, side=side, text=f"Q{i}")
+    Agreement.objects.create(pair=world.pair, cadence="Every two weeks")
     with django_assert_num_queries(len(small.captured_queries)):
         assert client.get(url(world)).status_code == 200
     with django_assert_num_queries(len(small.captured_queries)):

@@ -38,3 +38,30 @@ def test_seed_demo_sessions(client):
     # One of their own pairs (which pair comes first is up to the database).
     pair = logged.filter(pair__mentor__user__email="mentor@example.com").first().pair
     assert client.get(reverse("sessions:pair", args=[pair.pk])).status_code == 200
+
+
+def test_seed_demo_shows_goals_on_both_sides_an_agreement_and_an_agenda(client):
+    from sessions.models import AgendaItem, Agreement, Goal
+
+    call_command("seed_demo", "--quiet")
+    pair = Session.objects.filter(pair__program__slug="demo").first().pair
+    assert set(Goal.objects.filter(pair=pair).values_list("side", flat=True)) == {
+        "mentor",
+        "mentee",
+    }
+    assert Goal.objects.filter(pair=pair, shared=False).exists()  # a private goal too
+    assert Goal.objects.filter(pair=pair, actions__isnull=False).exists()
+    assert Agreement.objects.get(pair=pair).confirmed_by_both
+    assert set(AgendaItem.objects.filter(pair=pair).values_list("side", flat=True)) == {
+        "mentor",
+        "mentee",
+    }
+    counts = (Goal.objects.count(), AgendaItem.objects.count(), Agreement.objects.count())
+    call_command("seed_demo", "--quiet")
+    assert counts == (Goal.objects.count(), AgendaItem.objects.count(), Agreement.objects.count())
+    # The mentor sees both people's goals on the pair page, not the mentee's private one.
+    client.force_login(pair.mentor.user)
+    html = client.get(reverse("sessions:pair", args=[pair.pk])).content.decode()
+    assert "Use " in html and "Learn enough" in html
+    assert "Ask for the promotion conversation" not in html
+    assert "How do you decide when" in html  # the agenda
