@@ -10,6 +10,8 @@ urlpatterns = [
     path("", session_views.dashboard, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("mentorship.accounts")),
+    path("accounts/", include("mentorship.sso_urls")),
+    path("scim/v2/", include("mentorship.scim")),
     path("", include("notifications.dev_urls")),
     path("", include(("mentorship.program_urls", "programs"))),
     path("", include(("pairs.urls", "pairs"))),
