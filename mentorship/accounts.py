@@ -20,11 +20,20 @@ class SignInView(RateLimitedLoginView):
     redirect_authenticated_user = True
 
     def get_context_data(self, **kwargs):
+        buttons, self.idp_origins = sso.sign_in_buttons(self.request)
         return {
             **super().get_context_data(**kwargs),
-            "sso_buttons": sso.sign_in_buttons(self.request),
+            "sso_buttons": buttons,
             "password_sign_in": settings.PASSWORD_SIGN_IN,
         }
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        if getattr(self, "idp_origins", None):
+            # A "Sign in with …" form ends at the identity provider (via our redirect), and
+            # browsers hold the redirect target to form-action too.
+            response._csp_update = {"form-action": self.idp_origins}
+        return response
 
 
 urlpatterns = [

@@ -14,11 +14,14 @@ Which programs the person then joins is mentorship/sso_join.py.
 """
 
 import logging
+from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter, get_adapter
 from allauth.socialaccount.models import SocialLogin
+from allauth.socialaccount.providers.openid_connect.views import OpenIDConnectOAuth2Adapter
+from allauth.socialaccount.providers.saml.utils import fetch_metadata_url_config
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -65,6 +68,17 @@ def _verified_email(sociallogin):
     return normalize_email(addresses[0].email), bool(addresses[0].verified)
 
 
+class StrictIdTokenAdapter(OpenIDConnectOAuth2Adapter):
+    """allauth's OpenID Connect adapter, but the ID token's signature is always checked
+    against the provider's published keys. allauth skips that check for a token it fetched
+    itself over TLS (which the standard allows); we check it anyway, so a provider answering
+    with a token signed by a key it does not publish is refused, not believed."""
+
+    def _decode_id_token(self, app, id_token):
+        self.did_fetch_access_token = False
+        return super()._decode_id_token(app, id_token)
+
+
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request):
         # No local sign-up form: accounts come from invitations, imports, SCIM or SSO.
@@ -72,6 +86,9 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_login_redirect_url(self, request):
         return sso_join.landing_url(request.user) or super().get_login_redirect_url(request)
+
+    def get_signup_redirect_url(self, request):
+        return sso_join.landing_url(request.user) or super().get_signup_redirect_url(request)
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
@@ -226,14 +243,42 @@ def explain(exception, extra_context):
     return _("it was not valid.")
 
 
+def _origin(url):
+    parts = urlsplit(url or "")
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in {"http", "https"} else None
+
+
+def idp_origin(app):
+    """Where the identity provider's sign-in page is: our sign-in form is submitted there
+    (through our redirect), so the page's CSP form-action must allow it."""
+    config = app.settings or {}
+    if app.provider == "openid_connect":
+        return _origin(config.get("server_url"))
+    idp = config.get("idp") or {}
+    if idp.get("sso_url"):
+        return _origin(idp["sso_url"])
+    if idp.get("metadata_url"):
+        try:
+            meta = fetch_metadata_url_config(idp)
+            return _origin(meta["idp"]["singleSignOnService"]["url"])
+        except Exception:
+            log.warning(
+                "sso: cannot read the SAML metadata at %s", idp["metadata_url"], exc_info=True
+            )
+    return None
+
+
 def sign_in_buttons(request):
-    """[(name, url)] of the configured identity providers, for the sign-in page."""
-    buttons = []
+    """([(name, url)], origins) of the configured identity providers, for the sign-in page."""
+    buttons, origins = [], []
     for app in get_adapter().list_apps(request):
         try:
             provider = app.get_provider(request)
+            buttons.append((provider.name, provider.get_login_url(request)))
         except Exception:
             log.warning("sso: provider %s is misconfigured", app.provider, exc_info=True)
             continue
-        buttons.append((provider.name, provider.get_login_url(request)))
-    return buttons
+        origin = idp_origin(app)
+        if origin and origin not in origins:
+            origins.append(origin)
+    return buttons, origins

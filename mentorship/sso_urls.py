@@ -19,7 +19,12 @@ urlpatterns = [
         views_sso.site_token_revoke,
         name="site_provisioning_revoke",
     ),
-    # Before allauth's own pattern of the same address (see views_sso.saml_finish_acs).
+    # Before allauth's own patterns of the same addresses (see views_sso).
+    path(
+        "oidc/<str:provider_id>/login/callback/",
+        views_sso.oidc_callback,
+        name="openid_connect_callback",
+    ),
     path(
         "saml/<str:organization_slug>/acs/finish/",
         views_sso.saml_finish_acs,

@@ -2,11 +2,14 @@
 
 import logging
 
+from allauth.socialaccount.models import SocialApp
+from allauth.socialaccount.providers.oauth2.views import OAuth2CallbackView
 from allauth.socialaccount.providers.saml import views as saml_views
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -14,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
 from mentorship import access, scim_tokens
+from mentorship.sso import StrictIdTokenAdapter
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +90,15 @@ def saml_finish_acs(request, organization_slug):
             },
             status=403,
         )
+
+
+def oidc_callback(request, provider_id):
+    """allauth's OpenID Connect callback, with the ID token's signature always verified."""
+    try:
+        view = OAuth2CallbackView.adapter_view(StrictIdTokenAdapter(request, provider_id))
+        return view(request)
+    except SocialApp.DoesNotExist:
+        raise Http404
 
 
 class TokenForm(forms.Form):
