@@ -35,6 +35,7 @@ from saml2 import BINDING_HTTP_REDIRECT
 from saml2.config import IdPConfig
 from saml2.saml import NAME_FORMAT_BASIC, NAMEID_FORMAT_EMAILADDRESS, NameID
 from saml2.server import Server
+from saml2.xmldsig import DIGEST_SHA256, SIG_RSA_SHA256
 
 STATE = {"mode": "", "email_verified": "true", "last": None}
 WORK = Path(tempfile.mkdtemp(prefix="saml-idp-"))
@@ -70,6 +71,14 @@ GOOD = key_pair("idp")
 FORGER = key_pair("forger")
 
 
+class LooseServer(Server):
+    """pysaml2's IdP without the service provider's metadata: the test answers whoever asks
+    (the app under test), never encrypting (there is no SP certificate to encrypt to)."""
+
+    def has_encrypt_cert_in_metadata(self, sp_entity_id):
+        return False
+
+
 def server(base, keys, lifetime_minutes=5):
     config = IdPConfig()
     config.load(
@@ -99,7 +108,7 @@ def server(base, keys, lifetime_minutes=5):
         }
     )
     config.setattr("idp", "want_authn_requests_signed", False)
-    return Server(config=config)
+    return LooseServer(config=config)
 
 
 def answer(base, form):
@@ -122,6 +131,8 @@ def answer(base, form):
         authn={"class_ref": "urn:oasis:names:tc:SAML:2.0:ac:classes:Password"},
         sign_response=True,
         sign_assertion=True,
+        sign_alg=SIG_RSA_SHA256,
+        digest_alg=DIGEST_SHA256,
     )
     encoded = base64.b64encode(str(response).encode()).decode()
     STATE["last"] = {
