@@ -29,14 +29,19 @@ from mentorship.scim_filters import ATTRS
 log = logging.getLogger(__name__)
 
 MAX_NAME = 150
-TRUE_WORDS = {"true", "1", "yes"}
+
+
+BOOL_WORDS = {"true": True, "false": False}
 
 
 def _bool(value):
-    # Microsoft Entra ID sends "False" as a string in PATCH operations.
-    if isinstance(value, str):
-        return value.strip().lower() in TRUE_WORDS
-    return bool(value)
+    # Microsoft Entra ID sends "False" as a string in PATCH operations; anything else that
+    # is not a boolean is a bad request, not a guess.
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in BOOL_WORDS:
+        return BOOL_WORDS[value.strip().lower()]
+    raise exceptions.BadRequestError('"active" must be true or false', scim_type="invalidValue")
 
 
 def _email(value):
@@ -139,6 +144,11 @@ class ScimUser(SCIMUser):
         self.save()
 
     handle_add = handle_replace
+
+    def validate_op_replace(self, path, value, operation):
+        pass  # values are checked as they are applied (_bool, _email)
+
+    validate_op_add = validate_op_replace
 
     @transaction.atomic
     def save(self):

@@ -200,7 +200,8 @@ SCIM_SERVICE_PROVIDER = {
     "SCHEME": urlsplit(SITE_URL).scheme,
     "USER_ADAPTER": "mentorship.scim.ScimUser",
     "USER_FILTER_PARSER": "mentorship.scim_filters.ScimUserFilter",
-    "GET_EXTRA_MODEL_FILTER_KWARGS_GETTER": "mentorship.scim_filters.extra_filter_kwargs_getter",
+    "GET_OBJECT_POST_PROCESSOR_GETTER": "mentorship.scim_filters.object_post_processor_getter",
+    "GET_QUERYSET_POST_PROCESSOR_GETTER": "mentorship.scim_filters.queryset_post_processor_getter",
     "AUTHENTICATION_SCHEMES": [
         {
             "type": "oauthbearertoken",

@@ -7,6 +7,8 @@ expired, or signed with a key the provider does not publish), each with a clear 
 log line. One journey runs in Chromium."""
 
 import logging
+import re
+from html import unescape
 
 import pytest
 from allauth.socialaccount.models import SocialAccount, SocialApp
@@ -60,9 +62,6 @@ def sign_in(live_server, email):
 
 
 def _next(html):
-    import re
-    from html import unescape
-
     return unescape(re.search(r'name="next" value="([^"]*)"', html).group(1))
 
 

@@ -11,6 +11,7 @@ import logging
 import urllib.request
 
 import pytest
+import requests
 from allauth.socialaccount.models import SocialAccount, SocialApp
 
 from mentorship.config import SAML_ATTRIBUTES
@@ -142,8 +143,6 @@ def test_replayed_assertion_is_refused(live_server, app, idp, caplog):
     # Again in the same browser (the sign-in it answered is used up), and from another one.
     with caplog.at_level(logging.WARNING):
         again = session.post(last["acs"], data=data, timeout=30)
-        import requests
-
         stranger = requests.Session().post(last["acs"], data=data, timeout=30)
     for replay in (again, stranger):
         assert replay.status_code == 403

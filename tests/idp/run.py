@@ -1,5 +1,6 @@
 """Start a test identity provider as a subprocess on a free loopback port, and stop it."""
 
+import json
 import subprocess
 import sys
 import time
@@ -44,8 +45,6 @@ def serve(script, port, *args, ready_path="/", timeout=30):
 
 def control(base, **values):
     """POST the IdP's /control/ with values (JSON); returns what it now holds."""
-    import json
-
     request = urllib.request.Request(
         base + "/control/",
         data=json.dumps(values).encode(),
