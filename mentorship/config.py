@@ -122,7 +122,9 @@ def sso_providers_from_env(site_url):
         "secret": env_str("SSO_OIDC_CLIENT_SECRET").strip(),
     }
     if any(oidc.values()):
-        missing = [f"SSO_OIDC_{k.upper()}" for k, v in oidc.items() if not v]
+        names = {"server_url": "SSO_OIDC_SERVER_URL", "client_id": "SSO_OIDC_CLIENT_ID",
+                 "secret": "SSO_OIDC_CLIENT_SECRET"}  # fmt: skip
+        missing = [names[k] for k, v in oidc.items() if not v]
         if missing:
             raise ConfigError(f"OpenID Connect sign-in needs {', '.join(missing)} too.")
         providers["openid_connect"] = {
@@ -153,7 +155,9 @@ def sso_providers_from_env(site_url):
             )
         idp = {"entity_id": idp["entity_id"], "metadata_url": metadata_url}
     elif any(idp.values()):
-        missing = [f"SSO_SAML_IDP_{k.upper()}" for k, v in idp.items() if not v]
+        names = {"entity_id": "SSO_SAML_IDP_ENTITY_ID", "sso_url": "SSO_SAML_IDP_SSO_URL",
+                 "x509cert": "SSO_SAML_IDP_X509_CERT"}  # fmt: skip
+        missing = [names[k] for k, v in idp.items() if not v]
         if missing:
             raise ConfigError(f"SAML sign-in needs {', '.join(missing)} too.")
     if idp.get("metadata_url") or all(idp.values()):

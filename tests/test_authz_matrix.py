@@ -214,9 +214,7 @@ MATRIX = {
     "programs:provisioning_revoke": Row(
         get=ADMIN_PAGE, post=ADMIN_ACTION, kwargs=lambda w: {"pk": sample(w, "scim_token").pk}
     ),
-    "site_provisioning": Row(
-        get=signed_in(403, superuser=200), post=signed_in(403, superuser=200)
-    ),
+    "site_provisioning": Row(get=signed_in(403, superuser=200), post=signed_in(403, superuser=200)),
     "site_provisioning_revoke": Row(
         get=signed_in(403, superuser=200),
         post=signed_in(403, superuser=REDIRECT),
