@@ -138,6 +138,9 @@ def sso_providers_from_env(site_url):
                     "settings": {
                         "server_url": oidc["server_url"],
                         "token_auth_method": "client_secret_post",
+                        # Providers that send no email_verified claim (Microsoft Entra ID by
+                        # default): the deployment says whether it trusts their addresses.
+                        "verified_email": env_bool("SSO_OIDC_TRUST_EMAIL", False),
                     },
                 }
             ],

@@ -35,6 +35,7 @@ def test_providers_from_the_environment(monkeypatch):
     for name, value in {**OIDC, **SAML, "SSO_OIDC_NAME": "Okta", "SSO_SAML_ORG": "corp",
                         "SSO_SAML_TRUST_EMAIL": "true"}.items():  # fmt: skip
         monkeypatch.setenv(name, value)
+    monkeypatch.delenv("SSO_OIDC_TRUST_EMAIL", raising=False)
     providers = sso_providers_from_env("https://m.example.com")
     [oidc] = providers["openid_connect"]["APPS"]
     assert (oidc["name"], oidc["client_id"], oidc["settings"]["server_url"]) == (
@@ -49,6 +50,7 @@ def test_providers_from_the_environment(monkeypatch):
     )
     assert saml["settings"]["idp"]["sso_url"] == "https://idp.example.com/sso"
     assert saml["settings"]["verified_email"] is True
+    assert oidc["settings"]["verified_email"] is False
 
 
 @pytest.mark.parametrize("missing", [*OIDC, *SAML])
