@@ -83,6 +83,7 @@ def configure(port):
 
 
 def urls():
+    # Imported here: these need settings.configure() and django.setup() to have run.
     from django.contrib.auth import get_user_model, login
     from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
     from django.urls import include, path
@@ -120,6 +121,7 @@ def urls():
 
 
 def _make_validator():
+    # Imported here: oauth2_provider reads its settings on import (after configure()).
     from jwcrypto import jwk, jwt
     from oauth2_provider.oauth2_validators import OAuth2Validator
 
@@ -175,6 +177,7 @@ def main():
     global Validator, urlpatterns
     Validator = _make_validator()
     urlpatterns = urls()
+    # Imported here: after django.setup(), like the two above.
     from django.core.management import call_command
     from django.core.wsgi import get_wsgi_application
     from oauth2_provider.models import get_application_model
