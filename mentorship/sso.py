@@ -3,9 +3,9 @@
 Accounts are made just in time when someone signs in through the identity provider, and
 only then: there is no sign-up form. The rules, each in one place here:
 
-- the identity provider must vouch for the email address (OpenID Connect `email_verified`,
-  SAML `email_verified` or the deployment's SSO_SAML_TRUST_EMAIL); otherwise nothing is made
-  or linked;
+- the identity provider must vouch for the email address (an `email_verified` claim or
+  attribute, or the deployment's SSO_OIDC_TRUST_EMAIL / SSO_SAML_TRUST_EMAIL, which allauth
+  reads as the app's `verified_email`); otherwise nothing is made or linked;
 - an existing account with that address is linked to the identity, never duplicated;
 - a disabled account (deactivated by an admin or through SCIM) is refused;
 - every refusal shows a page that says why, and leaves a log line.
@@ -24,6 +24,7 @@ from allauth.socialaccount.providers.openid_connect.views import OpenIDConnectOA
 from allauth.socialaccount.providers.saml.utils import fetch_metadata_url_config
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from mentorship import sso_join
 from mentorship.email_domains import domain_of
@@ -215,31 +216,28 @@ def _detail(exception, extra_context):
 
 
 # What went wrong, in words a person can pass on to their IT team: by the JWT error behind
-# allauth's OAuth2Error, or by python3-saml's reason text.
+# allauth's OAuth2Error, or by python3-saml's reason text (first match wins).
+ANOTHER_APP = gettext_noop("it was issued for another application.")
+EXPIRED = gettext_noop("it has expired.")
+BAD_SIGNATURE = gettext_noop("its signature does not match the provider's keys.")
 _REASONS = [
-    ("InvalidAudience", "audience", "it was issued for another application."),
-    ("ExpiredSignature", "expired", "it has expired."),
-    ("InvalidSignature", "signature", "its signature does not match the provider's keys."),
-    ("Invalid 'kid'", "signature", "its signature does not match the provider's keys."),
-    ("already used", "replay", "it has already been used."),
-    ("InvalidIssuer", "issuer", "it comes from an unexpected issuer."),
+    (("invalidaudience", "audience"), ANOTHER_APP),
+    (("expiredsignature", "expired", "notonorafter"), EXPIRED),
+    (("invalidsignature", "invalid 'kid'", "signature", "reference validation"), BAD_SIGNATURE),
+    (("already used",), gettext_noop("it has already been used.")),
+    (("invalidissuer", "issuer"), gettext_noop("it comes from an unexpected issuer.")),
+    (
+        ("state", "inresponseto", "response_to"),
+        gettext_noop("it does not answer a sign-in started here, or it has already been used."),
+    ),
 ]
 
 
 def explain(exception, extra_context):
-    text = _detail(exception, extra_context)
-    lowered = text.lower()
-    for needle, _code, words in _REASONS:
-        if needle.lower() in lowered:
+    lowered = _detail(exception, extra_context).lower()
+    for needles, words in _REASONS:
+        if any(needle in lowered for needle in needles):
             return _(words)
-    if "audience" in lowered:
-        return _("it was issued for another application.")
-    if "expired" in lowered or "notonorafter" in lowered:
-        return _("it has expired.")
-    if "signature" in lowered or "reference validation" in lowered:
-        return _("its signature does not match the provider's keys.")
-    if "state" in lowered or "inresponseto" in lowered or "response_to" in lowered:
-        return _("it does not answer a sign-in started here, or it has already been used.")
     return _("it was not valid.")
 
 
