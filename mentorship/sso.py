@@ -22,6 +22,7 @@ from allauth.socialaccount.adapter import DefaultSocialAccountAdapter, get_adapt
 from allauth.socialaccount.models import SocialLogin
 from allauth.socialaccount.providers.openid_connect.views import OpenIDConnectOAuth2Adapter
 from allauth.socialaccount.providers.saml.utils import fetch_metadata_url_config
+from django.db import DatabaseError
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -269,7 +270,14 @@ def idp_origin(app):
 def sign_in_buttons(request):
     """([(name, url)], origins) of the configured identity providers, for the sign-in page."""
     buttons, origins = [], []
-    for app in get_adapter().list_apps(request):
+    try:
+        apps = get_adapter().list_apps(request)
+    except DatabaseError:
+        # The sign-in page worked without the database before SSO: it still shows the
+        # password form when the database is down (or not migrated yet).
+        log.warning("sso: cannot list identity providers", exc_info=True)
+        return buttons, origins
+    for app in apps:
         try:
             provider = app.get_provider(request)
             buttons.append((provider.name, provider.get_login_url(request)))
