@@ -8,6 +8,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     MENTORSHIP_VAR_DIR=/app/var
 
 WORKDIR /app
+# SAML sign-in (python3-saml → xmlsec) installs from manylinux wheels that bundle libxmlsec1,
+# so the image needs no system package for it. On a platform without such a wheel, add
+# `apt-get install -y libxmlsec1-dev pkg-config gcc` before pip so it can be built.
 COPY requirements/base.txt requirements/base.txt
 RUN pip install -r requirements/base.txt
 

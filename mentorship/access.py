@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from mentorship import relations
-from mentorship.models import Invite, Participant, Program, Skill
+from mentorship.models import Invite, Participant, Program, ScimToken, Skill
 from mentorship.programs import can_create_program
 
 
@@ -87,3 +87,20 @@ def failed_emails_for(user, rows):
     return rows.filter(
         Q(user__participations__program__in=programs) | Q(user__administered_programs__in=programs)
     ).distinct()
+
+
+def require_site_admin(user):
+    """Site-wide settings (site provisioning tokens): staff only; others 403."""
+    if not (user.is_authenticated and (user.is_staff or user.is_superuser)):
+        raise PermissionDenied
+
+
+def get_scim_token_for_admin(user, slug, token_id):
+    """A provisioning token of a program, for its admin; site tokens (slug None) for staff."""
+    if slug is None:
+        require_site_admin(user)
+        return get_object_or_404(ScimToken, pk=token_id, program=None)
+    program = get_program_for_admin(user, slug)
+    return get_object_or_404(
+        ScimToken.objects.select_related("program"), pk=token_id, program=program
+    )

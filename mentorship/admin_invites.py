@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mentorship import invites
 from mentorship.models import AdminInvite, User
 from mentorship.models.users import normalize_email
 from notifications import outbox
@@ -40,7 +41,7 @@ def invite_admin(program, email, by):
     """Record and queue an invitation for the account using `email`, if there is one that
     does not run the program yet. Returns nothing the caller could tell apart."""
     user = User.objects.filter(email__iexact=normalize_email(email), is_active=True).first()
-    if user is None or not user.has_usable_password():
+    if user is None or invites.is_placeholder(user):
         return
     if program.admins.filter(pk=user.pk).exists():
         return

@@ -85,3 +85,104 @@ def database_from_url(url, var_dir):
         # A dead database answers the health check and the request quickly.
         config.setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
     return config
+
+
+# Where the SAML provider finds the address and name in an assertion: the usual claim URIs
+# of Microsoft Entra ID and the plain names Okta and Google Workspace are set up with.
+SAML_ATTRIBUTES = {
+    "uid": ["uid", "http://schemas.microsoft.com/identity/claims/objectidentifier"],
+    "email": [
+        "email",
+        "mail",
+        "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress",
+    ],
+    "email_verified": ["email_verified"],
+    "first_name": [
+        "first_name",
+        "givenName",
+        "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname",
+    ],
+    "last_name": [
+        "last_name",
+        "sn",
+        "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/surname",
+    ],
+}
+
+
+def sso_providers_from_env(site_url):
+    """SOCIALACCOUNT_PROVIDERS for django-allauth from SSO_OIDC_* and SSO_SAML_* variables.
+
+    Each provider is on when its required variables are all set, and a half-set one is an
+    error at start-up rather than a broken button."""
+    providers = {}
+    oidc = {
+        "server_url": env_str("SSO_OIDC_SERVER_URL").strip(),
+        "client_id": env_str("SSO_OIDC_CLIENT_ID").strip(),
+        "secret": env_str("SSO_OIDC_CLIENT_SECRET").strip(),
+    }
+    if any(oidc.values()):
+        names = {"server_url": "SSO_OIDC_SERVER_URL", "client_id": "SSO_OIDC_CLIENT_ID",
+                 "secret": "SSO_OIDC_CLIENT_SECRET"}  # fmt: skip
+        missing = [names[k] for k, v in oidc.items() if not v]
+        if missing:
+            raise ConfigError(f"OpenID Connect sign-in needs {', '.join(missing)} too.")
+        providers["openid_connect"] = {
+            "OAUTH_PKCE_ENABLED": True,
+            "APPS": [
+                {
+                    "provider_id": env_str("SSO_OIDC_ID", "oidc").strip() or "oidc",
+                    "name": env_str("SSO_OIDC_NAME", "your organisation").strip(),
+                    "client_id": oidc["client_id"],
+                    "secret": oidc["secret"],
+                    "settings": {
+                        "server_url": oidc["server_url"],
+                        "token_auth_method": "client_secret_post",
+                        # Providers that send no email_verified claim (Microsoft Entra ID by
+                        # default): the deployment says whether it trusts their addresses.
+                        "verified_email": env_bool("SSO_OIDC_TRUST_EMAIL", False),
+                    },
+                }
+            ],
+        }
+    idp = {
+        "entity_id": env_str("SSO_SAML_IDP_ENTITY_ID").strip(),
+        "sso_url": env_str("SSO_SAML_IDP_SSO_URL").strip(),
+        "x509cert": env_str("SSO_SAML_IDP_X509_CERT").strip(),
+    }
+    metadata_url = env_str("SSO_SAML_IDP_METADATA_URL").strip()
+    if metadata_url:
+        if not idp["entity_id"]:
+            raise ConfigError(
+                "SAML sign-in with SSO_SAML_IDP_METADATA_URL needs SSO_SAML_IDP_ENTITY_ID too."
+            )
+        idp = {"entity_id": idp["entity_id"], "metadata_url": metadata_url}
+    elif any(idp.values()):
+        names = {"entity_id": "SSO_SAML_IDP_ENTITY_ID", "sso_url": "SSO_SAML_IDP_SSO_URL",
+                 "x509cert": "SSO_SAML_IDP_X509_CERT"}  # fmt: skip
+        missing = [names[k] for k, v in idp.items() if not v]
+        if missing:
+            raise ConfigError(f"SAML sign-in needs {', '.join(missing)} too.")
+    if idp.get("metadata_url") or all(idp.values()):
+        org = env_str("SSO_SAML_ORG", "idp").strip() or "idp"
+        sp_entity_id = env_str("SSO_SAML_SP_ENTITY_ID").strip() or (
+            f"{site_url}/accounts/saml/{org}/metadata/"
+        )
+        providers["saml"] = {
+            "APPS": [
+                {
+                    "client_id": org,
+                    "name": env_str("SSO_SAML_NAME", "your organisation").strip(),
+                    "settings": {
+                        "idp": idp,
+                        "sp": {"entity_id": sp_entity_id},
+                        "attribute_mapping": SAML_ATTRIBUTES,
+                        # IdPs that never send email_verified (most): the deployment says
+                        # whether it trusts the addresses they assert.
+                        "verified_email": env_bool("SSO_SAML_TRUST_EMAIL", False),
+                        "advanced": {},
+                    },
+                }
+            ],
+        }
+    return providers

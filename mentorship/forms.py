@@ -7,7 +7,7 @@ from django.core.validators import validate_email
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
-from mentorship import availability, bounds, skills
+from mentorship import availability, bounds, email_domains, skills
 from mentorship.importing import MAX_UPLOAD_BYTES, too_big_message
 from mentorship.models import Participant, Program, Skill
 from mentorship.models.programs import Weekday
@@ -34,12 +34,18 @@ class ProgramForm(forms.ModelForm):
             "end_date",
             "cadence_days",
             "nudge_weekday",
+            "sso_email_domains",
         ]
         widgets = {"start_date": DateInput(), "end_date": DateInput()}
         help_texts = {
             "slug": _("Letters, digits and hyphens; used in the program's web addresses."),
             "cadence_days": _("How often pairs are expected to meet, in days."),
             "nudge_weekday": _("The day the weekly reminder email goes out."),
+            "sso_email_domains": _(
+                "People who sign in through your organisation's single sign-on with an address "
+                "at one of these domains join this program, e.g. example.com (commas between "
+                "several, at most 20). Leave empty to add people only by invitation."
+            ),
         }
 
     RESERVED_SLUGS = {"new"}
@@ -49,6 +55,9 @@ class ProgramForm(forms.ModelForm):
         if slug in self.RESERVED_SLUGS:
             raise forms.ValidationError(_("That short name is reserved; choose another."))
         return slug
+
+    def clean_sso_email_domains(self):
+        return ", ".join(email_domains.parse(self.cleaned_data["sso_email_domains"]))
 
     def clean_start_date(self):
         return bounds.form_check(bounds.program_start, self.cleaned_data["start_date"])

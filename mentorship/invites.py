@@ -36,8 +36,9 @@ class InviteError(ValueError):
 
 
 def is_placeholder(user):
-    """An account created by an invite or import, never claimed: no usable password."""
-    return not user.has_usable_password()
+    """An account created by an invite or import, never claimed: no usable password, and
+    no single sign-on identity either (those accounts sign in through their provider)."""
+    return not user.has_usable_password() and not user.socialaccount_set.exists()
 
 
 def ensure_participant(program, email, role=None, display_name=""):

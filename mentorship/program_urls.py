@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from mentorship import views_import, views_invites, views_profiles, views_programs
+from mentorship import views_import, views_invites, views_profiles, views_programs, views_sso
 
 P = "programs/<slug:slug>/"
 
@@ -24,6 +24,12 @@ urlpatterns = [
     path(P + "import/<int:batch_id>/", views_import.import_confirm, name="import_confirm"),
     path(P + "import/<int:batch_id>/cancel/", views_import.import_cancel, name="import_cancel"),
     path(P + "invites/", views_invites.invite_list, name="invites"),
+    path(P + "provisioning/", views_sso.program_tokens, name="provisioning"),
+    path(
+        P + "provisioning/<int:pk>/revoke/",
+        views_sso.program_token_revoke,
+        name="provisioning_revoke",
+    ),
     path(P + "invites/imported/", views_invites.invite_imported, name="invite_imported"),
     path(P + "invites/<int:pk>/resend/", views_invites.invite_resend, name="invite_resend"),
     path(P + "invites/<int:pk>/revoke/", views_invites.invite_revoke, name="invite_revoke"),

@@ -5,6 +5,7 @@ var/outbox). DJANGO_ENV=production refuses to start with an unsafe configuration
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from mentorship.config import (
     ConfigError,
@@ -14,6 +15,7 @@ from mentorship.config import (
     env_int_list,
     env_list,
     env_str,
+    sso_providers_from_env,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -68,6 +70,14 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "csp",
+    # Single sign-on (mentorship/sso.py): OpenID Connect and SAML, no local sign-up.
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
+    # SCIM 2.0 provisioning (mentorship/scim.py), behind our own bearer tokens.
+    "django_scim",
 ]
 
 MIDDLEWARE = [
@@ -78,6 +88,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "mentorship.middleware.UserTimezoneMiddleware",
     "mentorship.middleware.UserLanguageMiddleware",
     "mentorship.middleware.PrivateCacheMiddleware",
@@ -151,6 +162,9 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 AUTH_USER_MODEL = "mentorship.User"
 AUTHENTICATION_BACKENDS = ["mentorship.auth.EmailBackend"]
+# PASSWORD_SIGN_IN=false: people sign in only through single sign-on; the email/password form
+# and password reset are gone, and only staff may still use a password (for Django admin).
+PASSWORD_SIGN_IN = env_bool("PASSWORD_SIGN_IN", True)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -161,6 +175,41 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a day
+
+# Single sign-on with django-allauth. Providers come from the environment (below) or from
+# "Social applications" in Django admin. Accounts are made just in time, never by a sign-up
+# form; an existing account is linked only when the identity provider vouches for the email.
+ACCOUNT_ADAPTER = "mentorship.sso.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "mentorship.sso.SocialAccountAdapter"
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"  # the identity provider has verified it (checked in sso.py)
+ACCOUNT_UNIQUE_EMAIL = True
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # linking is decided in sso.py, verified email only
+SOCIALACCOUNT_LOGIN_ON_GET = False  # a provider button is a POST form (no sign-in by a link)
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
+SOCIALACCOUNT_PROVIDERS = sso_providers_from_env(SITE_URL)
+
+# SCIM 2.0 provisioning (django-scim2) at /scim/v2/, with tokens from mentorship/scim.py.
+SCIM_SERVICE_PROVIDER = {
+    "NETLOC": urlsplit(SITE_URL).netloc,
+    "SCHEME": urlsplit(SITE_URL).scheme,
+    "USER_ADAPTER": "mentorship.scim.ScimUser",
+    "USER_FILTER_PARSER": "mentorship.scim_filters.ScimUserFilter",
+    "GET_OBJECT_POST_PROCESSOR_GETTER": "mentorship.scim_filters.object_post_processor_getter",
+    "GET_QUERYSET_POST_PROCESSOR_GETTER": "mentorship.scim_filters.queryset_post_processor_getter",
+    "AUTHENTICATION_SCHEMES": [
+        {
+            "type": "oauthbearertoken",
+            "name": "Bearer token",
+            "description": "A provisioning token made on the program's Provisioning page.",
+        }
+    ],
+    "WWW_AUTHENTICATE_HEADER": 'Bearer realm="scim"',
+}
 
 LANGUAGE_CODE = "en"
 # One date and time format per language (mentorship/formats/<lang>/formats.py).

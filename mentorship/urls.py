@@ -11,6 +11,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("language/", views.set_language, name="set_language"),
     path("accounts/", include("mentorship.accounts")),
+    path("accounts/", include("mentorship.sso_urls")),
+    path("scim/v2/", include("mentorship.scim")),
     path("", include("notifications.dev_urls")),
     path("", include(("mentorship.program_urls", "programs"))),
     path("", include(("pairs.urls", "pairs"))),

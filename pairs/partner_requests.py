@@ -234,6 +234,11 @@ def withdraw_open_of(participant, now, keep=None):
     )
 
 
+def on_participant_withdrawn(sender, participant, now=None, **kwargs):
+    """mentorship.participation.withdrawn: their open pairing requests end with them."""
+    withdraw_open_of(participant, now or timezone.now())
+
+
 def withdraw(request, by, now=None):
     if by.pk != request.requester.user_id:
         raise RequestError(_("Only the person who asked can withdraw a request."))

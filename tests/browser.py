@@ -104,7 +104,7 @@ def sign_in(page, email_address, password):
     page.goto("/accounts/login/")
     page.get_by_label("Email").fill(email_address)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     page.wait_for_load_state()
 
 

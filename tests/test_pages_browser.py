@@ -8,9 +8,12 @@ import os
 from pathlib import Path
 
 import pytest
+from allauth.socialaccount.models import SocialApp
 from django.core.management import call_command
 from django.utils import timezone
 
+from mentorship import scim_tokens
+from mentorship.models import ScimToken
 from pairs import pairing
 from sessions.models import AgendaItem, Agreement, Goal, Milestone, SessionSide
 from tests.browser import ARTIFACTS, sign_in
@@ -20,8 +23,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 AXE = (Path(__file__).resolve().parent / "vendor" / "axe.min.js").read_text()
 SCREENSHOTS = Path(os.environ.get("SCREENSHOTS_DIR", ARTIFACTS / "screenshots"))
 WIDTHS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
-SHOTS = {"login", "dashboard", "pair", "log", "side", "participants", "pairs", "matching",
-         "health", "email", "goal", "agenda", "agreement", "growth"}  # fmt: skip
+SHOTS = {"login", "provisioning", "no-program", "dashboard", "pair", "log", "side",
+         "participants", "pairs", "matching", "health", "email", "goal", "agenda", "agreement",
+         "growth"}  # fmt: skip
 
 
 def seed():
@@ -57,6 +61,12 @@ def seed():
     run = pairing.start_run(world.program, world.admin)
     pairing.run_matching(run)
     call_command("send_due")  # an email in the development outbox
+    # Single sign-on configured, so the sign-in page shows its button; provisioning tokens.
+    SocialApp.objects.create(provider="openid_connect", provider_id="acme", name="Acme SSO",
+                             client_id="c", secret="s",
+                             settings={"server_url": "https://idp.example.com"})  # fmt: skip
+    scim_tokens.create(world.program, "Okta production", world.admin)
+    scim_tokens.create(None, "Entra", world.superuser)
     return world, session, both
 
 
@@ -101,6 +111,9 @@ def pages(world, session, both):
             ("invites", f"/programs/{slug}/invites/"),
             ("import", f"/programs/{slug}/import/"),
             ("skills", f"/programs/{slug}/skills/"),
+            ("provisioning", f"/programs/{slug}/provisioning/"),
+            ("provisioning-revoke",
+             f"/programs/{slug}/provisioning/{token(world.program).pk}/revoke/"),
             ("settings", f"/programs/{slug}/edit/"),
             ("matching", f"/programs/{slug}/matching/"),
             ("health", f"/programs/{slug}/health/"),
@@ -109,7 +122,16 @@ def pages(world, session, both):
             ("failed", "/emails/failed/"),
             ("email", "/dev/outbox/"),
         ]),
+        "stranger": (world.stranger, [("no-program", "/accounts/sso/no-program/")]),
+        "superuser": (world.superuser, [
+            ("site-provisioning", "/accounts/provisioning/"),
+            ("site-provisioning-revoke", f"/accounts/provisioning/{token(None).pk}/revoke/"),
+        ]),
     }  # fmt: skip
+
+
+def token(program):
+    return ScimToken.objects.get(program=program)
 
 
 def serious_violations(page):

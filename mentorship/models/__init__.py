@@ -1,4 +1,12 @@
-from mentorship.models.programs import AdminInvite, ImportBatch, Invite, Participant, Program, Skill
+from mentorship.models.programs import (
+    AdminInvite,
+    ImportBatch,
+    Invite,
+    Participant,
+    Program,
+    ScimToken,
+    Skill,
+)
 from mentorship.models.users import User, WorkerHeartbeat
 
 __all__ = [
@@ -7,6 +15,7 @@ __all__ = [
     "Invite",
     "Participant",
     "Program",
+    "ScimToken",
     "Skill",
     "User",
     "WorkerHeartbeat",

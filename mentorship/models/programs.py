@@ -7,6 +7,8 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from mentorship.email_domains import validate_email_domains
+
 
 class Weekday(models.IntegerChoices):
     MONDAY = 0, _("Monday")
@@ -69,6 +71,15 @@ class Program(models.Model):
     )
     overdue_followup_days = models.PositiveSmallIntegerField(
         _("days after a due date to follow up"), default=3, validators=[MaxValueValidator(60)]
+    )
+
+    # Single sign-on: a person signing in through the identity provider with an address at
+    # one of these domains joins the program (mentorship/sso_join.py). Empty: nobody does.
+    sso_email_domains = models.CharField(
+        _("email domains that join through single sign-on"),
+        max_length=500,
+        blank=True,
+        validators=[validate_email_domains],
     )
 
     created_at = models.DateTimeField(auto_now_add=True)
@@ -265,3 +276,30 @@ class ImportBatch(models.Model):
 
     def __str__(self):
         return f"{self.filename} ({self.row_count} rows) → {self.program}"
+
+
+class ScimToken(models.Model):
+    """A bearer token an identity provider uses for SCIM provisioning (mentorship/scim.py).
+
+    Only a SHA-256 digest is kept: the token itself is shown once, when it is made. A
+    program's token provisions that program's participants; a site token (no program, made
+    by staff) provisions anyone."""
+
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, null=True, blank=True, related_name="scim_tokens"
+    )
+    name = models.CharField(_("name"), max_length=80)
+    prefix = models.CharField(max_length=16)  # shown in lists, so admins can tell tokens apart
+    digest = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"

@@ -44,6 +44,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("staff status"), default=False)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    # The identity provider's own id for this person, when provisioned through SCIM.
+    scim_external_id = models.CharField(max_length=254, blank=True, default="", db_index=True)
 
     objects = UserManager()
 
