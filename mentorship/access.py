@@ -25,6 +25,22 @@ def get_program_for_admin(user, slug):
     raise Http404
 
 
+def programs_visible_to(user):
+    """Programs a person runs or takes part in (not withdrawn); every one for a superuser."""
+    if not user.is_authenticated:
+        return Program.objects.none()
+    if user.is_superuser:
+        return Program.objects.all()
+    ids = Program.objects.filter(
+        Q(admins=user)
+        | Q(
+            participants__user=user,
+            participants__status__in=[Participant.Status.INVITED, Participant.Status.ACTIVE],
+        )
+    ).values("pk")
+    return Program.objects.filter(pk__in=ids)
+
+
 def require_program_creator(user):
     """Staff, superusers and existing program admins may create programs; others 403."""
     if not can_create_program(user):

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "pairs",
     "sessions.apps.SessionsConfig",
     "insights",
+    "api",
     "mentorship.apps.MentorshipAdminConfig",  # django.contrib.admin, sign-in rate limited
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -70,6 +71,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
 ]
 
 MIDDLEWARE = [
@@ -149,6 +152,35 @@ PASSWORD_RESET_RATE_LIMIT = {
     "WINDOW": env_int("PASSWORD_RESET_RATE_LIMIT_WINDOW", 60 * 60),
 }
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+# The REST API (api/): personal tokens only, JSON only, throttled in the cache above.
+API_RATE_LIMIT = env_str("API_RATE_LIMIT", "600/min")  # per token owner
+API_ANON_RATE_LIMIT = env_str("API_ANON_RATE_LIMIT", "60/min")  # per address, no token
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.TokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.authentication.TokenScope"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "api.throttles.TokenRateThrottle",
+        "api.throttles.AddressRateThrottle",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.handler",
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Mentorship API",
+    "DESCRIPTION": "Programs, participants, pairs, sessions and next actions, as you see them.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    # A participant's role and an action's owner share one choice set (mentor/mentee/both).
+    "ENUM_NAME_OVERRIDES": {"PersonRoleEnum": "mentorship.models.Participant.Role"},
+}
 
 AUTH_USER_MODEL = "mentorship.User"
 AUTHENTICATION_BACKENDS = ["mentorship.auth.EmailBackend"]

@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from api import tokens
 from pairs import pairing
 from sessions.models import SessionSide
 from tests.browser import ARTIFACTS, sign_in
@@ -47,6 +48,7 @@ def seed():
 
 def pages(world, session, both):
     slug = world.program.slug
+    api_token, _raw = tokens.create(world.mentor.user, "Calendar sync", "read")
     pair = world.pair.pk
     member = [
         ("dashboard", "/"),
@@ -59,6 +61,7 @@ def pages(world, session, both):
         ("profile", f"/programs/{slug}/profile/"),
         ("profile-edit", f"/programs/{slug}/profile/edit/"),
         ("find", f"/programs/{slug}/suggestions/"),
+        ("api-tokens", "/accounts/api-tokens/"),
     ]
     return {
         "anonymous": (None, [("login", "/accounts/login/"),
@@ -66,6 +69,7 @@ def pages(world, session, both):
         "mentee": (world.mentee.user, member),
         "mentor": (world.mentor.user, [
             *member,
+            ("api-token-revoke", f"/accounts/api-tokens/{api_token.pk}/revoke/"),
             ("side", f"/sessions/{session.pk}/side/"),
             ("partner", f"/programs/{slug}/participants/{world.mentee.pk}/"),
         ]),
