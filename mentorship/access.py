@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from mentorship import relations
-from mentorship.models import Invite, Participant, Program, Skill
+from mentorship.models import Invite, Participant, Program, Skill, WebhookEndpoint
 from mentorship.programs import can_create_program
 
 
@@ -64,6 +64,13 @@ def get_invite_for_admin(user, slug, invite_id):
     program = get_program_for_admin(user, slug)
     return get_object_or_404(
         Invite.objects.select_related("program", "participant"), pk=invite_id, program=program
+    )
+
+
+def get_webhook_for_admin(user, slug, endpoint_id):
+    program = get_program_for_admin(user, slug)
+    return get_object_or_404(
+        WebhookEndpoint.objects.select_related("program"), pk=endpoint_id, program=program
     )
 
 

@@ -2,7 +2,13 @@
 
 from django.urls import path
 
-from mentorship import views_import, views_invites, views_profiles, views_programs
+from mentorship import (
+    views_import,
+    views_invites,
+    views_profiles,
+    views_programs,
+    views_webhooks,
+)
 
 P = "programs/<slug:slug>/"
 
@@ -23,6 +29,10 @@ urlpatterns = [
     path(P + "import/template.csv", views_import.import_template, name="import_template"),
     path(P + "import/<int:batch_id>/", views_import.import_confirm, name="import_confirm"),
     path(P + "import/<int:batch_id>/cancel/", views_import.import_cancel, name="import_cancel"),
+    path(P + "webhooks/", views_webhooks.endpoint_list, name="webhooks"),
+    path(P + "webhooks/<int:pk>/", views_webhooks.endpoint_detail, name="webhook"),
+    path(P + "webhooks/<int:pk>/resend/", views_webhooks.endpoint_resend, name="webhook_resend"),
+    path(P + "webhooks/<int:pk>/delete/", views_webhooks.endpoint_delete, name="webhook_delete"),
     path(P + "invites/", views_invites.invite_list, name="invites"),
     path(P + "invites/imported/", views_invites.invite_imported, name="invite_imported"),
     path(P + "invites/<int:pk>/resend/", views_invites.invite_resend, name="invite_resend"),

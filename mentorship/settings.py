@@ -153,6 +153,11 @@ PASSWORD_RESET_RATE_LIMIT = {
 }
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
+# Webhooks and chat messages (notifications/webhooks.py): seconds to wait for an answer;
+# plain http:// endpoints only where WEBHOOK_ALLOW_HTTP is on (development, tests).
+WEBHOOK_TIMEOUT = env_int("WEBHOOK_TIMEOUT", 5)
+WEBHOOK_ALLOW_HTTP = env_bool("WEBHOOK_ALLOW_HTTP", False)
+
 # The REST API (api/): personal tokens only, JSON only, throttled in the cache above.
 API_RATE_LIMIT = env_str("API_RATE_LIMIT", "600/min")  # per token owner
 API_ANON_RATE_LIMIT = env_str("API_ANON_RATE_LIMIT", "60/min")  # per address, no token
@@ -295,6 +300,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.deliver_pending_email",
         "schedule": 60.0,
         "options": {"expires": 55},
+    },
+    "deliver-pending-webhooks": {
+        "task": "notifications.deliver_pending_webhooks",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    # Each program's weekly channel summary: recorded once per ISO week (the first run
+    # of the week posts it), so an hourly run is enough.
+    "post-weekly-summaries": {
+        "task": "insights.post_weekly_summaries",
+        "schedule": 60.0 * 60,
+        "options": {"expires": 55 * 60},
     },
     # Pairing requests past their program's expiry (also checked whenever one is answered).
     "pairs-expire-requests": {

@@ -113,6 +113,11 @@ ADMIN_ACTION = signed_in(
 )
 
 
+ADMIN_FORM_422 = signed_in(
+    403, program_admin=422, other_program_admin=404, stranger=404, superuser=422
+)
+
+
 def PARTICIPANTS_ONLY(outcome):  # noqa: N802 - reads as a constant in the table
     return signed_in(404, participant=outcome, partner=outcome, other_participant=outcome)
 
@@ -178,6 +183,12 @@ def _make_sample(w, name):
             requester=w.other,
             recipient=w.mentor,
             expires_at=timezone.now() + datetime.timedelta(days=7),
+        )
+    if name == "webhook":
+        from mentorship.models import WebhookEndpoint
+
+        return WebhookEndpoint.objects.create(
+            program=w.program, url="https://example.com/hook", events=["pair.ended"]
         )
     if name == "api_token":  # the mentee's own
         from api import tokens
@@ -283,6 +294,22 @@ MATRIX = {
         kwargs=lambda w: {"batch_id": sample(w, "import_batch").pk},
     ),
     "programs:invites": Row(get=ADMIN_PAGE, post=ADMIN_PAGE),
+    # Webhook endpoints: the program's admins. An empty form: 422 with messages.
+    "programs:webhooks": Row(get=ADMIN_PAGE, post=ADMIN_FORM_422),
+    "programs:webhook": Row(
+        get=ADMIN_PAGE, post=ADMIN_FORM_422, kwargs=lambda w: {"pk": sample(w, "webhook").pk}
+    ),
+    "programs:webhook_resend": Row(
+        get=signed_in(405), post=ADMIN_ACTION, kwargs=lambda w: {"pk": sample(w, "webhook").pk}
+    ),
+    "programs:webhook_delete": Row(
+        get=ADMIN_PAGE,
+        post=signed_in(
+            403, program_admin=REDIRECT, other_program_admin=404, stranger=404, superuser=404
+        ),
+        kwargs=lambda w: {"pk": sample(w, "webhook").pk},
+        note="the program admin removes it first, so the superuser (asked last) finds nothing",
+    ),
     "programs:invite_imported": Row(get=signed_in(405), post=ADMIN_ACTION),
     "programs:invite_resend": Row(
         get=signed_in(405), post=ADMIN_ACTION, kwargs=lambda w: {"pk": sample(w, "invite").pk}

@@ -12,6 +12,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from api import tokens
+from mentorship.models import WebhookEndpoint
+from notifications import webhooks
 from pairs import pairing
 from sessions.models import SessionSide
 from tests.browser import ARTIFACTS, sign_in
@@ -49,6 +51,10 @@ def seed():
 def pages(world, session, both):
     slug = world.program.slug
     api_token, _raw = tokens.create(world.mentor.user, "Calendar sync", "read")
+    endpoint = WebhookEndpoint.objects.create(
+        program=world.program, url="https://hooks.example.com/in", events=["pair.ended"]
+    )
+    webhooks.record("pair.ended", "k", endpoint.target, {"pair": {"id": 1}})
     pair = world.pair.pk
     member = [
         ("dashboard", "/"),
@@ -82,6 +88,9 @@ def pages(world, session, both):
             ("import", f"/programs/{slug}/import/"),
             ("skills", f"/programs/{slug}/skills/"),
             ("settings", f"/programs/{slug}/edit/"),
+            ("webhooks", f"/programs/{slug}/webhooks/"),
+            ("webhook", f"/programs/{slug}/webhooks/{endpoint.pk}/"),
+            ("webhook-delete", f"/programs/{slug}/webhooks/{endpoint.pk}/delete/"),
             ("matching", f"/programs/{slug}/matching/"),
             ("health", f"/programs/{slug}/health/"),
             ("pairs", f"/programs/{slug}/pairs/"),

@@ -1,5 +1,6 @@
 from mentorship.models.programs import AdminInvite, ImportBatch, Invite, Participant, Program, Skill
 from mentorship.models.users import User, WorkerHeartbeat
+from mentorship.models.webhooks import WebhookEndpoint
 
 __all__ = [
     "AdminInvite",
@@ -9,5 +10,6 @@ __all__ = [
     "Program",
     "Skill",
     "User",
+    "WebhookEndpoint",
     "WorkerHeartbeat",
 ]
