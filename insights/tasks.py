@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from insights import digests
+from insights import digests, summaries
 from notifications import outbox
 from notifications.tasks import moment
 
@@ -11,3 +11,8 @@ from notifications.tasks import moment
 def send_weekly_digests(now=None):
     when = moment(now)
     return {"digests": digests.claim_due(when), "delivery": outbox.deliver_due(when)}
+
+
+@shared_task(name="insights.post_weekly_summaries")
+def post_weekly_summaries(now=None):
+    return {"summaries": summaries.post_weekly(moment(now))}

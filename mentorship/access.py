@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from mentorship import relations
-from mentorship.models import Invite, Participant, Program, ScimToken, Skill
+from mentorship.models import Invite, Participant, Program, ScimToken, Skill, WebhookEndpoint
 from mentorship.programs import can_create_program
 
 
@@ -23,6 +23,22 @@ def get_program_for_admin(user, slug):
     if Participant.objects.filter(program=program, user=user).exists():
         raise PermissionDenied
     raise Http404
+
+
+def programs_visible_to(user):
+    """Programs a person runs or takes part in (not withdrawn); every one for a superuser."""
+    if not user.is_authenticated:
+        return Program.objects.none()
+    if user.is_superuser:
+        return Program.objects.all()
+    ids = Program.objects.filter(
+        Q(admins=user)
+        | Q(
+            participants__user=user,
+            participants__status__in=[Participant.Status.INVITED, Participant.Status.ACTIVE],
+        )
+    ).values("pk")
+    return Program.objects.filter(pk__in=ids)
 
 
 def require_program_creator(user):
@@ -48,6 +64,13 @@ def get_invite_for_admin(user, slug, invite_id):
     program = get_program_for_admin(user, slug)
     return get_object_or_404(
         Invite.objects.select_related("program", "participant"), pk=invite_id, program=program
+    )
+
+
+def get_webhook_for_admin(user, slug, endpoint_id):
+    program = get_program_for_admin(user, slug)
+    return get_object_or_404(
+        WebhookEndpoint.objects.select_related("program"), pk=endpoint_id, program=program
     )
 
 

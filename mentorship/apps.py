@@ -11,7 +11,7 @@ class MentorshipConfig(AppConfig):
 
     def ready(self):
         # Imported here: these modules import models, which cannot load while apps are populated.
-        from mentorship import access, admin_invites, invites, password_reset, ratelimit
+        from mentorship import access, admin_invites, invites, password_reset, ratelimit, webhooks
         from notifications import registry
 
         user_login_failed.connect(ratelimit.on_login_failed, dispatch_uid="sign-in-rate-limit")
@@ -19,6 +19,7 @@ class MentorshipConfig(AppConfig):
         registry.register(admin_invites.KIND, admin_invites.render)
         registry.register(password_reset.KIND, password_reset.render, password_reset.prepare)
         registry.set_audience(access.is_email_admin, access.failed_emails_for)
+        registry.register_target("endpoint", webhooks.resolve_endpoint)
 
 
 class MentorshipAdminConfig(admin_apps.AdminConfig):

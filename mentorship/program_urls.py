@@ -2,7 +2,14 @@
 
 from django.urls import path
 
-from mentorship import views_import, views_invites, views_profiles, views_programs, views_sso
+from mentorship import (
+    views_import,
+    views_invites,
+    views_profiles,
+    views_programs,
+    views_sso,
+    views_webhooks,
+)
 
 P = "programs/<slug:slug>/"
 
@@ -23,6 +30,10 @@ urlpatterns = [
     path(P + "import/template.csv", views_import.import_template, name="import_template"),
     path(P + "import/<int:batch_id>/", views_import.import_confirm, name="import_confirm"),
     path(P + "import/<int:batch_id>/cancel/", views_import.import_cancel, name="import_cancel"),
+    path(P + "webhooks/", views_webhooks.endpoint_list, name="webhooks"),
+    path(P + "webhooks/<int:pk>/", views_webhooks.endpoint_detail, name="webhook"),
+    path(P + "webhooks/<int:pk>/resend/", views_webhooks.endpoint_resend, name="webhook_resend"),
+    path(P + "webhooks/<int:pk>/delete/", views_webhooks.endpoint_delete, name="webhook_delete"),
     path(P + "invites/", views_invites.invite_list, name="invites"),
     path(P + "provisioning/", views_sso.program_tokens, name="provisioning"),
     path(

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "pairs",
     "sessions.apps.SessionsConfig",
     "insights",
+    "api",
     "mentorship.apps.MentorshipAdminConfig",  # django.contrib.admin, sign-in rate limited
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -78,6 +79,8 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.saml",
     # SCIM 2.0 provisioning (mentorship/scim.py), behind our own bearer tokens.
     "django_scim",
+    "rest_framework",
+    "drf_spectacular",
 ]
 
 MIDDLEWARE = [
@@ -159,6 +162,40 @@ PASSWORD_RESET_RATE_LIMIT = {
     "WINDOW": env_int("PASSWORD_RESET_RATE_LIMIT_WINDOW", 60 * 60),
 }
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+# Webhooks and chat messages (notifications/webhooks.py): seconds to wait for an answer;
+# plain http:// endpoints only where WEBHOOK_ALLOW_HTTP is on (development, tests).
+WEBHOOK_TIMEOUT = env_int("WEBHOOK_TIMEOUT", 5)
+WEBHOOK_ALLOW_HTTP = env_bool("WEBHOOK_ALLOW_HTTP", False)
+
+# The REST API (api/): personal tokens only, JSON only, throttled in the cache above.
+API_RATE_LIMIT = env_str("API_RATE_LIMIT", "600/min")  # per token owner
+API_ANON_RATE_LIMIT = env_str("API_ANON_RATE_LIMIT", "60/min")  # per address, no token
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.TokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.authentication.TokenScope"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "api.throttles.TokenRateThrottle",
+        "api.throttles.AddressRateThrottle",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.handler",
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Mentorship API",
+    "DESCRIPTION": "Programs, participants, pairs, sessions and next actions, as you see them.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    # A participant's role and an action's owner share one choice set (mentor/mentee/both).
+    "ENUM_NAME_OVERRIDES": {"PersonRoleEnum": "mentorship.models.Participant.Role"},
+}
 
 AUTH_USER_MODEL = "mentorship.User"
 AUTHENTICATION_BACKENDS = ["mentorship.auth.EmailBackend"]
@@ -314,6 +351,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.deliver_pending_email",
         "schedule": 60.0,
         "options": {"expires": 55},
+    },
+    "deliver-pending-webhooks": {
+        "task": "notifications.deliver_pending_webhooks",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    # Each program's weekly channel summary: recorded once per ISO week (the first run
+    # of the week posts it), so an hourly run is enough.
+    "post-weekly-summaries": {
+        "task": "insights.post_weekly_summaries",
+        "schedule": 60.0 * 60,
+        "options": {"expires": 55 * 60},
     },
     # Pairing requests past their program's expiry (also checked whenever one is answered).
     "pairs-expire-requests": {

@@ -19,5 +19,8 @@ urlpatterns = [
     path("", include(("sessions.urls", "sessions"))),
     path("", include(("notifications.urls", "emails"))),
     path("", include(("insights.urls", "health"))),
+    path("", include(("api.urls", "api"))),
     path("admin/", admin.site.urls),
 ]
+
+handler404 = "mentorship.views.not_found"

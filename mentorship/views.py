@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.http import JsonResponse
-from django.views import i18n
+from django.views import defaults, i18n
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -23,3 +23,14 @@ def set_language(request):
     if request.user.is_authenticated and code in dict(settings.LANGUAGES):
         profiles.set_language(request.user, code)
     return response
+
+
+API_PREFIX = "/api/"
+
+
+def not_found(request, exception=None):
+    """404: JSON under /api/ (a client there reads JSON, as the API's schema says), the
+    site's page elsewhere."""
+    if request.path.startswith(API_PREFIX):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return defaults.page_not_found(request, exception)

@@ -4,6 +4,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
+class Channel(models.TextChoices):
+    EMAIL = "email", _("Email")
+    SLACK = "slack", _("Slack")
+    TEAMS = "teams", _("Microsoft Teams")
+
+
 class EmailPreference(models.Model):
     """Which lists a person gets (one boolean per list in registry.LISTS)."""
 
@@ -18,6 +24,12 @@ class EmailPreference(models.Model):
     )
     # None: the program's nudge weekday (0 = Monday).
     nudge_weekday = models.PositiveSmallIntegerField(_("nudge day"), null=True, blank=True)
+    # Where reminders and nudges go: email, or a chat's incoming webhook (the kinds in
+    # registry.CHAT_KINDS; notifications/chat.py).
+    channel = models.CharField(
+        _("send reminders and nudges by"), max_length=10, choices=Channel, default=Channel.EMAIL
+    )
+    chat_webhook_url = models.URLField(_("incoming webhook URL"), max_length=500, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -65,3 +77,50 @@ class SentEmail(models.Model):
                 name="sent_email_pending_due",
             ),
         ]
+
+
+class WebhookDelivery(models.Model):
+    """One HTTP POST that must go out once: a program's webhook event or a chat message.
+
+    The outbox's way (notifications/outbox.py): a row recorded once per (target, kind,
+    key), claimed with a lease, retried with the same backoff, then failed and listed.
+    The URL and secret are looked up at send time from `target` (registry.TARGETS), so
+    a changed or removed endpoint is honoured, and no secret is copied here.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENT = "sent", _("Delivered")
+        FAILED = "failed", _("Failed")
+        SKIPPED = "skipped", _("Skipped")
+
+    kind = models.CharField(max_length=60)  # the event: "pair.activated", "chat.message"
+    key = models.CharField(max_length=200)
+    # "endpoint:<id>" (a program's endpoint) or "user:<id>" (a person's chat webhook).
+    target = models.CharField(max_length=60)
+    # Ids, dates, statuses and counts only: never session content.
+    payload = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    retry_since = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint("target", "kind", "key", name="webhook_delivery_once")
+        ]
+        indexes = [
+            models.Index(fields=["target", "-created_at"], name="webhook_delivery_target"),
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(status="pending"),
+                name="webhook_delivery_pending_due",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.key} → {self.target}"

@@ -47,7 +47,7 @@ from notifications import links
 from notifications.after_commit import enqueue, enqueue_at
 from notifications.emails import absolute_url, build_email, recipient_language
 from notifications.models import EmailPreference, SentEmail
-from notifications.registry import AUDIENCE, KINDS, Rendered
+from notifications.registry import AUDIENCE, CHAT, CHAT_KINDS, KINDS, Rendered
 
 log = logging.getLogger(__name__)
 
@@ -199,33 +199,8 @@ def claim(now=None, limit=50, ids=None):
     been sending for longer than a lease would otherwise hand out rows already expired).
     """
     now = now or timezone.now()
-    claimed = []
-    with transaction.atomic():
-        due = SentEmail.objects.select_for_update(skip_locked=True)
-        if ids is not None:
-            due = due.filter(pk__in=ids)
-        candidates = list(
-            due.filter(status=SentEmail.Status.PENDING, next_attempt_at__lte=now)
-            # Only kinds this module renders: others send their own rows.
-            .filter(kind__in=sorted(KINDS))
-            .order_by("next_attempt_at", "pk")
-            .values_list("pk", "attempts")[:limit]
-        )
-        until = _clock(now) + lease(limit)
-        if connection.vendor == "postgresql":
-            # The rows are locked FOR UPDATE by this transaction: all of them are ours.
-            claimed = [pk for pk, _ in candidates]
-            SentEmail.objects.filter(pk__in=claimed).update(
-                attempts=F("attempts") + 1, next_attempt_at=until
-            )
-        else:
-            for pk, attempts in candidates:
-                # No row locks here: a compare-and-set on `attempts` picks one claimer.
-                won = SentEmail.objects.filter(
-                    pk=pk, status=SentEmail.Status.PENDING, attempts=attempts
-                ).update(attempts=attempts + 1, next_attempt_at=until)
-                if won:
-                    claimed.append(pk)
+    # Only kinds this module renders: others send their own rows.
+    claimed = claim_due(SentEmail, now, limit, lease(limit), ids, kind__in=sorted(KINDS))
     if not claimed:
         return []
     return list(
@@ -233,6 +208,42 @@ def claim(now=None, limit=50, ids=None):
         .select_related("user", "user__email_preference")
         .order_by("pk")
     )
+
+
+def claim_due(model, now, limit, length, ids=None, **only):
+    """The claim every outbox table uses (emails here, webhooks in webhooks.py): lease up to
+    `limit` due pending rows of `model` (a status, attempts and next_attempt_at) until
+    now + `length`, each to one claimer; returns their ids.
+
+    PostgreSQL: SELECT … FOR UPDATE SKIP LOCKED, so concurrent claimers never wait for
+    or take each other's rows. Elsewhere: a compare-and-set on `attempts`.
+    """
+    claimed = []
+    with transaction.atomic():
+        due = model.objects.select_for_update(skip_locked=True)
+        if ids is not None:
+            due = due.filter(pk__in=ids)
+        candidates = list(
+            due.filter(status="pending", next_attempt_at__lte=now, **only)
+            .order_by("next_attempt_at", "pk")
+            .values_list("pk", "attempts")[:limit]
+        )
+        until = _clock(now) + length
+        if connection.vendor == "postgresql":
+            # The rows are locked FOR UPDATE by this transaction: all of them are ours.
+            claimed = [pk for pk, _ in candidates]
+            model.objects.filter(pk__in=claimed).update(
+                attempts=F("attempts") + 1, next_attempt_at=until
+            )
+        else:
+            for pk, attempts in candidates:
+                # No row locks here: a compare-and-set on `attempts` picks one claimer.
+                won = model.objects.filter(pk=pk, status="pending", attempts=attempts).update(
+                    attempts=attempts + 1, next_attempt_at=until
+                )
+                if won:
+                    claimed.append(pk)
+    return claimed
 
 
 class _Lease:
@@ -357,6 +368,10 @@ def _send(row, connection):
     message = _build(row, connection)
     if isinstance(message, str):
         return _skip(row, message)
+    if row.kind in CHAT_KINDS:
+        diverted = CHAT.divert(row, message)  # to Slack or Teams, if the person chose it
+        if diverted:
+            return diverted
     message.send()
     try:
         # Autocommit: this mark is committed before the next email is sent.

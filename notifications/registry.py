@@ -31,11 +31,33 @@ class EmailList:
 
 KINDS = {}
 LISTS = {}
+# Webhook targets: prefix ("endpoint", "user") -> function(row, id) -> Destination or a
+# str (the reason to skip). Filled by the app that owns the URLs.
+TARGETS = {}
+# Email kinds a person may take in chat instead (reminders, nudges).
+CHAT_KINDS = set()
+
+
+@dataclass(frozen=True)
+class Destination:
+    url: str
+    format: str  # "signed" (our JSON, HMAC-signed), "slack" or "teams"
+    secret: str = ""
 
 
 def register(kind, render, prepare=None):
     """Declare an email kind: the outbox sends its rows with `render` (and `prepare`)."""
     KINDS[kind] = Kind(kind, render, prepare)
+
+
+def register_target(prefix, resolve):
+    """Declare where `<prefix>:<id>` webhook rows go: resolve(row, id) -> Destination."""
+    TARGETS[prefix] = resolve
+
+
+def allow_chat(kind):
+    """A person who chose Slack or Teams gets this email kind there instead."""
+    CHAT_KINDS.add(kind)
 
 
 def register_list(name, label, admins_only=False):
@@ -56,3 +78,18 @@ AUDIENCE = _Audience()
 def set_audience(is_admin, failed_scope):
     AUDIENCE.is_admin = is_admin
     AUDIENCE.failed_scope = failed_scope
+
+
+class _Chat:
+    """Sends a built email of a CHAT_KINDS kind to the person's chat instead, if they chose
+    one: function(row, message) -> an outcome ("skipped") or None to send the email.
+    Set by notifications.chat (it needs the outbox, which cannot import it back)."""
+
+    divert = staticmethod(lambda row, message: None)
+
+
+CHAT = _Chat()
+
+
+def set_chat(divert):
+    CHAT.divert = divert

@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.utils.dateparse import parse_datetime
 
-from notifications import outbox
+from notifications import outbox, webhooks
 
 
 def moment(now):
@@ -20,3 +20,14 @@ def deliver_email(row_id):
 @shared_task(name="notifications.deliver_pending_email")
 def deliver_pending_email(now=None):
     return outbox.deliver_due(moment(now))
+
+
+@shared_task(name="notifications.deliver_webhook")
+def deliver_webhook(row_id):
+    """POST one queued webhook now; if this never runs, the periodic sweep sends it."""
+    return webhooks.deliver_rows([row_id])
+
+
+@shared_task(name="notifications.deliver_pending_webhooks")
+def deliver_pending_webhooks(now=None):
+    return webhooks.deliver_due(moment(now))

@@ -9,6 +9,7 @@ signed token is the credential. The confirm pages' forms carry a CSRF token.
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,12 +20,22 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from notifications import dev_outbox, links, outbox
-from notifications.models import EmailPreference
+from notifications import dev_outbox, links, outbox, webhooks
+from notifications.models import Channel, EmailPreference
 from notifications.registry import LISTS
 
 
 class PreferencesForm(forms.ModelForm):
+    chat_webhook_url = forms.URLField(
+        label=gettext_lazy("Incoming webhook URL"),
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        help_text=gettext_lazy(
+            "For Slack or Teams: the https:// address of an incoming webhook for a channel "
+            "or chat only you read."
+        ),
+    )
     nudge_weekday = forms.TypedChoiceField(
         label=gettext_lazy("Weekly nudge day"),
         choices=[("", gettext_lazy("The program's day"))] + sorted(WEEKDAYS.items()),
@@ -36,7 +47,32 @@ class PreferencesForm(forms.ModelForm):
 
     class Meta:
         model = EmailPreference
-        fields = ["reminders", "nudges", "agenda_nudges", "digests", "nudge_weekday"]
+        fields = [
+            "reminders",
+            "nudges",
+            "agenda_nudges",
+            "digests",
+            "nudge_weekday",
+            "channel",
+            "chat_webhook_url",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["channel"].required = False  # a form without it means email
+
+    def clean(self):
+        data = super().clean()
+        data["channel"] = data.get("channel") or Channel.EMAIL
+        url = (data.get("chat_webhook_url") or "").strip()
+        if data["channel"] != Channel.EMAIL and not url:
+            self.add_error("chat_webhook_url", _("Give the incoming webhook's address."))
+        elif url:
+            try:
+                webhooks.validate_url(url)
+            except ValidationError as exc:
+                self.add_error("chat_webhook_url", exc)
+        return data
 
 
 @login_required

@@ -1,6 +1,7 @@
 """Access helpers for pairs, requests and the matching pages. 404 for strangers, 403 read-only."""
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 
 from mentorship.access import get_program_for_admin
@@ -12,6 +13,7 @@ __all__ = [
     "get_participant_for_user",
     "get_program_for_admin",
     "get_request_for_user",
+    "pairs_visible_to",
 ]
 
 
@@ -33,6 +35,19 @@ def get_pair_for_user(user, pk, *, write=False):
             raise PermissionDenied
         return pair
     raise Http404
+
+
+def pairs_visible_to(user):
+    """The list form of get_pair_for_user: the pairs a person is in and the pairs of the
+    programs they run (every pair for a superuser, whom Program.is_admin lets in)."""
+    if not user.is_authenticated:
+        return Pair.objects.none()
+    if user.is_superuser:
+        return Pair.objects.all()
+    mine = Pair.objects.filter(
+        Q(mentor__user=user) | Q(mentee__user=user) | Q(program__admins=user)
+    ).values("pk")
+    return Pair.objects.filter(pk__in=mine)
 
 
 def get_participant_for_user(user, slug):

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mentorship import webhooks
 from notifications import outbox
 from notifications.emails import absolute_url
 from notifications.registry import Rendered
@@ -80,8 +81,11 @@ def change(pair, action, by, reason=""):
         locked.save(update_fields=fields)
         if action == "activate":
             intro.queue(locked)
+            webhooks.emit_pair(locked, webhooks.PAIR_ACTIVATED)
         if target in FINISHING:
             _tell_the_others(locked, by)
+        if target in (S.COMPLETED, S.ENDED, S.DECLINED):
+            webhooks.emit_pair(locked, webhooks.PAIR_ENDED)
     pair.refresh_from_db()
     pair.previous_status = previous
     return pair

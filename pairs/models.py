@@ -54,7 +54,10 @@ class Pair(models.Model):
                 condition=~models.Q(mentor=models.F("mentee")), name="pair_not_with_self"
             ),
         ]
-        indexes = [models.Index(fields=["program", "status"])]
+        indexes = [
+            models.Index(fields=["program", "status"]),
+            models.Index(fields=["updated_at"], name="pair_updated"),
+        ]
 
     def __str__(self):
         return f"{self.mentor.user} ↔ {self.mentee.user}"

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mentorship import webhooks
 from mentorship.models import Participant
 from pairs import assignment, lifecycle, matching
 from pairs.models import Exclusion, MatchRun, Pair, Suggestion
@@ -421,6 +422,8 @@ def create_pair(
             raise PairingError(_("These two people were already paired in this program."))
         if status == Pair.Status.ACTIVE:
             lifecycle.activate(pair, by=by, check_access=False)
+        else:
+            webhooks.emit_pair(pair, webhooks.PAIR_PROPOSED)
         return pair
 
 

@@ -49,8 +49,23 @@ def get_pair_for_user(user, pk, write=False):
 
     Built on pairs.access.get_pair_for_user: strangers get 404.
     """
-    pair = pairs_access.get_pair_for_user(user, pk, write=write)
+    return access_for(user, pairs_access.get_pair_for_user(user, pk, write=write))
+
+
+def access_for(user, pair):
+    """The PairAccess of a pair already known to be visible to the user (a pair of
+    pairs_visible_to): what get_pair_for_user decides, for lists."""
     return PairAccess(pair=pair, role=pair.role_of(user), user=user)
+
+
+def sessions_visible_to(user):
+    """Sessions of the pairs the user may see (pairs.access.pairs_visible_to)."""
+    return Session.objects.filter(pair__in=pairs_access.pairs_visible_to(user))
+
+
+def actions_visible_to(user):
+    """Next actions of the pairs the user may see."""
+    return NextAction.objects.filter(pair__in=pairs_access.pairs_visible_to(user))
 
 
 def _get_for_user(model, user, pk, write):

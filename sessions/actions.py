@@ -9,7 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mentorship import bounds
+from mentorship import bounds, webhooks
 from sessions import reminders
 from sessions.models import NextAction
 
@@ -77,7 +77,7 @@ def mark_done(action, by, expected_version=None, session=None):
         return action  # done twice is still done: a second click changes nothing
     if action.status == NextAction.Status.DROPPED:
         raise ActionError(_("This action was dropped; it cannot be marked done."))
-    return _change(
+    action = _change(
         action,
         expected_version,
         status=NextAction.Status.DONE,
@@ -85,6 +85,8 @@ def mark_done(action, by, expected_version=None, session=None):
         done_by=by,
         reviewed_in=session,
     )
+    webhooks.emit_action_done(action, action.pair)
+    return action
 
 
 def drop(action, by, reason, expected_version=None, session=None):

@@ -24,5 +24,8 @@ class SessionsConfig(AppConfig):
         for kind in reminders.KINDS:
             registry.register(kind, reminders.render, prepare=reminders.prepare)
         registry.register(nudges.KIND, nudges.render, prepare=nudges.prepare)
+        # A person who chose Slack or Teams gets these there (notifications/chat.py).
+        for kind in (*reminders.KINDS, nudges.KIND):
+            registry.allow_chat(kind)
         registry.register(side_invites.KIND, side_invites.render)
         registry.register(agenda_nudge.KIND, agenda_nudge.render)

@@ -45,7 +45,10 @@ class Session(models.Model):
 
     class Meta:
         ordering = ["-occurred_at"]
-        indexes = [models.Index(fields=["pair", "status", "-occurred_at"])]
+        indexes = [
+            models.Index(fields=["pair", "status", "-occurred_at"]),
+            models.Index(fields=["updated_at"], name="session_updated"),
+        ]
 
     def __str__(self):
         return f"{self.pair} @ {self.occurred_at:%Y-%m-%d}"
@@ -134,6 +137,7 @@ class NextAction(models.Model):
         ordering = ["due_on", "pk"]
         indexes = [
             models.Index(fields=["pair", "status", "due_on"]),
+            models.Index(fields=["updated_at"], name="action_updated"),
             models.Index(
                 fields=["next_reminder_at"],
                 condition=models.Q(status="open", next_reminder_at__isnull=False),

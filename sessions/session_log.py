@@ -13,7 +13,7 @@ from django.db.models import F
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from mentorship import bounds
+from mentorship import bounds, webhooks
 from pairs.models import Pair
 from sessions import actions as action_service
 from sessions import agenda as agenda_service
@@ -303,6 +303,8 @@ def save_log(
                 _("New action “%(text)s”: %(error)s") % {"text": item.text[:80], "error": exc}
             ) from exc
 
+    if created:
+        webhooks.emit_session_logged(session, pair)
     # The new actions are open too, so they are among these.
     open_owners = set(
         NextAction.objects.filter(pair=pair, status=NextAction.Status.OPEN).values_list(

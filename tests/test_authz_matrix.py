@@ -35,6 +35,8 @@ from django.contrib import admin
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tests.api_helpers import api_client, token_for
+
 PERSONAS = [
     "anonymous",
     "participant",
@@ -87,6 +89,9 @@ class Row:
     path: object = None  # callable(world) -> path, for patterns that cannot be reversed
     note: str = ""
     extra: dict = field(default_factory=dict)
+    # The REST API: each persona sends a read-write personal token (anonymous: none), not
+    # a session cookie; 401 is the answer without valid credentials.
+    api: bool = False
 
 
 # Sample values by kwarg name, used when a row gives no kwargs of its own.
@@ -108,6 +113,11 @@ ADMIN_ACTION = signed_in(
 )
 
 
+ADMIN_FORM_422 = signed_in(
+    403, program_admin=422, other_program_admin=404, stranger=404, superuser=422
+)
+
+
 def PARTICIPANTS_ONLY(outcome):  # noqa: N802 - reads as a constant in the table
     return signed_in(404, participant=outcome, partner=outcome, other_participant=outcome)
 
@@ -122,6 +132,15 @@ def GOAL_OWNER(outcome):  # noqa: N802
     write (403); admins never read goal text (403); others 404."""
     return signed_in(404, participant=outcome, partner=403, program_admin=403, superuser=403)
 
+
+def API(default, **by_persona):  # noqa: N802
+    """A REST API answer: anonymous (no token) gets 401; the others as given."""
+    return expect(default, **{"anonymous": 401, **by_persona})
+
+
+API_PAIR_READ = API(
+    404, participant=200, partner=200, program_admin=200, superuser=200
+)  # pairs.access.get_pair_for_user
 
 DEV_ONLY = "development outbox: tests run with DEBUG off, so 404 for everyone"
 
@@ -189,6 +208,16 @@ def _make_sample(w, name):
         from mentorship import scim_tokens
 
         return scim_tokens.create(None, "Entra", w.superuser)[0]
+    if name == "webhook":
+        from mentorship.models import WebhookEndpoint
+
+        return WebhookEndpoint.objects.create(
+            program=w.program, url="https://example.com/hook", events=["pair.ended"]
+        )
+    if name == "api_token":  # the mentee's own
+        from api import tokens
+
+        return tokens.create(w.mentee.user, "matrix", "read")[0]
     if name == "calendar_feed":
         from sessions.models import CalendarFeed
 
@@ -330,6 +359,22 @@ MATRIX = {
         kwargs=lambda w: {"batch_id": sample(w, "import_batch").pk},
     ),
     "programs:invites": Row(get=ADMIN_PAGE, post=ADMIN_PAGE),
+    # Webhook endpoints: the program's admins. An empty form: 422 with messages.
+    "programs:webhooks": Row(get=ADMIN_PAGE, post=ADMIN_FORM_422),
+    "programs:webhook": Row(
+        get=ADMIN_PAGE, post=ADMIN_FORM_422, kwargs=lambda w: {"pk": sample(w, "webhook").pk}
+    ),
+    "programs:webhook_resend": Row(
+        get=signed_in(405), post=ADMIN_ACTION, kwargs=lambda w: {"pk": sample(w, "webhook").pk}
+    ),
+    "programs:webhook_delete": Row(
+        get=ADMIN_PAGE,
+        post=signed_in(
+            403, program_admin=REDIRECT, other_program_admin=404, stranger=404, superuser=404
+        ),
+        kwargs=lambda w: {"pk": sample(w, "webhook").pk},
+        note="the program admin removes it first, so the superuser (asked last) finds nothing",
+    ),
     "programs:invite_imported": Row(get=signed_in(405), post=ADMIN_ACTION),
     "programs:invite_resend": Row(
         get=signed_in(405), post=ADMIN_ACTION, kwargs=lambda w: {"pk": sample(w, "invite").pk}
@@ -456,6 +501,35 @@ MATRIX = {
     "health:nudge_pair": Row(get=signed_in(405), post=ADMIN_ACTION),
     "health:pairs": Row(get=ADMIN_PAGE),
     "health:growth": Row(get=signed_in(200)),
+    # --- API tokens page (account area) and the REST API (tests/test_api_v1.py) ------------
+    "api:tokens": Row(get=signed_in(200), post=signed_in(422), note="empty form: 422"),
+    "api:token_revoke": Row(
+        get=signed_in(404, participant=200),
+        post=signed_in(404, participant=REDIRECT),
+        kwargs=lambda w: {"pk": sample(w, "api_token").pk},
+        note="a person's own tokens only",
+    ),
+    "api:schema": Row(get=expect(200), api=True, note="the OpenAPI document is public"),
+    "api:programs": Row(get=API(200), api=True),
+    "api:participants": Row(
+        get=API(403, program_admin=200, superuser=200, other_program_admin=404, stranger=404),
+        api=True,
+    ),
+    "api:pairs": Row(get=API(200), api=True, note="lists: only what each may see (filtered)"),
+    "api:pair": Row(get=API_PAIR_READ, api=True, kwargs=lambda w: {"pk": w.pair.pk}),
+    "api:sessions": Row(get=API(200), api=True),
+    "api:session": Row(
+        get=API_PAIR_READ, api=True, kwargs=lambda w: {"pk": sample(w, "session").pk}
+    ),
+    "api:actions": Row(get=API(200), api=True),
+    "api:action": Row(get=API_PAIR_READ, api=True, kwargs=lambda w: {"pk": sample(w, "action").pk}),
+    "api:action_done": Row(
+        get=API(405),
+        post=API(404, participant=200, partner=200, program_admin=403, superuser=403),
+        api=True,
+        kwargs=lambda w: {"pk": sample(w, "action").pk},
+        note="the pair writes; admins read only (403), as on the pages",
+    ),
     # --- Django admin: staff only (only the superuser is staff in the World) ---------------
     "admin:index": Row(get=only_superuser()),
     "admin:login": Row(get=expect(200, superuser=REDIRECT), post=expect(200)),
@@ -588,7 +662,13 @@ def client_for(world, persona, **client_kwargs):
     return client
 
 
-def request_as(world, persona, method, url, data=None):
+def request_as(world, persona, method, url, data=None, api=False):
+    if api:
+        user = persona_user(world, persona)
+        client = api_client(token_for(user, "write", "matrix") if user else None)
+        if method == "get":
+            return client.get(url)
+        return client.post(url, data or {}, content_type="application/json")
     client = client_for(world, persona)
     if method == "get":
         return client.get(url)
@@ -648,7 +728,7 @@ def test_each_persona_gets_what_the_table_says(pattern, world):
             continue
         data = row.data(world) if callable(row.data) else row.data
         for persona in PERSONAS:
-            response = request_as(world, persona, method, url, data)
+            response = request_as(world, persona, method, url, data, api=row.api)
             got = outcome_of(response)
             if got != table[persona]:
                 wrong.append(

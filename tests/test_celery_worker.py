@@ -14,12 +14,15 @@ def test_heartbeat_task_runs_on_a_real_worker(redis_required, celery_app, celery
     assert names == {
         "notifications.deliver_email",
         "notifications.deliver_pending_email",
+        "notifications.deliver_webhook",
+        "notifications.deliver_pending_webhooks",
         "mentorship.heartbeat",
         "pairs.run_matching",
         "pairs.expire_requests",
         "sessions.send_due_reminders",
         "sessions.send_weekly_nudges",
         "insights.send_weekly_digests",
+        "insights.post_weekly_summaries",
     }
     assert {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()} <= names
     # The test app's copy of the task: the project app runs tasks in process when no

@@ -12,8 +12,10 @@ from allauth.socialaccount.models import SocialApp
 from django.core.management import call_command
 from django.utils import timezone
 
+from api import tokens
 from mentorship import scim_tokens
-from mentorship.models import ScimToken
+from mentorship.models import ScimToken, WebhookEndpoint
+from notifications import webhooks
 from pairs import pairing
 from sessions.models import AgendaItem, Agreement, Goal, Milestone, SessionSide
 from tests.browser import ARTIFACTS, sign_in
@@ -72,6 +74,11 @@ def seed():
 
 def pages(world, session, both):
     slug = world.program.slug
+    api_token, _raw = tokens.create(world.mentor.user, "Calendar sync", "read")
+    endpoint = WebhookEndpoint.objects.create(
+        program=world.program, url="https://hooks.example.com/in", events=["pair.ended"]
+    )
+    webhooks.record("pair.ended", "k", endpoint.target, {"pair": {"id": 1}})
     pair = world.pair.pk
     member = [
         ("dashboard", "/"),
@@ -87,6 +94,7 @@ def pages(world, session, both):
         ("agenda", f"/pairs/{pair}/agenda/"),
         ("agreement", f"/pairs/{pair}/agreement/"),
         ("goal-new", f"/pairs/{pair}/goals/new/"),
+        ("api-tokens", "/accounts/api-tokens/"),
     ]
     goal = Goal.objects.get(text="Lead a retrospective on my own").pk
     return {
@@ -99,6 +107,7 @@ def pages(world, session, both):
         ]),
         "mentor": (world.mentor.user, [
             *member,
+            ("api-token-revoke", f"/accounts/api-tokens/{api_token.pk}/revoke/"),
             ("side", f"/sessions/{session.pk}/side/"),
             ("partner-goal", f"/goals/{goal}/"),
             ("partner", f"/programs/{slug}/participants/{world.mentee.pk}/"),
@@ -115,6 +124,9 @@ def pages(world, session, both):
             ("provisioning-revoke",
              f"/programs/{slug}/provisioning/{token(world.program).pk}/revoke/"),
             ("settings", f"/programs/{slug}/edit/"),
+            ("webhooks", f"/programs/{slug}/webhooks/"),
+            ("webhook", f"/programs/{slug}/webhooks/{endpoint.pk}/"),
+            ("webhook-delete", f"/programs/{slug}/webhooks/{endpoint.pk}/delete/"),
             ("matching", f"/programs/{slug}/matching/"),
             ("health", f"/programs/{slug}/health/"),
             ("pairs", f"/programs/{slug}/pairs/"),

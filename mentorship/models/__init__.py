@@ -8,6 +8,7 @@ from mentorship.models.programs import (
     Skill,
 )
 from mentorship.models.users import User, WorkerHeartbeat
+from mentorship.models.webhooks import WebhookEndpoint
 
 __all__ = [
     "AdminInvite",
@@ -18,5 +19,6 @@ __all__ = [
     "ScimToken",
     "Skill",
     "User",
+    "WebhookEndpoint",
     "WorkerHeartbeat",
 ]

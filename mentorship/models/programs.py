@@ -83,6 +83,8 @@ class Program(models.Model):
     )
 
     created_at = models.DateTimeField(auto_now_add=True)
+    # The API's ?updated_since= (sync clients): every save moves it.
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["name"]
@@ -154,7 +156,10 @@ class Participant(models.Model):
         constraints = [
             models.UniqueConstraint("program", "user", name="participant_once_per_program"),
         ]
-        indexes = [models.Index(fields=["program", "status", "role"])]
+        indexes = [
+            models.Index(fields=["program", "status", "role"]),
+            models.Index(fields=["updated_at"], name="participant_updated"),
+        ]
 
     def __str__(self):
         return f"{self.user} ({self.program})"
