@@ -95,10 +95,13 @@ def run_at_once(function, times):
 
 
 def due_actions(world, count, when):
-    """`count` open actions whose reminder is due at `when` (both owners: 2 emails each)."""
+    """`count` open actions whose reminder is due at `when`, each shared by the two people of
+    a pair of its own: 2 emails each (a person gets one reminder email a day)."""
     return [
         make_action(
-            world.pair,
+            make_pair(
+                make_participant(world.program, role="mentor"), make_participant(world.program)
+            ),
             text=f"Action {n}",
             owner="both",
             due_on=(when + datetime.timedelta(days=2)).date(),

@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from notifications.models import SentEmail
 from sessions import reminders
-from tests.factories import make_action
+from tests.factories import make_action, make_pair, make_participant
 from tests.own_redis import OwnRedis
 from tests.services import free_port, require, require_postgres
 from tests.smtpsink import Sink
@@ -74,9 +74,13 @@ def start_worker(broker, smtp_port, log):
 
 
 def due_reminders(world, count, now, label):
+    """`count` actions, each shared by the two people of a pair of its own: 2 emails each
+    (a person gets one reminder email a day, whatever is due)."""
     for n in range(count):
         make_action(
-            world.pair,
+            make_pair(
+                make_participant(world.program, role="mentor"), make_participant(world.program)
+            ),
             text=f"{label} {n}",
             owner="both",
             due_on=(now + datetime.timedelta(days=2)).date(),
