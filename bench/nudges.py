@@ -95,7 +95,8 @@ def seed(size):
         )
         NextAction.objects.bulk_create(
             [
-                NextAction(pair=p, text=f"{owner} step for pair {p.pk}", owner=owner,
+                NextAction(pair=p, program_id=p.program_id, owner=owner,
+                           text=f"{owner} step for pair {p.pk}",
                            due_on=datetime.date(2026, 11, 12))
                 for p in pairs
                 for owner in ("mentor", "mentee")

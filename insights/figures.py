@@ -12,15 +12,10 @@ import logging
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import (
-    BooleanField,
-    Case,
     Count,
-    DateField,
     Exists,
     OuterRef,
     Q,
-    Value,
-    When,
 )
 from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
@@ -75,13 +70,14 @@ def pair_figures(program, date_range):
 
 
 def session_series(program, date_range):
-    """Logged sessions per bucket; also (total, weekly, rows)."""
+    """Logged sessions per bucket; also (total, weekly, rows). One range of the
+    session_program_time index (program, status, occurred_at): no join, no other program."""
     weekly, spans = buckets(date_range)
     trunc = TruncWeek if weekly else TruncMonth
     start, end = date_range.bounds()
     rows = (
         Session.objects.filter(
-            pair__program=program,
+            program=program,
             status=Session.Status.LOGGED,
             occurred_at__gte=start,
             occurred_at__lt=end,
@@ -96,7 +92,8 @@ def session_series(program, date_range):
 
 
 def action_stats(program, date_range, today):
-    """(figures, series) of next actions in one pass over the program's actions.
+    """(figures, series) of next actions, each from one index range of the program's
+    actions (never the whole history):
 
     figures: due / due_done / due_dropped (actions that came due in the range: due by
     today, or already done), overdue and open (now), done_mentor / done_mentee /
@@ -107,56 +104,42 @@ def action_stats(program, date_range, today):
     trunc = TruncWeek if weekly else TruncMonth
     start, end = date_range.bounds()
     status = NextAction.Status
-    rows = (
-        NextAction.objects.filter(pair__program=program)
-        .annotate(
-            bucket=Case(
-                When(
-                    Q(due_on__gte=date_range.start, due_on__lte=date_range.end)
-                    & (Q(due_on__lte=today) | Q(status=status.DONE)),
-                    then=trunc("due_on"),
-                ),
-                default=None,
-                output_field=DateField(),
-            ),
-            late=Case(
-                When(NextAction.overdue_q(today), then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(),
-            ),
-            done_in=Case(
-                When(status=status.DONE, done_at__gte=start, done_at__lt=end, then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(),
-            ),
-        )
-        .values("bucket", "status", "owner", "late", "done_in")
+    mine = NextAction.objects.filter(program=program).order_by()
+    came_due = (
+        mine.filter(due_on__gte=date_range.start, due_on__lte=date_range.end)
+        .filter(Q(due_on__lte=today) | Q(status=status.DONE))
+        .annotate(bucket=trunc("due_on"))
+        .values("bucket", "status")
         .annotate(n=Count("pk"))
-        .order_by()
-    )
+    )  # action_program_due
     figures = dict.fromkeys(
         ("due", "due_done", "due_dropped", "overdue", "open", "done_mentor", "done_mentee",
          "done_both"),
         0,
     )  # fmt: skip
     by_bucket = {}
-    for row in rows:
-        n = row["n"]
-        if row["bucket"] is not None:
-            figures["due"] += n
-            due, done = by_bucket.get(as_local_date(row["bucket"]), (0, 0))
-            if row["status"] == status.DONE:
-                figures["due_done"] += n
-                done += n
-            elif row["status"] == status.DROPPED:
-                figures["due_dropped"] += n
-            by_bucket[as_local_date(row["bucket"])] = (due + n, done)
-        if row["late"]:
-            figures["overdue"] += n
-        if row["status"] == status.OPEN:
-            figures["open"] += n
-        if row["done_in"]:
-            figures[f"done_{row['owner']}"] += n
+    for row in came_due:
+        n, day = row["n"], as_local_date(row["bucket"])
+        figures["due"] += n
+        due, done = by_bucket.get(day, (0, 0))
+        if row["status"] == status.DONE:
+            figures["due_done"] += n
+            done += n
+        elif row["status"] == status.DROPPED:
+            figures["due_dropped"] += n
+        by_bucket[day] = (due + n, done)
+    now_open = mine.filter(status=status.OPEN).aggregate(
+        open=Count("pk"),
+        overdue=Count("pk", filter=NextAction.overdue_q(today)),
+    )  # action_program_open
+    figures["open"], figures["overdue"] = now_open["open"], now_open["overdue"]
+    done_in = (
+        mine.filter(status=status.DONE, done_at__gte=start, done_at__lt=end)
+        .values("owner")
+        .annotate(n=Count("pk"))
+    )  # action_program_done
+    for row in done_in:
+        figures[f"done_{row['owner']}"] += row["n"]
     series = [(a, b, *by_bucket.get(a, (0, 0))) for a, b in spans]
     return figures, series
 
@@ -172,7 +155,7 @@ def balance_figures(program, date_range):
         counts[f"shared_{side}"] = Count("pk", filter=by_side & ~Q(shared=""))
         counts[f"sides_{side}"] = Count("pk", filter=by_side)
     return SessionSide.objects.filter(
-        session__pair__program=program,
+        session__program=program,
         session__status=Session.Status.LOGGED,
         session__occurred_at__gte=start,
         session__occurred_at__lt=end,
@@ -256,7 +239,7 @@ def cached_program_health(program, date_range, now=None):
 
 
 def program_health(program, date_range, now=None, with_nudged=True):
-    """Everything the dashboard shows: six queries, and one more if any pair is stalled."""
+    """Everything the dashboard shows: eight queries, and one more if any pair is stalled."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     participants = participants_figures(program)

@@ -134,6 +134,8 @@ elif CACHE_URL in {"", "locmem://"}:
 else:
     raise ConfigError(f"CACHE_URL must be redis://host:port/db (or locmem://), not {CACHE_URL!r}.")
 CACHES = {"default": {**_cache, "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "mentorship")}}
+# Program health figures are shared this long (0: always computed; benchmarks measure that).
+HEALTH_CACHE_SECONDS = env_int("HEALTH_CACHE_SECONDS", 60)
 
 # Failed sign-ins (and password-reset requests) allowed per account and per client address
 # within WINDOW seconds (mentorship/ratelimit.py). TRUSTED_PROXY_COUNT: proxies in front of

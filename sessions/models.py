@@ -5,7 +5,18 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from mentorship.models import Program
 from pairs.models import Pair
+
+
+def fill_program(row):
+    """Copy the pair's program onto a new session or action (bulk inserts set it too)."""
+    if row.program_id is None and row.pair_id is not None:
+        loaded = row._state.fields_cache.get("pair")  # no query when the caller had the pair
+        if loaded is not None:
+            row.program_id = loaded.program_id
+        else:
+            row.program_id = Pair.objects.values_list("program_id", flat=True).get(pk=row.pair_id)
 
 
 class Side(models.TextChoices):
@@ -26,6 +37,9 @@ class Session(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
 
     pair = models.ForeignKey(Pair, on_delete=models.CASCADE, related_name="sessions")
+    # The pair's program, copied (a pair never changes program) so program-wide figures
+    # read one index range instead of joining every pair of the program.
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+", db_index=False)
     status = models.CharField(max_length=10, choices=Status, default=Status.LOGGED)
     occurred_at = models.DateTimeField(_("when"))
     duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"), default=45)
@@ -45,10 +59,17 @@ class Session(models.Model):
 
     class Meta:
         ordering = ["-occurred_at"]
-        indexes = [models.Index(fields=["pair", "status", "-occurred_at"])]
+        indexes = [
+            models.Index(fields=["pair", "status", "-occurred_at"]),
+            models.Index(fields=["program", "status", "occurred_at"], name="session_program_time"),
+        ]
 
     def __str__(self):
         return f"{self.pair} @ {self.occurred_at:%Y-%m-%d}"
+
+    def save(self, *args, **kwargs):
+        fill_program(self)
+        super().save(*args, **kwargs)
 
 
 class SessionSide(models.Model):
@@ -100,6 +121,8 @@ class NextAction(models.Model):
         DROPPED = "dropped", _("Dropped")
 
     pair = models.ForeignKey(Pair, on_delete=models.CASCADE, related_name="actions")
+    # As on Session: the pair's program, for program-wide figures over an index range.
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+", db_index=False)
     text = models.CharField(_("action"), max_length=500)
     owner = models.CharField(_("owner"), max_length=10, choices=Owner, default=Owner.MENTEE)
     due_on = models.DateField(_("due"))
@@ -135,11 +158,27 @@ class NextAction(models.Model):
                 condition=models.Q(status="open", next_reminder_at__isnull=False),
                 name="action_reminder_due",
             ),
+            # Program health: actions that came due in a range, and those done in it.
+            models.Index(fields=["program", "due_on", "status"], name="action_program_due"),
+            models.Index(
+                fields=["program", "done_at", "owner"],
+                condition=models.Q(status="done"),
+                name="action_program_done",
+            ),
+            models.Index(
+                fields=["program", "due_on"],
+                condition=models.Q(status="open"),
+                name="action_program_open",
+            ),
         ]
 
     def __str__(self):
         # Metadata only: admin titles, delete pages and history show this (never the text).
         return f"Action {self.pk} due {self.due_on}"
+
+    def save(self, *args, **kwargs):
+        fill_program(self)
+        super().save(*args, **kwargs)
 
     @classmethod
     def owners_of_role(cls, role):

@@ -146,8 +146,8 @@ def test_query_count_is_fixed_whatever_the_size(client, world, frozen, django_as
         _stalled_pair(world)
     with django_assert_num_queries(small):
         html = client.get(url(world, preset="all")).content.decode()
-    # session + user, program + admin check, six figure queries, nudged-today check.
-    assert small == 11
+    # session + user, program + admin check, eight figure queries, nudged-today check.
+    assert small == 13
     assert html.count("Nudge both people</button>") == 6
     assert MARKER not in html
 
@@ -172,7 +172,7 @@ def test_figures_are_shared_for_a_minute_but_nudges_are_fresh(
     # Another range is computed on its own.
     with CaptureQueriesContext(connection) as ctx:
         client.get(url(world, preset="90"))
-    assert len(ctx.captured_queries) == 11
+    assert len(ctx.captured_queries) == 13
 
 
 def test_a_dead_cache_server_does_not_break_the_page(client, world, frozen, settings):
