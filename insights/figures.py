@@ -5,6 +5,7 @@ number of queries whatever the size of the program. Nothing here reads the text 
 a note: sides are only counted by whether a field is filled in.
 """
 
+import bisect
 import dataclasses
 import datetime
 import logging
@@ -20,6 +21,8 @@ from django.db.models import (
 from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 
+from insights import rollups
+from insights.models import COUNTS, SIDE_COUNTS, ProgramDay
 from insights.ranges import DAYS_PER_MONTH, DateRange, buckets
 from insights.stalled import nudged_today, stalled_pairs
 from mentorship.models import Participant
@@ -69,97 +72,225 @@ def pair_figures(program, date_range):
     )
 
 
-def session_series(program, date_range):
-    """Logged sessions per bucket; also (total, weekly, rows). One range of the
-    session_program_time index (program, status, occurred_at): no join, no other program."""
-    weekly, spans = buckets(date_range)
-    trunc = TruncWeek if weekly else TruncMonth
+# --- Where the figures come from -------------------------------------------------------------
+#
+# On PostgreSQL the range figures (sessions, balance, actions that came due or were done) are
+# read from insights_programday, per-program daily rollups kept by triggers (rollups.py). A
+# rollup day is a UTC day; the range and its buckets are the viewer's local days. So a UTC
+# day that lies wholly inside one bucket is read from its rollup row, and a UTC day that a
+# local midnight cuts (a bucket's or the range's edge; none when the viewer is on UTC) is
+# counted from its rows, through the same indexes, bounded to that day. Elsewhere, and as
+# the reference the rollups are tested against, every figure is counted from the rows.
+
+
+@dataclasses.dataclass
+class _Days:
+    """How a range and its buckets cut UTC days."""
+
+    starts: list  # each bucket's first local date
+    start: datetime.datetime  # the range [start, end) as aware moments
+    end: datetime.datetime
+    cut: set  # UTC days a local midnight cuts, counted from rows
+
+    def bucket_of(self, utc_day):
+        """The bucket index of a whole UTC day, or None if not wholly in the range."""
+        if utc_day in self.cut:
+            return None
+        first = datetime.datetime.combine(utc_day, datetime.time.min, tzinfo=datetime.UTC)
+        if first < self.start or first + ONE_DAY > self.end:
+            return None
+        return bisect.bisect_right(self.starts, timezone.localtime(first).date()) - 1
+
+    def pieces(self, field, edges_only=False):
+        """A filter on `field` for the parts of the cut days inside the range."""
+        days = self.edge_days if edges_only else self.cut
+        q = Q(pk__in=[])
+        for day in sorted(days):
+            lo = datetime.datetime.combine(day, datetime.time.min, tzinfo=datetime.UTC)
+            lo, hi = max(lo, self.start), min(lo + ONE_DAY, self.end)
+            if lo < hi:
+                q |= Q(**{f"{field}__gte": lo, f"{field}__lt": hi})
+        return q
+
+    @property
+    def edge_days(self):
+        edges = {self.start.astimezone(datetime.UTC), self.end.astimezone(datetime.UTC)}
+        return {m.date() for m in edges if m.time() != datetime.time.min}
+
+
+ONE_DAY = datetime.timedelta(days=1)
+
+
+def _days(date_range, spans):
+    tz = timezone.get_current_timezone()
     start, end = date_range.bounds()
+    firsts = [max(a, date_range.start) for a, _ in spans]
+    cut = set()
+    for day in [*firsts, date_range.end + ONE_DAY]:
+        moment = datetime.datetime.combine(day, datetime.time.min, tzinfo=tz)
+        moment = moment.astimezone(datetime.UTC)
+        if moment.time() != datetime.time.min:
+            cut.add(moment.date())
+    return _Days([a for a, _ in spans], start, end, cut)
+
+
+def _logged_sessions(program, when):
+    return Session.objects.filter(when, program=program, status=Session.Status.LOGGED)
+
+
+def _count_sessions(program, weekly, when):
+    """{bucket start: logged sessions} for the sessions matching `when`."""
+    trunc = TruncWeek if weekly else TruncMonth
     rows = (
-        Session.objects.filter(
-            program=program,
-            status=Session.Status.LOGGED,
-            occurred_at__gte=start,
-            occurred_at__lt=end,
-        )
+        _logged_sessions(program, when)
         .annotate(bucket=trunc("occurred_at"))
         .values("bucket")
         .annotate(n=Count("pk"))
         .order_by()
-    )
-    by_bucket = {as_local_date(r["bucket"]): r["n"] for r in rows}
-    return weekly, [(a, b, by_bucket.get(a, 0)) for a, b in spans]
+    )  # session_program_time
+    return {as_local_date(r["bucket"]): r["n"] for r in rows}
 
 
-def action_stats(program, date_range, today):
-    """(figures, series) of next actions, each from one index range of the program's
-    actions (never the whole history):
+def _count_sides(program, when):
+    """Sides of logged sessions matching `when` (a filter on the session's time), by role
+    and by what they brought."""
+    counts = {}
+    for side in ("mentor", "mentee"):
+        by_side = Q(side=side)
+        counts[f"sides_{side}"] = Count("pk", filter=by_side)
+        counts[f"questions_{side}"] = Count("pk", filter=by_side & ~Q(questions=""))
+        counts[f"learned_{side}"] = Count("pk", filter=by_side & ~Q(learned=""))
+        counts[f"shared_{side}"] = Count("pk", filter=by_side & ~Q(shared=""))
+    return SessionSide.objects.filter(
+        session__in=_logged_sessions(program, when).values("pk")
+    ).aggregate(**counts)
 
-    figures: due / due_done / due_dropped (actions that came due in the range: due by
-    today, or already done), overdue and open (now), done_mentor / done_mentee /
-    done_both (done within the range, by owner). series: per bucket of due dates,
-    (start, end, came due, done).
-    """
-    weekly, spans = buckets(date_range)
-    trunc = TruncWeek if weekly else TruncMonth
+
+def _in_range(field, date_range):
     start, end = date_range.bounds()
+    return Q(**{f"{field}__gte": start, f"{field}__lt": end})
+
+
+def _count_came_due(program, date_range, today, weekly):
+    """{bucket start: (came due, done)} and the due figures, from the actions' rows."""
+    trunc = TruncWeek if weekly else TruncMonth
     status = NextAction.Status
-    mine = NextAction.objects.filter(program=program).order_by()
-    came_due = (
-        mine.filter(due_on__gte=date_range.start, due_on__lte=date_range.end)
+    rows = (
+        NextAction.objects.filter(
+            program=program, due_on__gte=date_range.start, due_on__lte=date_range.end
+        )
         .filter(Q(due_on__lte=today) | Q(status=status.DONE))
         .annotate(bucket=trunc("due_on"))
         .values("bucket", "status")
         .annotate(n=Count("pk"))
+        .order_by()
     )  # action_program_due
-    figures = dict.fromkeys(
-        ("due", "due_done", "due_dropped", "overdue", "open", "done_mentor", "done_mentee",
-         "done_both"),
-        0,
-    )  # fmt: skip
-    by_bucket = {}
-    for row in came_due:
+    figures, by_bucket = {"due": 0, "due_done": 0, "due_dropped": 0}, {}
+    for row in rows:
         n, day = row["n"], as_local_date(row["bucket"])
+        done = n if row["status"] == status.DONE else 0
         figures["due"] += n
-        due, done = by_bucket.get(day, (0, 0))
-        if row["status"] == status.DONE:
-            figures["due_done"] += n
-            done += n
-        elif row["status"] == status.DROPPED:
-            figures["due_dropped"] += n
-        by_bucket[day] = (due + n, done)
-    now_open = mine.filter(status=status.OPEN).aggregate(
-        open=Count("pk"),
-        overdue=Count("pk", filter=NextAction.overdue_q(today)),
-    )  # action_program_open
-    figures["open"], figures["overdue"] = now_open["open"], now_open["overdue"]
-    done_in = (
-        mine.filter(status=status.DONE, done_at__gte=start, done_at__lt=end)
+        figures["due_done"] += done
+        figures["due_dropped"] += n if row["status"] == status.DROPPED else 0
+        due_before, done_before = by_bucket.get(day, (0, 0))
+        by_bucket[day] = (due_before + n, done_before + done)
+    return figures, by_bucket
+
+
+def _count_done(program, when):
+    """{owner: actions done} for the actions whose done_at matches `when`."""
+    rows = (
+        NextAction.objects.filter(when, program=program, status=NextAction.Status.DONE)
         .values("owner")
         .annotate(n=Count("pk"))
+        .order_by()
     )  # action_program_done
-    for row in done_in:
-        figures[f"done_{row['owner']}"] += row["n"]
-    series = [(a, b, *by_bucket.get(a, (0, 0))) for a, b in spans]
-    return figures, series
+    return {row["owner"]: row["n"] for row in rows}
 
 
-def balance_figures(program, date_range):
-    """How many sides by each role brought questions, recorded learnings or teaching."""
-    start, end = date_range.bounds()
-    counts = {}
-    for side in ("mentor", "mentee"):
-        by_side = Q(side=side)
-        counts[f"questions_{side}"] = Count("pk", filter=by_side & ~Q(questions=""))
-        counts[f"learned_{side}"] = Count("pk", filter=by_side & ~Q(learned=""))
-        counts[f"shared_{side}"] = Count("pk", filter=by_side & ~Q(shared=""))
-        counts[f"sides_{side}"] = Count("pk", filter=by_side)
-    return SessionSide.objects.filter(
-        session__program=program,
-        session__status=Session.Status.LOGGED,
-        session__occurred_at__gte=start,
-        session__occurred_at__lt=end,
-    ).aggregate(**counts)
+def _open_now(program, today):
+    return NextAction.objects.filter(program=program, status=NextAction.Status.OPEN).aggregate(
+        open=Count("pk"), overdue=Count("pk", filter=NextAction.overdue_q(today))
+    )  # action_program_open
+
+
+def range_figures(program, date_range, today):
+    """(weekly, sessions, balance, actions, completion): everything the range decides.
+
+    sessions: [(start, end, logged)]; balance: sides by role and what they brought;
+    actions: due / due_done / due_dropped (came due in the range: due by today, or already
+    done), open and overdue (now), done_mentor / done_mentee / done_both (done within the
+    range, by owner); completion: [(start, end, came due, done)] by due date.
+    """
+    if rollups.enabled():
+        return _from_rollups(program, date_range, today)
+    return recount(program, date_range, today)
+
+
+def recount(program, date_range, today):
+    """range_figures counted from the rows (any database; the rollups' reference)."""
+    weekly, spans = buckets(date_range)
+    logged = _count_sessions(program, weekly, _in_range("occurred_at", date_range))
+    balance = _count_sides(program, _in_range("occurred_at", date_range))
+    actions, by_bucket = _count_came_due(program, date_range, today, weekly)
+    done = _count_done(program, _in_range("done_at", date_range))
+    return _assemble(program, spans, weekly, logged, balance, actions, by_bucket, done, today)
+
+
+def _from_rollups(program, date_range, today):
+    weekly, spans = buckets(date_range)
+    days = _days(date_range, spans)
+    first_day = min(date_range.start, days.start.astimezone(datetime.UTC).date())
+    last_day = max(date_range.end, days.end.astimezone(datetime.UTC).date())
+    rows = ProgramDay.objects.filter(
+        program=program, day__gte=first_day, day__lte=last_day
+    ).values_list("day", *COUNTS)
+    logged, balance = dict.fromkeys(days.starts, 0), dict.fromkeys(SIDE_COUNTS, 0)
+    actions = {"due": 0, "due_done": 0, "due_dropped": 0}
+    by_bucket, done = {}, dict.fromkeys(("mentor", "mentee", "both"), 0)
+    for day, *values in rows:
+        row = dict(zip(COUNTS, values, strict=True))
+        bucket = days.bucket_of(day)
+        if bucket is not None:  # sessions and sides: by the UTC day they took place
+            logged[days.starts[bucket]] += row["sessions"]
+            for name in SIDE_COUNTS:
+                balance[name] += row[name]
+        if date_range.start <= day <= date_range.end:  # came due: by due date
+            came_due = row["due_done"] + (
+                row["due_open"] + row["due_dropped"] if day <= today else 0
+            )
+            dropped = row["due_dropped"] if day <= today else 0
+            actions["due"] += came_due
+            actions["due_done"] += row["due_done"]
+            actions["due_dropped"] += dropped
+            start = days.starts[bisect.bisect_right(days.starts, day) - 1]
+            due_before, done_before = by_bucket.get(start, (0, 0))
+            by_bucket[start] = (due_before + came_due, done_before + row["due_done"])
+        if day not in days.edge_days and days.start <= _midnight(day) < days.end:
+            for owner in done:  # done: by the UTC day it was done
+                done[owner] += row[f"done_{owner}"]
+    if days.cut:  # the UTC days a local midnight cuts: from their rows
+        for start, n in _count_sessions(program, weekly, days.pieces("occurred_at")).items():
+            logged[start] = logged.get(start, 0) + n
+        for name, n in _count_sides(program, days.pieces("occurred_at")).items():
+            balance[name] += n
+    if days.edge_days:
+        for owner, n in _count_done(program, days.pieces("done_at", edges_only=True)).items():
+            done[owner] += n
+    return _assemble(program, spans, weekly, logged, balance, actions, by_bucket, done, today)
+
+
+def _midnight(day):
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=datetime.UTC)
+
+
+def _assemble(program, spans, weekly, logged, balance, actions, by_bucket, done, today):
+    actions.update(_open_now(program, today))
+    for owner in ("mentor", "mentee", "both"):
+        actions[f"done_{owner}"] = done.get(owner, 0)
+    sessions = [(a, b, logged.get(a, 0)) for a, b in spans]
+    completion = [(a, b, *by_bucket.get(a, (0, 0))) for a, b in spans]
+    return weekly, sessions, balance, actions, completion
 
 
 @dataclasses.dataclass
@@ -239,16 +370,15 @@ def cached_program_health(program, date_range, now=None):
 
 
 def program_health(program, date_range, now=None, with_nudged=True):
-    """Everything the dashboard shows: eight queries, and one more if any pair is stalled."""
+    """Everything the dashboard shows: a fixed number of queries (six from the rollups, a
+    few more when the viewer's midnight cuts UTC days), and one more if any pair is stalled."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     participants = participants_figures(program)
     pairs = pair_figures(program, date_range)
-    weekly, sessions = session_series(program, date_range)
+    weekly, sessions, balance, actions, completion = range_figures(program, date_range, today)
     total = sum(n for _, _, n in sessions)
     pair_months = pairs["overlapping"] * date_range.months
-    actions, completion = action_stats(program, date_range, today)
-    balance = balance_figures(program, date_range)
     stalled = stalled_pairs(program, now)
     shown = stalled[:STALLED_SHOWN]
     return Health(

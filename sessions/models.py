@@ -166,9 +166,9 @@ class NextAction(models.Model):
                 name="action_program_done",
             ),
             models.Index(
-                fields=["program", "due_on"],
+                fields=["program", "due_on", "pair"],  # overdue: the pair's status joined
                 condition=models.Q(status="open"),
-                name="action_program_open",
+                name="action_program_open_pair",
             ),
         ]
 
