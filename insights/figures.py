@@ -5,7 +5,6 @@ number of queries whatever the size of the program. Nothing here reads the text 
 a note: sides are only counted by whether a field is filled in.
 """
 
-import bisect
 import dataclasses
 import datetime
 import logging
@@ -14,15 +13,15 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import (
     Count,
-    Exists,
-    OuterRef,
+    DateTimeField,
     Q,
+    Sum,
 )
-from django.db.models.functions import TruncMonth, TruncWeek
+from django.db.models.functions import Cast, TruncMonth, TruncWeek
 from django.utils import timezone
 
 from insights import rollups
-from insights.models import COUNTS, SIDE_COUNTS, ProgramDay
+from insights.models import SIDE_COUNTS, ProgramDay
 from insights.ranges import DAYS_PER_MONTH, DateRange, buckets
 from insights.stalled import nudged_today, stalled_pairs
 from mentorship.models import Participant
@@ -43,10 +42,9 @@ def _ratio(part, whole):
 
 
 def participants_figures(program):
-    live = Pair.objects.filter(status__in=Pair.LIVE)
-    in_live_pair = Exists(live.filter(mentor=OuterRef("pk"))) | Exists(
-        live.filter(mentee=OuterRef("pk"))
-    )
+    # Hashed subqueries over the program's live pairs, not two lookups per participant.
+    live = Pair.objects.filter(program=program, status__in=Pair.LIVE).order_by()
+    in_live_pair = Q(pk__in=live.values("mentor_id")) | Q(pk__in=live.values("mentee_id"))
     active = Q(status=Participant.Status.ACTIVE)
     row = Participant.objects.filter(program=program).aggregate(
         active=Count("pk", filter=active),
@@ -87,19 +85,9 @@ def pair_figures(program, date_range):
 class _Days:
     """How a range and its buckets cut UTC days."""
 
-    starts: list  # each bucket's first local date
     start: datetime.datetime  # the range [start, end) as aware moments
     end: datetime.datetime
     cut: set  # UTC days a local midnight cuts, counted from rows
-
-    def bucket_of(self, utc_day):
-        """The bucket index of a whole UTC day, or None if not wholly in the range."""
-        if utc_day in self.cut:
-            return None
-        first = datetime.datetime.combine(utc_day, datetime.time.min, tzinfo=datetime.UTC)
-        if first < self.start or first + ONE_DAY > self.end:
-            return None
-        return bisect.bisect_right(self.starts, timezone.localtime(first).date()) - 1
 
     def pieces(self, field, edges_only=False):
         """A filter on `field` for the parts of the cut days inside the range."""
@@ -131,7 +119,7 @@ def _days(date_range, spans):
         moment = moment.astimezone(datetime.UTC)
         if moment.time() != datetime.time.min:
             cut.add(moment.date())
-    return _Days([a for a, _ in spans], start, end, cut)
+    return _Days(start, end, cut)
 
 
 def _logged_sessions(program, when):
@@ -209,9 +197,10 @@ def _count_done(program, when):
 
 
 def _open_now(program, today):
+    """Open and overdue actions now: index-only over the program's open actions."""
     return NextAction.objects.filter(program=program, status=NextAction.Status.OPEN).aggregate(
-        open=Count("pk"), overdue=Count("pk", filter=NextAction.overdue_q(today))
-    )  # action_program_open
+        open=Count("*"), overdue=Count("due_on", filter=NextAction.overdue_q(today, program))
+    )  # action_program_open_pair
 
 
 def range_figures(program, date_range, today):
@@ -238,37 +227,54 @@ def recount(program, date_range, today):
 
 
 def _from_rollups(program, date_range, today):
+    """range_figures from the rollups: two aggregates over at most ten years of day rows,
+    summed by bucket in the database, and the cut days from their rows."""
     weekly, spans = buckets(date_range)
+    trunc = TruncWeek if weekly else TruncMonth
     days = _days(date_range, spans)
-    first_day = min(date_range.start, days.start.astimezone(datetime.UTC).date())
-    last_day = max(date_range.end, days.end.astimezone(datetime.UTC).date())
-    rows = ProgramDay.objects.filter(
-        program=program, day__gte=first_day, day__lte=last_day
-    ).values_list("day", *COUNTS)
-    logged, balance = dict.fromkeys(days.starts, 0), dict.fromkeys(SIDE_COUNTS, 0)
+    start_utc = days.start.astimezone(datetime.UTC)  # whole UTC days: from the first
+    first_full = (
+        start_utc.date() if start_utc.time() == datetime.time.min else start_utc.date() + ONE_DAY
+    )
+    last_full = days.end.astimezone(datetime.UTC).date() - ONE_DAY  # its midnight ends a day
+    mine = ProgramDay.objects.filter(program=program).order_by()
+    whole = ~Q(day__in=days.cut)  # sessions and sides of a cut day come from its rows
+    by_day = (
+        mine.filter(day__gte=first_full, day__lte=last_full)
+        .annotate(bucket=trunc(Cast("day", DateTimeField())))  # the UTC day's local start
+        .values("bucket")
+        .annotate(
+            **{name: Sum(name, filter=whole) for name in ("sessions", *SIDE_COUNTS)},
+            **{f"done_{o}": Sum(f"done_{o}") for o in ("mentor", "mentee", "both")},
+        )
+    )
+    logged, balance = {}, dict.fromkeys(SIDE_COUNTS, 0)
+    done = dict.fromkeys(("mentor", "mentee", "both"), 0)
+    for row in by_day:
+        logged[as_local_date(row["bucket"])] = row["sessions"] or 0
+        for name in SIDE_COUNTS:
+            balance[name] += row[name] or 0
+        for owner in done:
+            done[owner] += row[f"done_{owner}"]
+    came = ~Q(day__gt=today)  # due by today: every status came due; later only the done
+    by_due = (
+        mine.filter(day__gte=date_range.start, day__lte=date_range.end)
+        .annotate(bucket=trunc("day"))
+        .values("bucket")
+        .annotate(
+            done=Sum("due_done"),
+            open=Sum("due_open", filter=came),
+            dropped=Sum("due_dropped", filter=came),
+        )
+    )
     actions = {"due": 0, "due_done": 0, "due_dropped": 0}
-    by_bucket, done = {}, dict.fromkeys(("mentor", "mentee", "both"), 0)
-    for day, *values in rows:
-        row = dict(zip(COUNTS, values, strict=True))
-        bucket = days.bucket_of(day)
-        if bucket is not None:  # sessions and sides: by the UTC day they took place
-            logged[days.starts[bucket]] += row["sessions"]
-            for name in SIDE_COUNTS:
-                balance[name] += row[name]
-        if date_range.start <= day <= date_range.end:  # came due: by due date
-            came_due = row["due_done"] + (
-                row["due_open"] + row["due_dropped"] if day <= today else 0
-            )
-            dropped = row["due_dropped"] if day <= today else 0
-            actions["due"] += came_due
-            actions["due_done"] += row["due_done"]
-            actions["due_dropped"] += dropped
-            start = days.starts[bisect.bisect_right(days.starts, day) - 1]
-            due_before, done_before = by_bucket.get(start, (0, 0))
-            by_bucket[start] = (due_before + came_due, done_before + row["due_done"])
-        if day not in days.edge_days and days.start <= _midnight(day) < days.end:
-            for owner in done:  # done: by the UTC day it was done
-                done[owner] += row[f"done_{owner}"]
+    by_bucket = {}
+    for row in by_due:
+        came_due = row["done"] + (row["open"] or 0) + (row["dropped"] or 0)
+        actions["due"] += came_due
+        actions["due_done"] += row["done"]
+        actions["due_dropped"] += row["dropped"] or 0
+        by_bucket[as_local_date(row["bucket"])] = (came_due, row["done"])
     if days.cut:  # the UTC days a local midnight cuts: from their rows
         for start, n in _count_sessions(program, weekly, days.pieces("occurred_at")).items():
             logged[start] = logged.get(start, 0) + n
@@ -278,10 +284,6 @@ def _from_rollups(program, date_range, today):
         for owner, n in _count_done(program, days.pieces("done_at", edges_only=True)).items():
             done[owner] += n
     return _assemble(program, spans, weekly, logged, balance, actions, by_bucket, done, today)
-
-
-def _midnight(day):
-    return datetime.datetime.combine(day, datetime.time.min, tzinfo=datetime.UTC)
 
 
 def _assemble(program, spans, weekly, logged, balance, actions, by_bucket, done, today):

@@ -193,10 +193,16 @@ class NextAction(models.Model):
         return [role for role in ("mentor", "mentee") if self.owned_by_role(role)]
 
     @staticmethod
-    def overdue_q(today):
+    def overdue_q(today, program=None):
         """Overdue: open, due before `today` (the owner's or viewer's local date), and the
-        pair still live (an ended pair's open actions are nobody's to do any more)."""
-        return Q(status=NextAction.Status.OPEN, due_on__lt=today, pair__status__in=Pair.LIVE)
+        pair still live (an ended pair's open actions are nobody's to do any more).
+
+        With `program`, the pair's status is read from one (hashed) subquery over the
+        program's live pairs instead of a join per action: for program-wide counts."""
+        live = Q(pair__status__in=Pair.LIVE)
+        if program is not None:
+            live = Q(pair_id__in=Pair.objects.filter(program=program, status__in=Pair.LIVE))
+        return Q(status=NextAction.Status.OPEN, due_on__lt=today) & live
 
     def overdue_on(self, today):
         """overdue_q for one loaded action (its pair loaded)."""

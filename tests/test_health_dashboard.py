@@ -13,7 +13,7 @@ from tests import health_data
 from tests.factories import make_pair, make_participant
 from tests.health_data import MARKER, NOW, admins_only, health_settings, populate  # noqa: F401
 
-FIGURE_QUERIES = 10 if rollups.enabled() else 13  # a dashboard computed for a UTC viewer
+FIGURE_QUERIES = 11 if rollups.enabled() else 13  # a dashboard computed for a UTC viewer
 
 pytestmark = pytest.mark.django_db
 frozen = health_data.frozen  # fixture: the clock stands still at NOW
