@@ -39,7 +39,9 @@ class Session(models.Model):
     pair = models.ForeignKey(Pair, on_delete=models.CASCADE, related_name="sessions")
     # The pair's program, copied (a pair never changes program) so program-wide figures
     # read one index range instead of joining every pair of the program.
-    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+", db_index=False)
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, related_name="+", db_index=False, editable=False
+    )
     status = models.CharField(max_length=10, choices=Status, default=Status.LOGGED)
     occurred_at = models.DateTimeField(_("when"))
     duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"), default=45)
@@ -122,7 +124,9 @@ class NextAction(models.Model):
 
     pair = models.ForeignKey(Pair, on_delete=models.CASCADE, related_name="actions")
     # As on Session: the pair's program, for program-wide figures over an index range.
-    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+", db_index=False)
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, related_name="+", db_index=False, editable=False
+    )
     text = models.CharField(_("action"), max_length=500)
     owner = models.CharField(_("owner"), max_length=10, choices=Owner, default=Owner.MENTEE)
     due_on = models.DateField(_("due"))

@@ -52,6 +52,7 @@ class Migration(migrations.Migration):
             name="program",
             field=models.ForeignKey(
                 db_index=False,
+                editable=False,
                 on_delete=django.db.models.deletion.CASCADE,
                 related_name="+",
                 to="mentorship.program",
@@ -62,6 +63,7 @@ class Migration(migrations.Migration):
             name="program",
             field=models.ForeignKey(
                 db_index=False,
+                editable=False,
                 on_delete=django.db.models.deletion.CASCADE,
                 related_name="+",
                 to="mentorship.program",
