@@ -21,7 +21,7 @@ from django.db.models.functions import Cast, TruncMonth, TruncWeek
 from django.utils import timezone
 
 from insights import rollups
-from insights.models import SIDE_COUNTS, ProgramDay
+from insights.models import SIDE_COUNTS, ProgramDay, ProgramDayChange
 from insights.ranges import DAYS_PER_MONTH, DateRange, buckets
 from insights.stalled import nudged_today, stalled_pairs
 from mentorship.models import Participant
@@ -227,8 +227,9 @@ def recount(program, date_range, today):
 
 
 def _from_rollups(program, date_range, today):
-    """range_figures from the rollups: two aggregates over at most ten years of day rows,
-    summed by bucket in the database, and the cut days from their rows."""
+    """range_figures from the rollups: two aggregates over at most ten years of day rows
+    (and two over the changes not folded yet), summed by bucket in the database, and the
+    cut days from their rows."""
     weekly, spans = buckets(date_range)
     trunc = TruncWeek if weekly else TruncMonth
     days = _days(date_range, spans)
@@ -237,44 +238,56 @@ def _from_rollups(program, date_range, today):
         start_utc.date() if start_utc.time() == datetime.time.min else start_utc.date() + ONE_DAY
     )
     last_full = days.end.astimezone(datetime.UTC).date() - ONE_DAY  # its midnight ends a day
-    mine = ProgramDay.objects.filter(program=program).order_by()
     whole = ~Q(day__in=days.cut)  # sessions and sides of a cut day come from its rows
-    by_day = (
-        mine.filter(day__gte=first_full, day__lte=last_full)
-        .annotate(bucket=trunc(Cast("day", DateTimeField())))  # the UTC day's local start
-        .values("bucket")
-        .annotate(
-            **{name: Sum(name, filter=whole) for name in ("sessions", *SIDE_COUNTS)},
-            **{f"done_{o}": Sum(f"done_{o}") for o in ("mentor", "mentee", "both")},
+
+    def by_day(model):
+        return (
+            model.objects.filter(program=program, day__gte=first_full, day__lte=last_full)
+            .order_by()
+            .annotate(bucket=trunc(Cast("day", DateTimeField())))  # the UTC day's local start
+            .values("bucket")
+            .annotate(
+                **{name: Sum(name, filter=whole) for name in ("sessions", *SIDE_COUNTS)},
+                **{f"done_{o}": Sum(f"done_{o}") for o in ("mentor", "mentee", "both")},
+            )
         )
-    )
+
+    came = ~Q(day__gt=today)  # due by today: every status came due; later only the done
+
+    def by_due(model):
+        return (
+            model.objects.filter(
+                program=program, day__gte=date_range.start, day__lte=date_range.end
+            )
+            .order_by()
+            .annotate(bucket=trunc("day"))
+            .values("bucket")
+            .annotate(
+                done=Sum("due_done"),
+                open=Sum("due_open", filter=came),
+                dropped=Sum("due_dropped", filter=came),
+            )
+        )
+
     logged, balance = {}, dict.fromkeys(SIDE_COUNTS, 0)
     done = dict.fromkeys(("mentor", "mentee", "both"), 0)
-    for row in by_day:
-        logged[as_local_date(row["bucket"])] = row["sessions"] or 0
+    for row in [*by_day(ProgramDay), *by_day(ProgramDayChange)]:  # folded, then not yet
+        start = as_local_date(row["bucket"])
+        logged[start] = logged.get(start, 0) + (row["sessions"] or 0)
         for name in SIDE_COUNTS:
             balance[name] += row[name] or 0
         for owner in done:
-            done[owner] += row[f"done_{owner}"]
-    came = ~Q(day__gt=today)  # due by today: every status came due; later only the done
-    by_due = (
-        mine.filter(day__gte=date_range.start, day__lte=date_range.end)
-        .annotate(bucket=trunc("day"))
-        .values("bucket")
-        .annotate(
-            done=Sum("due_done"),
-            open=Sum("due_open", filter=came),
-            dropped=Sum("due_dropped", filter=came),
-        )
-    )
+            done[owner] += row[f"done_{owner}"] or 0
     actions = {"due": 0, "due_done": 0, "due_dropped": 0}
     by_bucket = {}
-    for row in by_due:
-        came_due = row["done"] + (row["open"] or 0) + (row["dropped"] or 0)
+    for row in [*by_due(ProgramDay), *by_due(ProgramDayChange)]:
+        came_due = (row["done"] or 0) + (row["open"] or 0) + (row["dropped"] or 0)
         actions["due"] += came_due
-        actions["due_done"] += row["done"]
+        actions["due_done"] += row["done"] or 0
         actions["due_dropped"] += row["dropped"] or 0
-        by_bucket[as_local_date(row["bucket"])] = (came_due, row["done"])
+        start = as_local_date(row["bucket"])
+        due_before, done_before = by_bucket.get(start, (0, 0))
+        by_bucket[start] = (due_before + came_due, done_before + (row["done"] or 0))
     if days.cut:  # the UTC days a local midnight cuts: from their rows
         for start, n in _count_sessions(program, weekly, days.pieces("occurred_at")).items():
             logged[start] = logged.get(start, 0) + n

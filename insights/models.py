@@ -1,9 +1,12 @@
 """Per-program daily rollups behind program health: counts kept by the database itself.
 
-PostgreSQL triggers on sessions, sides and next actions (migration 0002) add and subtract
-in the same transaction as the row they count, whatever wrote it (a form, a queryset
-update, a cascade, COPY). `manage.py rebuild_health_rollups` recounts them from the rows.
-On other databases the health figures count the rows directly (insights/figures.py).
+PostgreSQL triggers on sessions, sides and next actions (rollups.py) record each change's
+plus and minus as a ProgramDayChange row in the same transaction as the row they count,
+whatever wrote it (a form, a queryset update, a cascade, COPY). Inserting a change locks
+nothing, so writers never wait for each other or deadlock over a busy day; a periodic
+task folds the changes into ProgramDay, and the figures read both.
+`manage.py rebuild_health_rollups` recounts them from the rows. On other databases the
+health figures count the rows directly (insights/figures.py).
 
 A session's and a side's counts sit on the UTC day the session took place; an action's
 "due" counts on its due date, its "done" counts on the UTC day it was done.
@@ -30,7 +33,7 @@ COUNTS = (
 )
 
 
-class ProgramDay(models.Model):
+class Counts(models.Model):
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+", db_index=False)
     day = models.DateField()
     sessions = models.IntegerField(default=0)  # logged
@@ -50,7 +53,21 @@ class ProgramDay(models.Model):
     done_both = models.IntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint("program", "day", name="one_rollup_per_day")]
+        abstract = True
 
     def __str__(self):
         return f"{self.program_id} {self.day}"
+
+
+class ProgramDay(Counts):
+    """The counts of one program's day, folded."""
+
+    class Meta:
+        constraints = [models.UniqueConstraint("program", "day", name="one_rollup_per_day")]
+
+
+class ProgramDayChange(Counts):
+    """A change to a program's day not folded into ProgramDay yet (any number per day)."""
+
+    class Meta:
+        indexes = [models.Index(fields=["program", "day"], name="rollup_change_day")]

@@ -1,9 +1,11 @@
-"""The daily rollups' upkeep on PostgreSQL: triggers that count, and a recount.
+"""The daily rollups' upkeep on PostgreSQL: triggers that count, folding, and a recount.
 
-Each trigger subtracts the old row's contribution and adds the new one's, so any write
-(insert, update, delete, COPY) moves the counts in its own transaction. A row in
-insights_programday is locked only while a transaction that changes that program's day
-runs. `rebuild()` recounts everything from the rows (manage.py rebuild_health_rollups).
+Each trigger records the old row's contribution with a minus and the new one's with a
+plus, as rows of insights_programdaychange, so any write (insert, update, delete, COPY)
+moves the counts in its own transaction. Only inserts: no writer waits for another over a
+busy day, and no two transactions deadlock over days locked in different orders.
+`fold()` (a periodic task) moves the changes into insights_programday, in (program, day)
+order. `rebuild()` recounts everything from the rows (manage.py rebuild_health_rollups).
 """
 
 # ruff: noqa: S608 - every statement here is built from the constants below, never input
@@ -13,19 +15,27 @@ from django.db import connection, transaction
 from insights.models import COUNTS, SIDE_COUNTS
 
 TABLE = "insights_programday"
+CHANGES = "insights_programdaychange"
 UTC_DAY = "((%s) AT TIME ZONE 'UTC')::date"
 
-_ADD = f"""
+ADD = f"""
 CREATE OR REPLACE FUNCTION health_add(p bigint, d date, c integer[]) RETURNS void AS $$
 BEGIN
     IF p IS NULL OR d IS NULL OR c = array_fill(0, ARRAY[{len(COUNTS)}]) THEN
         RETURN;
     END IF;
-    INSERT INTO {TABLE} (program_id, day, {", ".join(COUNTS)})
-    VALUES (p, d, {", ".join(f"c[{i + 1}]" for i in range(len(COUNTS)))})
-    ON CONFLICT (program_id, day) DO UPDATE SET
-        {", ".join(f"{name} = {TABLE}.{name} + EXCLUDED.{name}" for name in COUNTS)};
+    INSERT INTO {CHANGES} (program_id, day, {", ".join(COUNTS)})
+    VALUES (p, d, {", ".join(f"c[{i + 1}]" for i in range(len(COUNTS)))});
 END $$ LANGUAGE plpgsql;
+"""
+
+FOLD = f"""
+WITH moved AS (DELETE FROM {CHANGES} {{where}} RETURNING *)
+INSERT INTO {TABLE} (program_id, day, {", ".join(COUNTS)})
+SELECT program_id, day, {", ".join(f"sum({name})" for name in COUNTS)}
+FROM moved GROUP BY program_id, day ORDER BY program_id, day
+ON CONFLICT (program_id, day) DO UPDATE SET
+    {", ".join(f"{name} = {TABLE}.{name} + EXCLUDED.{name}" for name in COUNTS)}
 """
 
 
@@ -137,7 +147,7 @@ CREATE TRIGGER health_action
     ON session_logs_nextaction FOR EACH ROW EXECUTE FUNCTION health_action();
 """
 
-INSTALL = _ADD + _SIDE + _SESSION + _ACTION + _TRIGGERS
+INSTALL = ADD + _SIDE + _SESSION + _ACTION + _TRIGGERS
 UNINSTALL = """
 DROP TRIGGER IF EXISTS health_session ON session_logs_session;
 DROP TRIGGER IF EXISTS health_side ON session_logs_sessionside;
@@ -184,18 +194,28 @@ def enabled():
     return connection.vendor == "postgresql"
 
 
+def fold():
+    """Move the recorded changes into the day rows; returns the day rows written.
+
+    Changes committed while this runs wait for the next fold (they were not visible to
+    its DELETE); the figures read both tables, so nothing is missed meanwhile."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(FOLD.format(where=""))
+        return cursor.rowcount
+
+
 def rebuild(program_id=None):
     """Recount the rollups (of one program, or all) from the rows; returns rows written.
 
-    The rollup table is locked for the recount: writers wait, then add their change to
-    the recounted figures (they were not committed when the recount read the rows)."""
+    Both tables are locked for the recount: writers' triggers wait, then record their
+    change on top of the recount (they were not committed when the recount read the
+    rows)."""
     only = "" if program_id is None else "AND {alias}.program_id = %(program)s"
+    where = "" if program_id is None else "WHERE program_id = %(program)s"
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"LOCK TABLE {TABLE} IN EXCLUSIVE MODE")
-        if program_id is None:
-            cursor.execute(f"DELETE FROM {TABLE}")
-        else:
-            cursor.execute(f"DELETE FROM {TABLE} WHERE program_id = %s", [program_id])
+        cursor.execute(f"LOCK TABLE {TABLE}, {CHANGES} IN EXCLUSIVE MODE")
+        cursor.execute(f"DELETE FROM {TABLE} {where}", {"program": program_id})
+        cursor.execute(f"DELETE FROM {CHANGES} {where}", {"program": program_id})
         cursor.execute(
             RECOUNT.format(sessions=only.format(alias="s"), actions=only.format(alias="a")),
             {"program": program_id},

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from insights import digests
+from insights import digests, rollups
 from notifications import outbox
 from notifications.tasks import moment
 
@@ -11,3 +11,9 @@ from notifications.tasks import moment
 def send_weekly_digests(now=None):
     when = moment(now)
     return {"digests": digests.claim_due(when), "delivery": outbox.deliver_due(when)}
+
+
+@shared_task(name="insights.fold_health_rollups")
+def fold_health_rollups():
+    """Fold program health's recorded changes into its day rows (PostgreSQL)."""
+    return {"days": rollups.fold() if rollups.enabled() else 0}

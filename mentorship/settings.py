@@ -266,6 +266,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    # Program health's daily rollups: fold the changes the triggers recorded.
+    "fold-health-rollups": {
+        "task": "insights.fold_health_rollups",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
     # Pairing requests past their program's expiry (also checked whenever one is answered).
     "pairs-expire-requests": {
         "task": "pairs.expire_requests",
