@@ -34,7 +34,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentorship.settings")
 PG = os.environ.get("BENCH_PG", "postgres://mentorship:mentorship@127.0.0.1:5432")
 DB = os.environ.get("BENCH_DB", "bench_nudges")
 NOW = datetime.datetime(2026, 11, 9, 22, 0, tzinfo=datetime.UTC)  # a Monday evening
-ZONES = ["UTC", "Europe/Berlin", "America/New_York", "Asia/Tokyo", "Australia/Sydney"]
+# Zones where NOW is still Monday after 09:00: a nudge is due only on its local weekday.
+ZONES = ["UTC", "Europe/Berlin", "America/New_York", "America/Los_Angeles", "America/Sao_Paulo"]
 
 
 def fresh_database():
