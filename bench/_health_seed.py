@@ -131,6 +131,7 @@ def seed(slug, n_pairs, n_sessions, n_actions, seed_=7, cadence=14):
             sessions.append(
                 Session(
                     pair=pair,
+                    program_id=pair.program_id,
                     status="logged" if rng.random() < 0.95 else "cancelled",
                     occurred_at=last
                     - datetime.timedelta(days=k * cadence, hours=rng.randint(0, 9)),
@@ -179,6 +180,7 @@ def seed(slug, n_pairs, n_sessions, n_actions, seed_=7, cadence=14):
             actions.append(
                 NextAction(
                     pair=pair,
+                    program_id=pair.program_id,
                     text=_text(rng, "ACTION", 1),
                     owner=rng.choice(["mentor", "mentee", "both"]),
                     due_on=due,

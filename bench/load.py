@@ -188,6 +188,7 @@ def seed(size, rng):
             sessions.append(
                 Session(
                     pair=pair,
+                    program_id=pair.program_id,
                     occurred_at=now - datetime.timedelta(days=14 * k + rng.randint(0, 6)),
                     topics=f"Topic {k}",
                     shared_notes="Talked through the plan. " * rng.randint(1, 20),
@@ -198,6 +199,7 @@ def seed(size, rng):
             actions.append(
                 NextAction(
                     pair=pair,
+                    program_id=pair.program_id,
                     text=f"Next step {k}",
                     owner=rng.choice(["mentor", "mentee", "both"]),
                     due_on=(now + datetime.timedelta(days=rng.randint(-20, 30))).date(),

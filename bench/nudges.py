@@ -5,10 +5,12 @@
 
 Each size gets a fresh PostgreSQL database (bench_nudges) with N participants in N/2
 active pairs, each person owning an open action. The round runs the real task
-(sessions.send_weekly_nudges: claim + deliver) in a fresh worker process with Django's
-SMTP backend pointed at an aiosmtpd sink running in another process. Printed: emails/s,
-total seconds and the worker's peak RSS, at a quarter of the size and at the size, so you
-can see whether memory stays flat as the count grows.
+(sessions.send_weekly_nudges: claim + deliver) in --processes fresh worker processes at
+once (two by default, as two Celery workers would) with Django's SMTP backend pointed at an
+aiosmtpd sink running in another process, which counts every message and any person
+nudged twice. Printed: emails/s, total seconds and the workers' peak RSS, at a quarter of
+the size and at the size, so you can see whether memory stays flat as the count grows.
+BENCH_DB names the database (default bench_nudges).
 """
 
 import argparse
@@ -30,9 +32,10 @@ from _util import free_port  # noqa: E402
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentorship.settings")
 
 PG = os.environ.get("BENCH_PG", "postgres://mentorship:mentorship@127.0.0.1:5432")
-DB = "bench_nudges"
+DB = os.environ.get("BENCH_DB", "bench_nudges")
 NOW = datetime.datetime(2026, 11, 9, 22, 0, tzinfo=datetime.UTC)  # a Monday evening
-ZONES = ["UTC", "Europe/Berlin", "America/New_York", "Asia/Tokyo", "Australia/Sydney"]
+# Zones where NOW is still Monday after 09:00: a nudge is due only on its local weekday.
+ZONES = ["UTC", "Europe/Berlin", "America/New_York", "America/Los_Angeles", "America/Sao_Paulo"]
 
 
 def fresh_database():
@@ -95,7 +98,8 @@ def seed(size):
         )
         NextAction.objects.bulk_create(
             [
-                NextAction(pair=p, text=f"{owner} step for pair {p.pk}", owner=owner,
+                NextAction(pair=p, program_id=p.program_id, owner=owner,
+                           text=f"{owner} step for pair {p.pk}",
                            due_on=datetime.date(2026, 11, 12))
                 for p in pairs
                 for owner in ("mentor", "mentee")
@@ -104,16 +108,23 @@ def seed(size):
     connections.close_all()
 
 
-def sink_process(port, counter, ready):
+def sink_process(port, counter, duplicates, ready):
     """An aiosmtpd server counting what it accepts."""
     import asyncio
 
     from aiosmtpd.controller import Controller
 
+    seen = set()
+
     class Handler:
         async def handle_DATA(self, server, session, envelope):
             with counter.get_lock():
                 counter.value += 1
+            for rcpt in envelope.rcpt_tos:  # one nudge per person: a second is a duplicate
+                if rcpt in seen:
+                    with duplicates.get_lock():
+                        duplicates.value += 1
+                seen.add(rcpt)
             return "250 OK"
 
     controller = Controller(Handler(), hostname="127.0.0.1", port=port)
@@ -155,30 +166,50 @@ def worker_main():
     )
 
 
-def measure(size):
+def measure(size, processes):
     url = fresh_database()
     env = {**os.environ, "DATABASE_URL": url}
     t = time.perf_counter()
     subprocess.run([sys.executable, __file__, "--seed", str(size)], env=env, check=True)
     seed_seconds = time.perf_counter() - t
     port = free_port()
-    counter = multiprocessing.Value("i", 0)
+    counter, duplicates = multiprocessing.Value("i", 0), multiprocessing.Value("i", 0)
     ready = multiprocessing.Event()
-    sink = multiprocessing.Process(target=sink_process, args=(port, counter, ready), daemon=True)
+    sink = multiprocessing.Process(
+        target=sink_process, args=(port, counter, duplicates, ready), daemon=True
+    )
     sink.start()
     ready.wait(10)
     try:
         env.update(EMAIL_HOST="127.0.0.1", EMAIL_PORT=str(port), LOG_LEVEL="WARNING", DEBUG="false")
-        out = subprocess.run(
-            [sys.executable, __file__, "--worker"],
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        figures = json.loads(out.stdout.strip().splitlines()[-1])
+        # Worker processes started together, as two Celery workers taking the same beat
+        # task: each claims and delivers; the outbox's claims keep them apart.
+        started = time.perf_counter()
+        workers = [
+            subprocess.Popen(
+                [sys.executable, __file__, "--worker"], env=env, stdout=subprocess.PIPE, text=True
+            )
+            for _ in range(processes)
+        ]
+        outputs = [w.communicate()[0] for w in workers]
+        wall = time.perf_counter() - started
+        assert all(w.returncode == 0 for w in workers), "a worker failed"
+        each = [json.loads(out.strip().splitlines()[-1]) for out in outputs]
+        figures = {
+            "seconds": wall,
+            "cpu_seconds": sum(f["cpu_seconds"] for f in each),
+            "claim_seconds": max(f["claim_seconds"] for f in each),
+            "peak_rss_mb": max(f["peak_rss_mb"] for f in each),
+            "result": {
+                "delivery": {
+                    k: sum(f["result"]["delivery"][k] for f in each)
+                    for k in each[0]["result"]["delivery"]
+                }
+            },
+        }
         time.sleep(0.5)
         figures["received"] = counter.value
+        figures["duplicates"] = duplicates.value
     finally:
         sink.terminate()
         sink.join(5)
@@ -192,6 +223,7 @@ def main():
     parser.add_argument("--size", type=int, default=10_000, help="participants (default 10000)")
     parser.add_argument("--seed", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--processes", type=int, default=2, help="worker processes (2)")
     args = parser.parse_args()
     if args.seed:
         return seed(args.seed)
@@ -200,7 +232,7 @@ def main():
 
     runs = []
     for size in (max(args.size // 4, 100), args.size):
-        figures = measure(size)
+        figures = measure(size, args.processes)
         sent = figures["result"]["delivery"]["sent"]
         figures["emails_per_s"] = sent / figures["seconds"]
         runs.append(figures)
@@ -214,12 +246,14 @@ def main():
             flush=True,
         )
         assert figures["received"] == sent == size, "every nudge delivered, once"
+        assert figures["duplicates"] == 0, "nobody got a nudge twice"
     import psycopg
 
     with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
     small, large = runs
-    print(f"(one worker process sending on EMAIL_DELIVERY_THREADS=4 threads, one SMTP "
+    print(f"({args.processes} worker processes, each sending on EMAIL_DELIVERY_THREADS=4 "
+          f"threads, one SMTP "
           f"connection per batch of 50; the machine has {os.cpu_count()} cores shared with "
           f"other work, load average {os.getloadavg()[0]:.1f})")  # fmt: skip
     print(f"nudges.participants: {large['size']} people")
@@ -229,6 +263,9 @@ def main():
     print(f"nudges.emails_per_s_at_quarter_size: {small['emails_per_s']:.0f} emails/s")
     print(f"nudges.peak_rss_at_quarter_size: {small['peak_rss_mb']:.0f} MB")
     print(f"nudges.rss_growth: {large['peak_rss_mb'] - small['peak_rss_mb']:.0f} MB")
+    print(f"nudges.worker_processes: {args.processes} count")
+    print(f"nudges.duplicates: {large['duplicates']} count")
+    print(f"nudges.received_vs_people: {large['received'] / large['size']:.4f} ratio")
 
 
 if __name__ == "__main__":

@@ -9,9 +9,16 @@ the next 60 days, and 1,000 whose reminder is due now. Then runs the exact query
 sessions.reminders.claim_due() sends (sessions.reminders.claim_query, captured from
 Django: FOR UPDATE SKIP LOCKED, LIMIT 500), prints its EXPLAIN ANALYZE and the median
 time of several runs, each in a transaction rolled back so every run sees the same rows.
+
+    .venv/bin/python bench/reminder_claim.py --x10    # on bench/_scale_seed.py's x10 set
+
+--x10 runs the same query on the x10 set of bench/scale.py (1,500,000 actions over 100
+programs and ten years; seeded once and kept) instead of seeding its own. Check-in claims
+(issue 17) join here once their models exist on the branch.
 """
 
 import argparse
+import datetime
 import os
 import statistics
 import sys
@@ -71,9 +78,9 @@ def seed(size, pairs=1000):
         cursor.execute(
             """
             INSERT INTO session_logs_nextaction
-                (pair_id, text, owner, due_on, status, dropped_reason, next_reminder_at,
+                (pair_id, program_id, text, owner, due_on, status, dropped_reason, next_reminder_at,
                  version, created_at, updated_at)
-            SELECT %(first)s + (g %% %(pairs)s),
+            SELECT %(first)s + (g %% %(pairs)s), %(program)s,
                    'Action ' || g,
                    CASE WHEN g %% 2 = 0 THEN 'mentor' ELSE 'mentee' END,
                    current_date + (g %% 90) - 30,
@@ -88,13 +95,20 @@ def seed(size, pairs=1000):
                    1, now(), now()
             FROM generate_series(1, %(size)s) AS g
             """,
-            {"first": first, "pairs": last - first + 1, "due": DUE_NOW, "size": size},
+            {
+                "first": first,
+                "pairs": last - first + 1,
+                "due": DUE_NOW,
+                "size": size,
+                "program": program.pk,
+            },  # fmt: skip
         )
         cursor.execute("ANALYZE")
 
 
-def claim_sql():
-    """The SQL and params of the claim query of sessions.reminders.claim_due, from Django."""
+def claim_sql(ahead_days=0):
+    """The SQL and params of the claim query of sessions.reminders.claim_due, from Django,
+    as of `ahead_days` from now."""
     from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
@@ -102,7 +116,8 @@ def claim_sql():
     from sessions.reminders import claim_query
 
     with transaction.atomic(), CaptureQueriesContext(connection) as captured:
-        found = len(list(claim_query(timezone.now(), 500)))
+        moment = timezone.now() + datetime.timedelta(days=ahead_days)
+        found = len(list(claim_query(moment, 500)))
     [query] = [q["sql"] for q in captured.captured_queries if "FOR UPDATE" in q["sql"]]
     return query, found
 
@@ -112,19 +127,28 @@ def main():
     parser.add_argument("--size", type=int, default=1_000_000, help="next actions (1000000)")
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--x10", action="store_true", help="on the kept x10 set instead")
     args = parser.parse_args()
 
-    fresh_database()
+    if args.x10:
+        import _scale_seed
+
+        _scale_seed.ensure("mentorship_scale_x10", 1.0)
+        args.keep, seeded = True, 0.0
+    else:
+        fresh_database()
     import django
 
     django.setup()
     from django.db import connection, transaction
 
-    started = time.perf_counter()
-    seed(args.size)
-    seeded = time.perf_counter() - started
-    sql, found = claim_sql()
-    assert found == min(500, DUE_NOW), found
+    if not args.x10:
+        started = time.perf_counter()
+        seed(args.size)
+        seeded = time.perf_counter() - started
+    # The x10 set arms reminders at 09:00 on due dates: a week ahead, thousands are due.
+    sql, found = claim_sql(7 if args.x10 else 0)
+    assert args.x10 or found == min(500, DUE_NOW), found
 
     timings = []
     for _ in range(args.runs):
@@ -151,6 +175,7 @@ def main():
     execution = next((line for line in plan if line.startswith("Execution Time")), "")
     print(f"(median of {args.runs} runs, round trip from Python included; 2 shared cores)")
     print(f"reminder_claim.actions: {total} rows")
+    print(f"reminder_claim.claimed: {found} rows")
     print(f"reminder_claim.plan_execution_ms: {execution.split(':')[1].strip()}")
     print(f"reminder_claim.query_ms: {statistics.median(timings):.2f} ms")
 

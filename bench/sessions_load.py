@@ -123,6 +123,7 @@ def seed(n_pairs, n_sessions, rng):
             batch_sessions.append(
                 Session(
                     pair=pair,
+                    program_id=pair.program_id,
                     status="logged",
                     occurred_at=when,
                     topics=f"Topic {k}",
@@ -158,6 +159,7 @@ def seed(n_pairs, n_sessions, rng):
                 actions.append(
                     NextAction(
                         pair=pair,
+                        program_id=pair.program_id,
                         text=f"Do the {owner} thing",
                         owner=owner,
                         due_on=today + datetime.timedelta(days=rng.randint(-5, 14)),
@@ -169,6 +171,7 @@ def seed(n_pairs, n_sessions, rng):
                 actions.append(
                     NextAction(
                         pair=pair,
+                        program_id=pair.program_id,
                         text=f"Did the {owner} thing",
                         owner=owner,
                         due_on=s.occurred_at.date() + datetime.timedelta(days=7),

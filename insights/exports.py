@@ -152,7 +152,7 @@ def session_rows(program):
     created = NextAction.objects.filter(created_in=OuterRef("pk"))
     created = created.order_by().values("created_in").annotate(c=Count("pk")).values("c")
     rows = (
-        Session.objects.filter(pair__program=program)
+        Session.objects.filter(program=program)
         .annotate(
             mentor_side=Count("sides", filter=Q(sides__side="mentor")),
             mentee_side=Count("sides", filter=Q(sides__side="mentee")),
@@ -198,7 +198,7 @@ SESSION_HEADER = [
 def action_rows(program, now=None):
     today = timezone.localdate(now or timezone.now())
     rows = (
-        NextAction.objects.filter(pair__program=program)
+        NextAction.objects.filter(program=program)
         .order_by("pk")
         .annotate(created_utc=_utc_field("created_at"), done_utc=_utc_field("done_at"))
         .annotate(overdue=ExpressionWrapper(NextAction.overdue_q(today), BooleanField()))

@@ -11,20 +11,12 @@ import logging
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import (
-    BooleanField,
-    Case,
-    Count,
-    DateField,
-    Exists,
-    OuterRef,
-    Q,
-    Value,
-    When,
-)
-from django.db.models.functions import TruncMonth, TruncWeek
+from django.db.models import Count, DateTimeField, Exists, OuterRef, Q, Sum
+from django.db.models.functions import Cast, TruncMonth, TruncWeek
 from django.utils import timezone
 
+from insights import rollups
+from insights.models import SIDE_COUNTS, ProgramDay, ProgramDayChange
 from insights.ranges import DAYS_PER_MONTH, DateRange, buckets
 from insights.stalled import nudged_today, stalled_pairs
 from mentorship.models import Participant
@@ -45,10 +37,9 @@ def _ratio(part, whole):
 
 
 def participants_figures(program):
-    live = Pair.objects.filter(status__in=Pair.LIVE)
-    in_live_pair = Exists(live.filter(mentor=OuterRef("pk"))) | Exists(
-        live.filter(mentee=OuterRef("pk"))
-    )
+    # Hashed subqueries over the program's live pairs, not two lookups per participant.
+    live = Pair.objects.filter(program=program, status__in=Pair.LIVE).order_by()
+    in_live_pair = Q(pk__in=live.values("mentor_id")) | Q(pk__in=live.values("mentee_id"))
     active = Q(status=Participant.Status.ACTIVE)
     row = Participant.objects.filter(program=program).aggregate(
         active=Count("pk", filter=active),
@@ -74,119 +65,100 @@ def pair_figures(program, date_range):
     )
 
 
-def session_series(program, date_range):
-    """Logged sessions per bucket; also (total, weekly, rows)."""
-    weekly, spans = buckets(date_range)
-    trunc = TruncWeek if weekly else TruncMonth
+# --- Where the figures come from -------------------------------------------------------------
+#
+# On PostgreSQL the range figures (sessions, balance, actions that came due or were done) are
+# read from insights_programday, per-program daily rollups kept by triggers (rollups.py). A
+# rollup day is a UTC day; the range and its buckets are the viewer's local days. So a UTC
+# day that lies wholly inside one bucket is read from its rollup row, and a UTC day that a
+# local midnight cuts (a bucket's or the range's edge; none when the viewer is on UTC) is
+# counted from its rows, through the same indexes, bounded to that day. Elsewhere, and as
+# the reference the rollups are tested against, every figure is counted from the rows.
+
+
+@dataclasses.dataclass
+class _Days:
+    """How a range and its buckets cut UTC days."""
+
+    start: datetime.datetime  # the range [start, end) as aware moments
+    end: datetime.datetime
+    cut: set  # UTC days a local midnight cuts, counted from rows
+
+    def pieces(self, field, edges_only=False):
+        """A filter on `field` for the parts of the cut days inside the range."""
+        days = self.edge_days if edges_only else self.cut
+        q = Q(pk__in=[])
+        for day in sorted(days):
+            lo = datetime.datetime.combine(day, datetime.time.min, tzinfo=datetime.UTC)
+            lo, hi = max(lo, self.start), min(lo + ONE_DAY, self.end)
+            if lo < hi:
+                q |= Q(**{f"{field}__gte": lo, f"{field}__lt": hi})
+        return q
+
+    @property
+    def edge_days(self):
+        edges = {self.start.astimezone(datetime.UTC), self.end.astimezone(datetime.UTC)}
+        return {m.date() for m in edges if m.time() != datetime.time.min}
+
+
+ONE_DAY = datetime.timedelta(days=1)
+
+
+def _days(date_range, spans):
+    tz = timezone.get_current_timezone()
     start, end = date_range.bounds()
+    firsts = [max(a, date_range.start) for a, _ in spans]
+    cut = set()
+    for day in [*firsts, date_range.end + ONE_DAY]:
+        moment = datetime.datetime.combine(day, datetime.time.min, tzinfo=tz)
+        moment = moment.astimezone(datetime.UTC)
+        if moment.time() != datetime.time.min:
+            cut.add(moment.date())
+    return _Days(start, end, cut)
+
+
+def _logged_sessions(program, when):
+    return Session.objects.filter(when, program=program, status=Session.Status.LOGGED)
+
+
+def _count_sessions(program, weekly, when):
+    """{bucket start: logged sessions} for the sessions matching `when`."""
+    trunc = TruncWeek if weekly else TruncMonth
     rows = (
-        Session.objects.filter(
-            pair__program=program,
-            status=Session.Status.LOGGED,
-            occurred_at__gte=start,
-            occurred_at__lt=end,
-        )
+        _logged_sessions(program, when)
         .annotate(bucket=trunc("occurred_at"))
         .values("bucket")
         .annotate(n=Count("pk"))
         .order_by()
-    )
-    by_bucket = {as_local_date(r["bucket"]): r["n"] for r in rows}
-    return weekly, [(a, b, by_bucket.get(a, 0)) for a, b in spans]
+    )  # session_program_time
+    return {as_local_date(r["bucket"]): r["n"] for r in rows}
 
 
-def action_stats(program, date_range, today):
-    """(figures, series) of next actions in one pass over the program's actions.
-
-    figures: due / due_done / due_dropped (actions that came due in the range: due by
-    today, or already done), overdue and open (now), done_mentor / done_mentee /
-    done_both (done within the range, by owner). series: per bucket of due dates,
-    (start, end, came due, done).
-    """
-    weekly, spans = buckets(date_range)
-    trunc = TruncWeek if weekly else TruncMonth
-    start, end = date_range.bounds()
-    status = NextAction.Status
-    rows = (
-        NextAction.objects.filter(pair__program=program)
-        .annotate(
-            bucket=Case(
-                When(
-                    Q(due_on__gte=date_range.start, due_on__lte=date_range.end)
-                    & (Q(due_on__lte=today) | Q(status=status.DONE)),
-                    then=trunc("due_on"),
-                ),
-                default=None,
-                output_field=DateField(),
-            ),
-            late=Case(
-                When(NextAction.overdue_q(today), then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(),
-            ),
-            done_in=Case(
-                When(status=status.DONE, done_at__gte=start, done_at__lt=end, then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(),
-            ),
-        )
-        .values("bucket", "status", "owner", "late", "done_in")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    figures = dict.fromkeys(
-        ("due", "due_done", "due_dropped", "overdue", "open", "done_mentor", "done_mentee",
-         "done_both"),
-        0,
-    )  # fmt: skip
-    by_bucket = {}
-    for row in rows:
-        n = row["n"]
-        if row["bucket"] is not None:
-            figures["due"] += n
-            due, done = by_bucket.get(as_local_date(row["bucket"]), (0, 0))
-            if row["status"] == status.DONE:
-                figures["due_done"] += n
-                done += n
-            elif row["status"] == status.DROPPED:
-                figures["due_dropped"] += n
-            by_bucket[as_local_date(row["bucket"])] = (due + n, done)
-        if row["late"]:
-            figures["overdue"] += n
-        if row["status"] == status.OPEN:
-            figures["open"] += n
-        if row["done_in"]:
-            figures[f"done_{row['owner']}"] += n
-    series = [(a, b, *by_bucket.get(a, (0, 0))) for a, b in spans]
-    return figures, series
-
-
-def balance_figures(program, date_range):
-    """How many sides by each role brought questions, recorded learnings or teaching."""
-    start, end = date_range.bounds()
+def _count_sides(program, when):
+    """Sides of logged sessions matching `when` (a filter on the session's time), by role
+    and by what they brought."""
     counts = {}
     for side in ("mentor", "mentee"):
         by_side = Q(side=side)
+        counts[f"sides_{side}"] = Count("pk", filter=by_side)
         counts[f"questions_{side}"] = Count("pk", filter=by_side & ~Q(questions=""))
         counts[f"learned_{side}"] = Count("pk", filter=by_side & ~Q(learned=""))
         counts[f"shared_{side}"] = Count("pk", filter=by_side & ~Q(shared=""))
-        counts[f"sides_{side}"] = Count("pk", filter=by_side)
-    row = SessionSide.objects.filter(
-        session__pair__program=program,
-        session__status=Session.Status.LOGGED,
-        session__occurred_at__gte=start,
-        session__occurred_at__lt=end,
+    return SessionSide.objects.filter(
+        session__in=_logged_sessions(program, when).values("pk")
     ).aggregate(**counts)
-    # Questions brought before the session: agenda items added in the range, by side.
-    row.update(
-        AgendaItem.objects.filter(
-            pair__program=program, created_at__gte=start, created_at__lt=end
-        ).aggregate(
-            agenda_mentor=Count("pk", filter=Q(side="mentor")),
-            agenda_mentee=Count("pk", filter=Q(side="mentee")),
-        )
+
+
+def agenda_figures(program, date_range):
+    """Questions brought before the session: agenda items added in the range, by side
+    (one aggregate; its own index, not the rollups)."""
+    start, end = date_range.bounds()
+    return AgendaItem.objects.filter(
+        pair__program=program, created_at__gte=start, created_at__lt=end
+    ).aggregate(
+        agenda_mentor=Count("pk", filter=Q(side="mentor")),
+        agenda_mentee=Count("pk", filter=Q(side="mentee")),
     )
-    return row
 
 
 def goal_figures(program, date_range):
@@ -211,6 +183,160 @@ def goal_figures(program, date_range):
     )
     row["with_goals_ratio"] = _ratio(row["pairs_with_goals"], row["live_pairs"])
     return row
+
+
+def _in_range(field, date_range):
+    start, end = date_range.bounds()
+    return Q(**{f"{field}__gte": start, f"{field}__lt": end})
+
+
+def _count_came_due(program, date_range, today, weekly):
+    """{bucket start: (came due, done)} and the due figures, from the actions' rows."""
+    trunc = TruncWeek if weekly else TruncMonth
+    status = NextAction.Status
+    rows = (
+        NextAction.objects.filter(
+            program=program, due_on__gte=date_range.start, due_on__lte=date_range.end
+        )
+        .filter(Q(due_on__lte=today) | Q(status=status.DONE))
+        .annotate(bucket=trunc("due_on"))
+        .values("bucket", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )  # action_program_due
+    figures, by_bucket = {"due": 0, "due_done": 0, "due_dropped": 0}, {}
+    for row in rows:
+        n, day = row["n"], as_local_date(row["bucket"])
+        done = n if row["status"] == status.DONE else 0
+        figures["due"] += n
+        figures["due_done"] += done
+        figures["due_dropped"] += n if row["status"] == status.DROPPED else 0
+        due_before, done_before = by_bucket.get(day, (0, 0))
+        by_bucket[day] = (due_before + n, done_before + done)
+    return figures, by_bucket
+
+
+def _count_done(program, when):
+    """{owner: actions done} for the actions whose done_at matches `when`."""
+    rows = (
+        NextAction.objects.filter(when, program=program, status=NextAction.Status.DONE)
+        .values("owner")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )  # action_program_done
+    return {row["owner"]: row["n"] for row in rows}
+
+
+def _open_now(program, today):
+    """Open and overdue actions now: index-only over the program's open actions."""
+    return NextAction.objects.filter(program=program, status=NextAction.Status.OPEN).aggregate(
+        open=Count("*"), overdue=Count("due_on", filter=NextAction.overdue_q(today, program))
+    )  # action_program_open_pair
+
+
+def range_figures(program, date_range, today):
+    """(weekly, sessions, balance, actions, completion): everything the range decides.
+
+    sessions: [(start, end, logged)]; balance: sides by role and what they brought;
+    actions: due / due_done / due_dropped (came due in the range: due by today, or already
+    done), open and overdue (now), done_mentor / done_mentee / done_both (done within the
+    range, by owner); completion: [(start, end, came due, done)] by due date.
+    """
+    if rollups.enabled():
+        return _from_rollups(program, date_range, today)
+    return recount(program, date_range, today)
+
+
+def recount(program, date_range, today):
+    """range_figures counted from the rows (any database; the rollups' reference)."""
+    weekly, spans = buckets(date_range)
+    logged = _count_sessions(program, weekly, _in_range("occurred_at", date_range))
+    balance = _count_sides(program, _in_range("occurred_at", date_range))
+    actions, by_bucket = _count_came_due(program, date_range, today, weekly)
+    done = _count_done(program, _in_range("done_at", date_range))
+    return _assemble(program, spans, weekly, logged, balance, actions, by_bucket, done, today)
+
+
+def _from_rollups(program, date_range, today):
+    """range_figures from the rollups: two aggregates over at most ten years of day rows
+    (and two over the changes not folded yet), summed by bucket in the database, and the
+    cut days from their rows."""
+    weekly, spans = buckets(date_range)
+    trunc = TruncWeek if weekly else TruncMonth
+    days = _days(date_range, spans)
+    start_utc = days.start.astimezone(datetime.UTC)  # whole UTC days: from the first
+    first_full = (
+        start_utc.date() if start_utc.time() == datetime.time.min else start_utc.date() + ONE_DAY
+    )
+    last_full = days.end.astimezone(datetime.UTC).date() - ONE_DAY  # its midnight ends a day
+    whole = ~Q(day__in=days.cut)  # sessions and sides of a cut day come from its rows
+
+    def by_day(model):
+        return (
+            model.objects.filter(program=program, day__gte=first_full, day__lte=last_full)
+            .order_by()
+            .annotate(bucket=trunc(Cast("day", DateTimeField())))  # the UTC day's local start
+            .values("bucket")
+            .annotate(
+                **{name: Sum(name, filter=whole) for name in ("sessions", *SIDE_COUNTS)},
+                **{f"done_{o}": Sum(f"done_{o}") for o in ("mentor", "mentee", "both")},
+            )
+        )
+
+    came = ~Q(day__gt=today)  # due by today: every status came due; later only the done
+
+    def by_due(model):
+        return (
+            model.objects.filter(
+                program=program, day__gte=date_range.start, day__lte=date_range.end
+            )
+            .order_by()
+            .annotate(bucket=trunc("day"))
+            .values("bucket")
+            .annotate(
+                done=Sum("due_done"),
+                open=Sum("due_open", filter=came),
+                dropped=Sum("due_dropped", filter=came),
+            )
+        )
+
+    logged, balance = {}, dict.fromkeys(SIDE_COUNTS, 0)
+    done = dict.fromkeys(("mentor", "mentee", "both"), 0)
+    for row in [*by_day(ProgramDay), *by_day(ProgramDayChange)]:  # folded, then not yet
+        start = as_local_date(row["bucket"])
+        logged[start] = logged.get(start, 0) + (row["sessions"] or 0)
+        for name in SIDE_COUNTS:
+            balance[name] += row[name] or 0
+        for owner in done:
+            done[owner] += row[f"done_{owner}"] or 0
+    actions = {"due": 0, "due_done": 0, "due_dropped": 0}
+    by_bucket = {}
+    for row in [*by_due(ProgramDay), *by_due(ProgramDayChange)]:
+        came_due = (row["done"] or 0) + (row["open"] or 0) + (row["dropped"] or 0)
+        actions["due"] += came_due
+        actions["due_done"] += row["done"] or 0
+        actions["due_dropped"] += row["dropped"] or 0
+        start = as_local_date(row["bucket"])
+        due_before, done_before = by_bucket.get(start, (0, 0))
+        by_bucket[start] = (due_before + came_due, done_before + (row["done"] or 0))
+    if days.cut:  # the UTC days a local midnight cuts: from their rows
+        for start, n in _count_sessions(program, weekly, days.pieces("occurred_at")).items():
+            logged[start] = logged.get(start, 0) + n
+        for name, n in _count_sides(program, days.pieces("occurred_at")).items():
+            balance[name] += n
+    if days.edge_days:
+        for owner, n in _count_done(program, days.pieces("done_at", edges_only=True)).items():
+            done[owner] += n
+    return _assemble(program, spans, weekly, logged, balance, actions, by_bucket, done, today)
+
+
+def _assemble(program, spans, weekly, logged, balance, actions, by_bucket, done, today):
+    actions.update(_open_now(program, today))
+    for owner in ("mentor", "mentee", "both"):
+        actions[f"done_{owner}"] = done.get(owner, 0)
+    sessions = [(a, b, logged.get(a, 0)) for a, b in spans]
+    completion = [(a, b, *by_bucket.get(a, (0, 0))) for a, b in spans]
+    return weekly, sessions, balance, actions, completion
 
 
 @dataclasses.dataclass
@@ -291,16 +417,17 @@ def cached_program_health(program, date_range, now=None):
 
 
 def program_health(program, date_range, now=None, with_nudged=True):
-    """Everything the dashboard shows: nine queries, and one more if any pair is stalled."""
+    """Everything the dashboard shows: a fixed number of queries (six from the rollups, a
+    few more when the viewer's midnight cuts UTC days, three for goals and the agenda), and
+    one more if any pair is stalled."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     participants = participants_figures(program)
     pairs = pair_figures(program, date_range)
-    weekly, sessions = session_series(program, date_range)
+    weekly, sessions, balance, actions, completion = range_figures(program, date_range, today)
     total = sum(n for _, _, n in sessions)
     pair_months = pairs["overlapping"] * date_range.months
-    actions, completion = action_stats(program, date_range, today)
-    balance = balance_figures(program, date_range)
+    balance = {**balance, **agenda_figures(program, date_range)}
     goals = goal_figures(program, date_range)
     stalled = stalled_pairs(program, now)
     shown = stalled[:STALLED_SHOWN]

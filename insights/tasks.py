@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from insights import digests, summaries
+from insights import digests, rollups, summaries
 from notifications import outbox
 from notifications.tasks import moment
 
@@ -16,3 +16,9 @@ def send_weekly_digests(now=None):
 @shared_task(name="insights.post_weekly_summaries")
 def post_weekly_summaries(now=None):
     return {"summaries": summaries.post_weekly(moment(now))}
+
+
+@shared_task(name="insights.fold_health_rollups")
+def fold_health_rollups():
+    """Fold program health's recorded changes into its day rows (PostgreSQL)."""
+    return {"days": rollups.fold() if rollups.enabled() else 0}

@@ -147,6 +147,8 @@ elif CACHE_URL in {"", "locmem://"}:
 else:
     raise ConfigError(f"CACHE_URL must be redis://host:port/db (or locmem://), not {CACHE_URL!r}.")
 CACHES = {"default": {**_cache, "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "mentorship")}}
+# Program health figures are shared this long (0: always computed; benchmarks measure that).
+HEALTH_CACHE_SECONDS = env_int("HEALTH_CACHE_SECONDS", 60)
 
 # Failed sign-ins (and password-reset requests) allowed per account and per client address
 # within WINDOW seconds (mentorship/ratelimit.py). TRUSTED_PROXY_COUNT: proxies in front of
@@ -363,6 +365,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "insights.post_weekly_summaries",
         "schedule": 60.0 * 60,
         "options": {"expires": 55 * 60},
+    },
+    # Program health's daily rollups: fold the changes the triggers recorded.
+    "fold-health-rollups": {
+        "task": "insights.fold_health_rollups",
+        "schedule": 60.0,
+        "options": {"expires": 55},
     },
     # Pairing requests past their program's expiry (also checked whenever one is answered).
     "pairs-expire-requests": {

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from mentorship.models import Participant
 from mentorship.timezones import local_today
 from pairs.models import Pair, PairRequest
 from sessions import cadence
@@ -60,8 +61,11 @@ def build(user, now=None):
     now = now or timezone.now()
     today = local_today(user, now)
     board = Dashboard(today=today)
+    # The person's participant ids first: with literal ids the pairs come from the mentor
+    # and mentee indexes, where a join through participants hashed every pair and person.
+    mine = list(Participant.objects.filter(user=user).values_list("pk", flat=True))
     pairs = list(
-        Pair.objects.filter(Q(mentor__user=user) | Q(mentee__user=user), status__in=Pair.LIVE)
+        Pair.objects.filter(Q(mentor_id__in=mine) | Q(mentee_id__in=mine), status__in=Pair.LIVE)
         .select_related("program", "mentor__user", "mentee__user")
         .order_by("program__name", "pk")
     )

@@ -5,7 +5,18 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from mentorship.models import Program
 from pairs.models import Pair
+
+
+def fill_program(row):
+    """Copy the pair's program onto a new session or action (bulk inserts set it too)."""
+    if row.program_id is None and row.pair_id is not None:
+        loaded = row._state.fields_cache.get("pair")  # no query when the caller had the pair
+        if loaded is not None:
+            row.program_id = loaded.program_id
+        else:
+            row.program_id = Pair.objects.values_list("program_id", flat=True).get(pk=row.pair_id)
 
 
 class Side(models.TextChoices):
@@ -26,6 +37,11 @@ class Session(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
 
     pair = models.ForeignKey(Pair, on_delete=models.CASCADE, related_name="sessions")
+    # The pair's program, copied (a pair never changes program) so program-wide figures
+    # read one index range instead of joining every pair of the program.
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, related_name="+", db_index=False, editable=False
+    )
     status = models.CharField(max_length=10, choices=Status, default=Status.LOGGED)
     occurred_at = models.DateTimeField(_("when"))
     duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"), default=45)
@@ -48,10 +64,15 @@ class Session(models.Model):
         indexes = [
             models.Index(fields=["pair", "status", "-occurred_at"]),
             models.Index(fields=["updated_at"], name="session_updated"),
+            models.Index(fields=["program", "status", "occurred_at"], name="session_program_time"),
         ]
 
     def __str__(self):
         return f"{self.pair} @ {self.occurred_at:%Y-%m-%d}"
+
+    def save(self, *args, **kwargs):
+        fill_program(self)
+        super().save(*args, **kwargs)
 
 
 class SessionSide(models.Model):
@@ -103,6 +124,10 @@ class NextAction(models.Model):
         DROPPED = "dropped", _("Dropped")
 
     pair = models.ForeignKey(Pair, on_delete=models.CASCADE, related_name="actions")
+    # As on Session: the pair's program, for program-wide figures over an index range.
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, related_name="+", db_index=False, editable=False
+    )
     text = models.CharField(_("action"), max_length=500)
     owner = models.CharField(_("owner"), max_length=10, choices=Owner, default=Owner.MENTEE)
     due_on = models.DateField(_("due"))
@@ -143,11 +168,27 @@ class NextAction(models.Model):
                 condition=models.Q(status="open", next_reminder_at__isnull=False),
                 name="action_reminder_due",
             ),
+            # Program health: actions that came due in a range, and those done in it.
+            models.Index(fields=["program", "due_on", "status"], name="action_program_due"),
+            models.Index(
+                fields=["program", "done_at", "owner"],
+                condition=models.Q(status="done"),
+                name="action_program_done",
+            ),
+            models.Index(
+                fields=["program", "due_on", "pair"],  # overdue: the pair's status joined
+                condition=models.Q(status="open"),
+                name="action_program_open_pair",
+            ),
         ]
 
     def __str__(self):
         # Metadata only: admin titles, delete pages and history show this (never the text).
         return f"Action {self.pk} due {self.due_on}"
+
+    def save(self, *args, **kwargs):
+        fill_program(self)
+        super().save(*args, **kwargs)
 
     @classmethod
     def owners_of_role(cls, role):
@@ -162,10 +203,16 @@ class NextAction(models.Model):
         return [role for role in ("mentor", "mentee") if self.owned_by_role(role)]
 
     @staticmethod
-    def overdue_q(today):
+    def overdue_q(today, program=None):
         """Overdue: open, due before `today` (the owner's or viewer's local date), and the
-        pair still live (an ended pair's open actions are nobody's to do any more)."""
-        return Q(status=NextAction.Status.OPEN, due_on__lt=today, pair__status__in=Pair.LIVE)
+        pair still live (an ended pair's open actions are nobody's to do any more).
+
+        With `program`, the pair's status is read from one (hashed) subquery over the
+        program's live pairs instead of a join per action: for program-wide counts."""
+        live = Q(pair__status__in=Pair.LIVE)
+        if program is not None:
+            live = Q(pair_id__in=Pair.objects.filter(program=program, status__in=Pair.LIVE))
+        return Q(status=NextAction.Status.OPEN, due_on__lt=today) & live
 
     def overdue_on(self, today):
         """overdue_q for one loaded action (its pair loaded)."""

@@ -68,7 +68,7 @@ def test_balance_counts_only_non_empty_fields_by_role(world):
     outside = make_session(world.pair, when=NOW - datetime.timedelta(days=200))
     side(outside, "mentor")
     rng = ranges.DateRange(TODAY - datetime.timedelta(days=29), TODAY)
-    b = figures.balance_figures(world.program, rng)
+    _, _, b, _, _ = figures.range_figures(world.program, rng, TODAY)
     assert (b["questions_mentor"], b["questions_mentee"]) == (1, 1)
     assert (b["learned_mentor"], b["learned_mentee"]) == (0, 2)
     assert (b["shared_mentor"], b["shared_mentee"]) == (1, 0)
@@ -88,7 +88,7 @@ def test_actions_completion_overdue_and_done_by_owner(world):
     )  # done early: counts as came due
     make_action(world.pair, owner="mentee", due_on=TODAY + datetime.timedelta(days=3))  # not yet
     rng = ranges.DateRange(TODAY - datetime.timedelta(days=29), TODAY + datetime.timedelta(days=5))
-    a, series = figures.action_stats(world.program, rng, TODAY)
+    _, _, _, a, series = figures.range_figures(world.program, rng, TODAY)
     assert (a["due"], a["due_done"], a["due_dropped"]) == (4, 2, 1)
     assert a["overdue"] == 1 and a["open"] == 2
     assert (a["done_mentor"], a["done_mentee"], a["done_both"]) == (1, 0, 1)
@@ -109,13 +109,13 @@ def test_sessions_series_by_week_and_month(world):
     for days in (1, 2, 9, 40):
         make_session(world.pair, when=NOW - datetime.timedelta(days=days))
     make_session(world.pair, when=NOW - datetime.timedelta(days=1), status="scheduled")
-    weekly, series = figures.session_series(
-        world.program, ranges.DateRange(TODAY - datetime.timedelta(days=13), TODAY)
+    weekly, series, *_ = figures.range_figures(
+        world.program, ranges.DateRange(TODAY - datetime.timedelta(days=13), TODAY), TODAY
     )
     assert weekly and sum(n for *_, n in series) == 3
     assert series[-1][0] == datetime.date(2026, 11, 16) and series[-1][2] == 2
-    weekly, series = figures.session_series(
-        world.program, ranges.DateRange(datetime.date(2026, 1, 1), TODAY)
+    weekly, series, *_ = figures.range_figures(
+        world.program, ranges.DateRange(datetime.date(2026, 1, 1), TODAY), TODAY
     )
     assert not weekly and len(series) == 11 and series[-1][2] == 3 and series[-2][2] == 1
 
