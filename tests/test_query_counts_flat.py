@@ -15,9 +15,17 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from tests.api_helpers import api_client, token_for
 from tests.factories import make_pair, make_participant, make_session, make_user
 from tests.health_data import populate
-from tests.test_authz_matrix import ALL, _row_for, client_for, concrete_url, sample
+from tests.test_authz_matrix import (
+    ALL,
+    _row_for,
+    client_for,
+    concrete_url,
+    persona_user,
+    sample,
+)
 
 pytestmark = pytest.mark.django_db
 WHO = ("program_admin", "participant", "other_participant", "stranger")
@@ -36,8 +44,15 @@ def pages(world):
         allowed = [p for p in WHO if row.get.get(p) == 200]
         who = [p for p in allowed if p in WHO[:2]] or allowed[:1]
         url = concrete_url(pattern, row, world) if who else None
-        out += [(f"{pattern.key} as {persona}", url, persona) for persona in who]
+        # The REST API's rows are asked with the persona's token, as the matrix does.
+        out += [(f"{pattern.key} as {persona}", url, (persona, row.api)) for persona in who]
     return out
+
+
+def client_of(world, persona, api):
+    if api:
+        return api_client(token_for(persona_user(world, persona), "read", "flat"))
+    return client_for(world, persona)
 
 
 def count(client, url):
@@ -85,7 +100,9 @@ def test_every_page_counts_the_same_queries_whatever_the_history(world, settings
     clients = {}
     small = {}
     for key, url, persona in visits:
-        client = clients.setdefault(persona, client_for(world, persona))
+        if persona not in clients:
+            clients[persona] = client_of(world, *persona)
+        client = clients[persona]
         count(client, url)  # first visit: one-off work (a calendar feed's token, …)
         small[key] = count(client, url)
     grow(world)
