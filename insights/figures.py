@@ -25,6 +25,7 @@ from django.db.models import (
 from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 
+from checkins import figures as checkin_figures
 from insights.ranges import DAYS_PER_MONTH, DateRange, buckets
 from insights.stalled import nudged_today, stalled_pairs
 from mentorship.models import Participant
@@ -179,6 +180,19 @@ def balance_figures(program, date_range):
     ).aggregate(**counts)
 
 
+def checkin_stats(program, date_range, weekly):
+    """(figures, series) of check-ins in the range: series is (start, end, average, n) per
+    bucket, average None where nobody answered."""
+    start, end = date_range.bounds()
+    figures = checkin_figures.program_figures(program, start, end)
+    by_bucket = {
+        as_local_date(k): v
+        for k, v in checkin_figures.score_series(program, start, end, weekly).items()
+    }
+    _, spans = buckets(date_range)
+    return figures, [(a, b, *by_bucket.get(a, (None, 0))) for a, b in spans]
+
+
 @dataclasses.dataclass
 class Health:
     program: object
@@ -198,6 +212,9 @@ class Health:
     stalled_count: int
     nudged: set
     computed_at: datetime.datetime | None = None
+    # Check-ins (checkins.figures): counts and averages only, never text.
+    checkins: dict = dataclasses.field(default_factory=dict)
+    checkin_scores: list = dataclasses.field(default_factory=list)  # (start, end, avg, n)
 
     @property
     def pace_ratio(self):
@@ -230,7 +247,7 @@ def cached_program_health(program, date_range, now=None):
     key = ":".join(
         str(part)
         for part in (
-            "health:v1",
+            "health:v2",
             program.pk,
             program.cadence_days,
             date_range.start,
@@ -268,6 +285,7 @@ def program_health(program, date_range, now=None, with_nudged=True):
     balance = balance_figures(program, date_range)
     stalled = stalled_pairs(program, now)
     shown = stalled[:STALLED_SHOWN]
+    checkins, checkin_scores = checkin_stats(program, date_range, weekly)
     return Health(
         program=program,
         date_range=date_range,
@@ -286,6 +304,8 @@ def program_health(program, date_range, now=None, with_nudged=True):
         stalled_count=len(stalled),
         nudged=nudged_today(shown, today) if with_nudged else set(),
         computed_at=now,
+        checkins=checkins,
+        checkin_scores=checkin_scores,
     )
 
 

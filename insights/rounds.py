@@ -5,6 +5,7 @@ It lives at the top because it is the one place that sees every kind of due emai
 
 from django.utils import timezone
 
+from checkins import idle, schedule
 from insights import digests
 from notifications import outbox
 from sessions import nudges, reminders
@@ -16,6 +17,8 @@ def run_round(now=None):
         "reminders": reminders.claim_due(now),
         "nudges": nudges.claim_due(now),
         "digests": digests.claim_due(now),
+        "checkins": schedule.claim_due(now),
+        "idle": idle.claim_idle(now),
     }
     result["delivery"] = outbox.deliver_due(now)
     return result

@@ -33,12 +33,26 @@ class ProgramForm(forms.ModelForm):
             "end_date",
             "cadence_days",
             "nudge_weekday",
+            "checkin_first_days",
+            "checkin_every_days",
+            "idle_days",
         ]
         widgets = {"start_date": DateInput(), "end_date": DateInput()}
         help_texts = {
             "slug": _("Letters, digits and hyphens; used in the program's web addresses."),
             "cadence_days": _("How often pairs are expected to meet, in days."),
             "nudge_weekday": _("The day the weekly reminder email goes out."),
+            "checkin_first_days": _(
+                "Both people get their first check-in this many days into a pair (7 to 180)."
+            ),
+            "checkin_every_days": _(
+                "Then a check-in every this many days (14 to 365), and one when the pair ends."
+            ),
+            "idle_days": _(
+                "A pair with no session or activity for this many days (7 to 365) "
+                "is asked to re-engage, and closed after as many again. Empty: "
+                "twice the cadence."
+            ),
         }
 
     RESERVED_SLUGS = {"new"}

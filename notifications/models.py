@@ -13,6 +13,8 @@ class EmailPreference(models.Model):
     reminders = models.BooleanField(_("reminders about my next actions"), default=True)
     nudges = models.BooleanField(_("weekly nudge"), default=True)
     digests = models.BooleanField(_("weekly admin digest"), default=True)
+    checkins = models.BooleanField(_("check-ins: how my pair is going"), default=True)
+    pair_notices = models.BooleanField(_("notices about an idle or ending pair"), default=True)
     # None: the program's nudge weekday (0 = Monday).
     nudge_weekday = models.PositiveSmallIntegerField(_("nudge day"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)

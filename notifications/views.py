@@ -36,7 +36,7 @@ class PreferencesForm(forms.ModelForm):
 
     class Meta:
         model = EmailPreference
-        fields = ["reminders", "nudges", "digests", "nudge_weekday"]
+        fields = ["reminders", "nudges", "digests", "checkins", "pair_notices", "nudge_weekday"]
 
 
 @login_required

@@ -48,7 +48,9 @@ def may_change(pair, user):
     return user.pk in pair.member_user_ids() or pair.program.is_admin(user)
 
 
-def change(pair, action, by, reason=""):
+def change(pair, action, by, reason="", notify=True):
+    """Move `pair` by `action`. notify=False: the caller sends its own notice to the others
+    (a re-match request's kind message, an idle pair's closing notice) instead of ours."""
     if action not in TRANSITIONS:
         raise LifecycleError(_("Unknown action."))
     allowed_from, target = TRANSITIONS[action]
@@ -80,7 +82,7 @@ def change(pair, action, by, reason=""):
         locked.save(update_fields=fields)
         if action == "activate":
             intro.queue(locked)
-        if target in FINISHING:
+        if target in FINISHING and notify:
             _tell_the_others(locked, by)
     pair.refresh_from_db()
     pair.previous_status = previous

@@ -67,14 +67,14 @@ def test_charts_are_accessible_svg_with_tables_and_no_inline_style(client, world
     populate(world)
     client.force_login(world.admin)
     html = client.get(url(world)).content.decode()
-    assert html.count("<svg") == 3
-    for key in ("chart-sessions", "chart-completion", "chart-balance"):
+    assert html.count("<svg") == 4
+    for key in ("chart-sessions", "chart-completion", "chart-balance", "chart-checkins"):
         assert f'<title id="{key}-title">' in html
         assert f'<desc id="{key}-desc">' in html
         assert f'aria-labelledby="{key}-title {key}-desc"' in html
     assert "patternUnits" in html  # mentees hatched, not only coloured
     assert "stroke-dasharray" in html  # the target line is dashed
-    assert html.count("Show the numbers as a table") == 3
+    assert html.count("Show the numbers as a table") == 4
     assert not re.search(r"\sstyle=", html)
     assert "<script>" not in html
 
@@ -146,8 +146,9 @@ def test_query_count_is_fixed_whatever_the_size(client, world, frozen, django_as
         _stalled_pair(world)
     with django_assert_num_queries(small):
         html = client.get(url(world, preset="all")).content.decode()
-    # session + user, program + admin check, six figure queries, nudged-today check.
-    assert small == 11
+    # session + user, program + admin check, six figure queries, nudged-today check,
+    # check-in figures and score series, open help requests.
+    assert small == 14
     assert html.count("Nudge both people</button>") == 6
     assert MARKER not in html
 
@@ -162,8 +163,9 @@ def test_figures_are_shared_for_a_minute_but_nudges_are_fresh(
     first = client.get(url(world, preset="30")).content.decode()
     assert "Figures as of 12:00" in first and "at most every 60 seconds" in first
     assert first.count("Nudge both people</button>") == 1
-    # Cached: session, user, program, admin check, and the fresh nudged-today check.
-    with django_assert_num_queries(5):
+    # Cached: session, user, program, admin check, the fresh nudged-today check and the
+    # fresh help requests.
+    with django_assert_num_queries(6):
         client.get(url(world, preset="30"))
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("health:nudge_pair", args=[world.program.slug, stalled.pk]))
@@ -172,7 +174,7 @@ def test_figures_are_shared_for_a_minute_but_nudges_are_fresh(
     # Another range is computed on its own.
     with CaptureQueriesContext(connection) as ctx:
         client.get(url(world, preset="90"))
-    assert len(ctx.captured_queries) == 11
+    assert len(ctx.captured_queries) == 14
 
 
 def test_a_dead_cache_server_does_not_break_the_page(client, world, frozen, settings):
