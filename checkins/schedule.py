@@ -107,6 +107,36 @@ def pair_saved(sender, instance, **kwargs):
     arm(pair)
 
 
+RHYTHM = ("checkin_first_days", "checkin_every_days", "idle_days", "cadence_days")
+
+
+def program_loaded(sender, instance, **kwargs):
+    """post_init of Program: remember its rhythm, so a save can tell whether it changed."""
+    instance._checkin_rhythm = tuple(getattr(instance, f, None) for f in RHYTHM)
+
+
+def program_saved(sender, instance, created=False, **kwargs):
+    """post_save of Program: a changed rhythm re-plans its pairs' regular rounds and has the
+    next idle round look at every live pair again (each track takes the new period)."""
+    rhythm = tuple(getattr(instance, f, None) for f in RHYTHM)
+    if created or kwargs.get("raw") or rhythm == getattr(instance, "_checkin_rhythm", rhythm):
+        instance._checkin_rhythm = rhythm
+        return
+    instance._checkin_rhythm = rhythm
+    now = timezone.now()
+    tracks = PairTrack.objects.filter(pair__program=instance)
+    tracks.filter(idle_check_at__isnull=False).update(idle_check_at=now)
+    planned = list(
+        tracks.filter(final_due=False, next_checkin_at__isnull=False).select_related(
+            "pair__mentor__user", "pair__mentee__user"
+        )
+    )
+    for track in planned:
+        track.pair.program = instance
+        track.next_round, track.next_checkin_at = next_regular(track.pair, track.next_round, now)
+    PairTrack.objects.bulk_update(planned, ["next_round", "next_checkin_at"], batch_size=1000)
+
+
 def arm_missing(now=None, limit=1000):
     """Tracks for started pairs that have none (pairs written in bulk, or before this app);
     returns how many were armed."""

@@ -163,3 +163,15 @@ def test_send_due_runs_check_ins_too(world):
     start_pair(world.pair)
     call_command("send_due", now="2026-12-02T09:00:00Z")
     assert CheckIn.objects.count() == 2
+
+
+def test_a_changed_rhythm_re_plans_the_next_round(world):
+    start_pair(world.pair)
+    with time_machine.travel(at(2026, 11, 10), tick=False):
+        world.program.checkin_first_days = 21
+        world.program.save()
+    assert PairTrack.objects.get(pair=world.pair).next_checkin_at == at(2026, 11, 23, 9)
+    with time_machine.travel(at(2026, 11, 11), tick=False):
+        world.program.name = "Renamed"
+        world.program.save()  # not the rhythm: nothing re-planned
+    assert PairTrack.objects.get(pair=world.pair).next_checkin_at == at(2026, 11, 23, 9)
