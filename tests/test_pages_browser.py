@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -21,7 +22,7 @@ AXE = (Path(__file__).resolve().parent / "vendor" / "axe.min.js").read_text()
 SCREENSHOTS = Path(os.environ.get("SCREENSHOTS_DIR", ARTIFACTS / "screenshots"))
 WIDTHS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
 SHOTS = {"login", "dashboard", "pair", "log", "side", "participants", "pairs", "matching",
-         "health", "email"}  # fmt: skip
+         "health", "email", "checkin", "checkin-link", "rematch"}  # fmt: skip
 
 
 def seed():
@@ -42,7 +43,29 @@ def seed():
     run = pairing.start_run(world.program, world.admin)
     pairing.run_matching(run)
     call_command("send_due")  # an email in the development outbox
+    seed_checkins(world, now)
     return world, session, both
+
+
+def seed_checkins(world, now):
+    """A check-in to answer, the partner's shared answers, a quiet pair, a help request."""
+    from checkins.models import CheckIn, HelpRequest, PairTrack
+    from notifications import links
+
+    for n, user in ((1, world.mentor.user), (1, world.mentee.user), (2, world.mentee.user)):
+        answered = n == 1
+        CheckIn.objects.create(
+            pair=world.pair, user=user, round=n, due_at=now - datetime.timedelta(days=n),
+            answered_at=now if answered else None, score=4 if answered else None,
+            learned="Reading query plans", taught="Figma frames", change="Start on time",
+            shared=answered, good_fit=True if answered else None,
+        )  # fmt: skip
+    PairTrack.objects.filter(pair=world.pair).update(idle_warned_at=now)
+    HelpRequest.objects.create(pair=world.pair, user=world.mentee.user, kind="help")
+    checkin = CheckIn.objects.get(user=world.mentee.user, round=2)
+    world.checkin = checkin
+    world.checkin_link = links.make_url("checkin", world.mentee.user, [checkin.pk, 4])
+    world.still_going_link = links.make_url("still_going", world.mentee.user, world.pair.pk)
 
 
 def pages(world, session, both):
@@ -59,11 +82,15 @@ def pages(world, session, both):
         ("profile", f"/programs/{slug}/profile/"),
         ("profile-edit", f"/programs/{slug}/profile/edit/"),
         ("find", f"/programs/{slug}/suggestions/"),
+        ("rematch", f"/pairs/{pair}/rematch/"),
     ]
+    site = django_settings.SITE_URL
     return {
         "anonymous": (None, [("login", "/accounts/login/"),
-                             ("reset", "/accounts/password/reset/")]),
-        "mentee": (world.mentee.user, member),
+                             ("reset", "/accounts/password/reset/"),
+                             ("checkin-link", world.checkin_link.removeprefix(site)),
+                             ("still-going-link", world.still_going_link.removeprefix(site))]),
+        "mentee": (world.mentee.user, [*member, ("checkin", f"/checkins/{world.checkin.pk}/")]),
         "mentor": (world.mentor.user, [
             *member,
             ("side", f"/sessions/{session.pk}/side/"),
