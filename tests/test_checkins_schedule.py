@@ -175,3 +175,37 @@ def test_a_changed_rhythm_re_plans_the_next_round(world):
         world.program.name = "Renamed"
         world.program.save()  # not the rhythm: nothing re-planned
     assert PairTrack.objects.get(pair=world.pair).next_checkin_at == at(2026, 11, 23, 9)
+
+
+def test_one_click_unsubscribe_from_the_invitation_leaves_only_check_ins(client, world):
+    start_pair(world.pair)
+    run(at(2026, 12, 2, 9))
+    header = sent_to("mentee@example.com")[0].extra_headers["List-Unsubscribe"]
+    path = header.strip("<>").removeprefix("http://127.0.0.1:8000")
+    assert client.post(path).status_code == 200
+    pref = EmailPreference.objects.get(user=world.mentee.user)
+    assert (pref.checkins, pref.pair_notices, pref.reminders) == (False, True, True)
+
+
+@pytest.mark.parametrize(
+    "field, bad, good",
+    [("checkin_first_days", 6, 7), ("checkin_first_days", 181, 180),
+     ("checkin_every_days", 13, 14), ("checkin_every_days", 366, 365),
+     ("idle_days", 6, 7), ("idle_days", 366, "")],
+)  # fmt: skip
+def test_program_settings_have_bounds_with_clear_messages(client, world, field, bad, good):
+    from django.urls import reverse
+
+    client.force_login(world.admin)
+    url = reverse("programs:edit", args=[world.program.slug])
+    data = {"name": "Main program", "slug": "main", "description": "", "kind": "classic",
+            "start_date": "2026-09-01", "end_date": "", "cadence_days": 14,
+            "nudge_weekday": 0, "checkin_first_days": 30, "checkin_every_days": 60,
+            "idle_days": ""}  # fmt: skip
+    response = client.post(url, {**data, field: bad})
+    assert response.status_code == 200
+    assert "Ensure this value is" in response.content.decode()
+    response = client.post(url, {**data, field: good})
+    assert response.status_code == 302
+    world.program.refresh_from_db()
+    assert getattr(world.program, field) == (good or None)
