@@ -65,9 +65,9 @@ def answer_link(request, token):
         link, checkin, score = checkin_links.resolve_answer(token)
     except LinkError as error:
         return link_problem(request, error)
-    done = request.path if not request.user.is_authenticated else None
-    response = _answer_page(request, checkin, link.user, score=score, done_url=done)
-    return response
+    # Signed in as its recipient: on to the pair page; anyone else stays on the link's page.
+    done = None if request.user == link.user else request.path
+    return _answer_page(request, checkin, link.user, score=score, done_url=done)
 
 
 @login_required
@@ -108,7 +108,9 @@ def still_going(request, pk):
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Noted: your pair stays open. Enjoy your next session!"))
-    return redirect(request.POST.get("next") == "dashboard" and reverse("home") or access.pair)
+    if request.POST.get("next") == "dashboard":
+        return redirect("home")
+    return redirect(access.pair)
 
 
 @never_cache
