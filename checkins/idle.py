@@ -17,6 +17,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from checkins.models import CheckIn, PairTrack
+from checkins.schedule import save_tracks
 from notifications import outbox
 from notifications.models import EmailPreference
 from pairs import lifecycle
@@ -112,9 +113,7 @@ def claim_idle(now=None, limit=200):
                 if outcome:
                     counts[outcome] += 1
             outbox.queue_many(emails)
-            PairTrack.objects.bulk_update(
-                tracks, ["idle_check_at", "idle_warned_at", "closed_idle_at"]
-            )
+            save_tracks(tracks, ["idle_check_at", "idle_warned_at", "closed_idle_at"])
         if len(ids) < limit:
             return counts
 

@@ -16,7 +16,7 @@ track on. However often the claim runs, each round opens once and each email goe
 
 import datetime
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
@@ -134,7 +134,7 @@ def program_saved(sender, instance, created=False, **kwargs):
     for track in planned:
         track.pair.program = instance
         track.next_round, track.next_checkin_at = next_regular(track.pair, track.next_round, now)
-    PairTrack.objects.bulk_update(planned, ["next_round", "next_checkin_at"], batch_size=1000)
+    save_tracks(planned, ["next_round", "next_checkin_at"])
 
 
 def arm_missing(now=None, limit=1000):
@@ -152,6 +152,26 @@ def arm_missing(now=None, limit=1000):
             if arm(pair, now) is not None:
                 armed += 1
     return armed
+
+
+def save_tracks(tracks, fields):
+    """Write `fields` of each claimed track: one UPDATE per row, sent as one batch.
+
+    bulk_update builds a CASE per field and row, which costs Django more time to compile
+    than the database takes to run (a 500-pair claim spent most of its time there)."""
+    if not tracks:
+        return
+    columns = [PairTrack._meta.get_field(name) for name in fields]
+    assignments = ", ".join(f"{connection.ops.quote_name(c.column)} = %s" for c in columns)
+    # Only quoted column and table names are formatted in; values are parameters.
+    sql = f"UPDATE {connection.ops.quote_name(PairTrack._meta.db_table)} SET {assignments} "  # noqa: S608
+    sql += 'WHERE "pair_id" = %s'
+    params = [
+        [c.get_db_prep_save(getattr(t, c.attname), connection) for c in columns] + [t.pk]
+        for t in tracks
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
 
 
 def claim_query(now, limit=500):
@@ -223,6 +243,6 @@ def claim_due(now=None, limit=500):
             created = CheckIn.objects.bulk_create(checkins, ignore_conflicts=True)
             opened += len(created)
             outbox.queue_many(emails)
-            PairTrack.objects.bulk_update(tracks, ["next_checkin_at", "next_round", "final_sent"])
+            save_tracks(tracks, ["next_checkin_at", "next_round", "final_sent"])
         if len(ids) < limit:
             return opened
