@@ -56,6 +56,25 @@ class ProgramForm(forms.ModelForm):
         }
 
     RESERVED_SLUGS = {"new"}
+    # Check-in settings have defaults: a form posted without them keeps the current values.
+    KEEP_IF_EMPTY = ("checkin_first_days", "checkin_every_days")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.KEEP_IF_EMPTY:
+            self.fields[name].required = False
+
+    def _kept(self, name):
+        value = self.cleaned_data.get(name)
+        if value is None:
+            value = getattr(self.instance, name) or Program._meta.get_field(name).default
+        return value
+
+    def clean_checkin_first_days(self):
+        return self._kept("checkin_first_days")
+
+    def clean_checkin_every_days(self):
+        return self._kept("checkin_every_days")
 
     def clean_slug(self):
         slug = self.cleaned_data["slug"].lower()
