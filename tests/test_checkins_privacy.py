@@ -69,6 +69,10 @@ def test_admin_pages_show_figures_but_no_text(client, answered):
     assert 'data-figure="checkin-score">3.0<' in html  # (4 + 2) / 2
     assert 'data-figure="not-fit">50%<' in html
     assert 'data-figure="help-pairs">1<' in html
+    # Over time: the week of the answers holds their average (weekly buckets: a short range).
+    chart = html[html.index('id="chart-checkins"') :]
+    assert "Average check-in score (1 to 5)" in chart
+    assert '<tr><th scope="row">30 Nov</th><td>3.0</td><td>2</td></tr>' in chart
 
 
 def test_superuser_sees_no_text_either(client, answered):
