@@ -328,4 +328,33 @@ def dashboard_charts(health):
             rows=[[label, m, e] for label, m, e in groups],
         )
     )
+    charts.append(checkin_chart(health, labels, period, per, span))
     return charts
+
+
+def checkin_chart(health, labels, period, per, span):
+    """The average check-in score (1-5) per bucket; a bucket nobody answered in shows 0
+    in the chart and "–" in the table."""
+    averages = [avg for _a, _b, avg, _n in health.checkin_scores]
+    counts = [n for _a, _b, _avg, n in health.checkin_scores]
+    overall = health.checkins.get("average")
+    desc = _(
+        "Average check-in score from 1 to 5 %(per)s, %(span)s: %(overall)s over %(n)s answers."
+    ) % {
+        "per": per,
+        "span": span,
+        "overall": f"{overall:.1f}" if overall is not None else "–",
+        "n": sum(counts),
+    }
+    title = _("Check-in score over time")
+    return Chart(
+        key="chart-checkins",
+        title=title,
+        svg=bar_chart("chart-checkins", title, desc, labels, [round(a or 0, 1) for a in averages]),
+        caption=_("Average check-in score (1 to 5) %(per)s") % {"per": per},
+        header=[period, _("Average score"), _("Answers")],
+        rows=[
+            [label, f"{a:.1f}" if a is not None else "–", n]
+            for label, a, n in zip(labels, averages, counts, strict=True)
+        ],
+    )

@@ -10,12 +10,14 @@ import datetime
 
 from django.db import connection
 from django.db.models import (
+    Avg,
     BooleanField,
     CharField,
     Count,
     Exists,
     ExpressionWrapper,
     F,
+    FloatField,
     Func,
     IntegerField,
     OuterRef,
@@ -26,6 +28,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from checkins.models import CheckIn, HelpRequest
 from mentorship.csvutil import streaming_csv_response
 from pairs.models import Pair
 from sessions.cadence import is_stalled, stalled_threshold
@@ -96,6 +99,7 @@ def pair_rows(program, now=None):
             agenda_mentor=_count(agenda.filter(side="mentor")),
             agenda_mentee=_count(agenda.filter(side="mentee")),
             agreed=Exists(agreed),
+            **checkin_columns(),
         )
         .order_by("pk")
         .values_list(
@@ -121,19 +125,38 @@ def pair_rows(program, now=None):
             "agenda_mentor",
             "agenda_mentee",
             "agreed",
+            "checkins_answered",
+            "checkin_score",
+            "checkins_not_fit",
+            "help_open",
         )
     )
     for (
         pk, status, source, mentor, mentor_email, mentee, mentee_email, started_on, ended_on,
         created_at, logged, last, open_, done, dropped, overdue, goals_mentor, goals_mentee,
-        goals_reached, agenda_mentor, agenda_mentee, agreed,
+        goals_reached, agenda_mentor, agenda_mentee, agreed, answered, score, not_fit,
+        help_open,
     ) in rows.iterator(chunk_size=CHUNK):  # fmt: skip
         stalled = is_stalled(status, last, started_on, created_at, threshold, threshold_day)
         yield [
             pk, status, source, mentor, mentor_email, mentee, mentee_email, _day(started_on),
             _day(ended_on), logged, _utc(last), open_, done, dropped, overdue, _yes(stalled),
             goals_mentor, goals_mentee, goals_reached, agenda_mentor, agenda_mentee, _yes(agreed),
+            answered, f"{score:.2f}" if score is not None else "", not_fit, _yes(help_open),
         ]  # fmt: skip
+
+
+def checkin_columns():
+    """Per pair: answered check-ins, their average score, "not a good fit" answers and
+    whether someone's request for help is open. Numbers only: no check-in text is read."""
+    answered = CheckIn.objects.filter(pair=OuterRef("pk"), answered_at__isnull=False)
+    average = answered.order_by().values("pair").annotate(a=Avg("score")).values("a")
+    return {
+        "checkins_answered": _count(answered),
+        "checkin_score": Subquery(average, output_field=FloatField()),
+        "checkins_not_fit": _count(answered.filter(good_fit=False)),
+        "help_open": _count(HelpRequest.objects.filter(pair=OuterRef("pk"), resolved_at=None)),
+    }
 
 
 PAIR_HEADER = [
@@ -141,7 +164,8 @@ PAIR_HEADER = [
     "started_on", "ended_on", "logged_sessions", "last_session_utc", "actions_open",
     "actions_done", "actions_dropped", "actions_overdue", "stalled", "goals_mentor",
     "goals_mentee", "goals_reached", "agenda_questions_mentor", "agenda_questions_mentee",
-    "agreement_confirmed_by_both",
+    "agreement_confirmed_by_both", "checkins_answered", "checkin_score_avg",
+    "checkins_not_good_fit", "asking_for_help",
 ]  # fmt: skip
 
 

@@ -15,6 +15,7 @@ from django.db.models import Count, DateTimeField, Exists, OuterRef, Q, Sum
 from django.db.models.functions import Cast, TruncMonth, TruncWeek
 from django.utils import timezone
 
+from checkins import figures as checkin_figures
 from insights import rollups
 from insights.models import SIDE_COUNTS, ProgramDay, ProgramDayChange
 from insights.ranges import DAYS_PER_MONTH, DateRange, buckets
@@ -339,6 +340,19 @@ def _assemble(program, spans, weekly, logged, balance, actions, by_bucket, done,
     return weekly, sessions, balance, actions, completion
 
 
+def checkin_stats(program, date_range, weekly):
+    """(figures, series) of check-ins in the range: series is (start, end, average, n) per
+    bucket, average None where nobody answered."""
+    start, end = date_range.bounds()
+    figures = checkin_figures.program_figures(program, start, end)
+    by_bucket = {
+        as_local_date(k): v
+        for k, v in checkin_figures.score_series(program, start, end, weekly).items()
+    }
+    _, spans = buckets(date_range)
+    return figures, [(a, b, *by_bucket.get(a, (None, 0))) for a, b in spans]
+
+
 @dataclasses.dataclass
 class Health:
     program: object
@@ -359,6 +373,9 @@ class Health:
     stalled_count: int
     nudged: set
     computed_at: datetime.datetime | None = None
+    # Check-ins (checkins.figures): counts and averages only, never text.
+    checkins: dict = dataclasses.field(default_factory=dict)
+    checkin_scores: list = dataclasses.field(default_factory=list)  # (start, end, avg, n)
 
     @property
     def pace_ratio(self):
@@ -431,6 +448,7 @@ def program_health(program, date_range, now=None, with_nudged=True):
     goals = goal_figures(program, date_range)
     stalled = stalled_pairs(program, now)
     shown = stalled[:STALLED_SHOWN]
+    checkins, checkin_scores = checkin_stats(program, date_range, weekly)
     return Health(
         program=program,
         date_range=date_range,
@@ -450,6 +468,8 @@ def program_health(program, date_range, now=None, with_nudged=True):
         stalled_count=len(stalled),
         nudged=nudged_today(shown, today) if with_nudged else set(),
         computed_at=now,
+        checkins=checkins,
+        checkin_scores=checkin_scores,
     )
 
 

@@ -5,6 +5,7 @@ It lives at the top because it is the one place that sees every kind of due emai
 
 from django.utils import timezone
 
+from checkins import idle, schedule
 from insights import digests
 from notifications import outbox
 from sessions import agenda_nudge, nudges, reminders
@@ -17,6 +18,8 @@ def run_round(now=None):
         "nudges": nudges.claim_due(now),
         "agenda_nudges": agenda_nudge.claim_due(now),
         "digests": digests.claim_due(now),
+        "checkins": schedule.claim_due(now),
+        "idle": idle.claim_idle(now),
     }
     result["delivery"] = outbox.deliver_due(now)
     return result

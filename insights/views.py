@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from checkins import figures as checkin_figures
 from insights import charts, exports, figures, pair_list, ranges, stalled
 from insights.forms import PairFilterForm
 from insights.growth import growth_for
@@ -59,6 +60,8 @@ def dashboard(request, slug):
     form, date_range = ranges.range_from_request(request.GET, program)
     now = timezone.now()
     result = figures.cached_program_health(program, date_range, now)
+    # Read fresh: an admin who just marked one handled must not see it again.
+    help_requests = checkin_figures.open_requests(program)
     context = {
         "program": program,
         "form": form,
@@ -72,6 +75,10 @@ def dashboard(request, slug):
         "export_kinds": exports.KINDS,
         "stalled_limit": figures.STALLED_SHOWN,
         "cache_seconds": figures.cache_seconds(),
+        "not_fit_percent": _percent(result.checkins.get("not_fit_share")),
+        "answer_percent": _percent(result.checkins.get("answer_share")),
+        "help_requests": help_requests,
+        "help_pairs": len({r.pair_id for r in help_requests}),
     }
     template = "health/dashboard.html"
     if request.htmx and not request.htmx.boosted:
@@ -128,5 +135,11 @@ def pairs(request, slug):
     filters = form.filters()
     page = pair_list.page(program, request.GET.get("page"), **filters)
     return render_filtered_list(
-        request, "health/pairs.html", program=program, form=form, filters=filters, page=page
+        request,
+        "health/pairs.html",
+        program=program,
+        form=form,
+        filters=filters,
+        page=page,
+        extra={"help_requests": checkin_figures.open_requests(program)},
     )

@@ -35,6 +35,9 @@ class ProgramForm(forms.ModelForm):
             "cadence_days",
             "nudge_weekday",
             "sso_email_domains",
+            "checkin_first_days",
+            "checkin_every_days",
+            "idle_days",
         ]
         widgets = {"start_date": DateInput(), "end_date": DateInput()}
         help_texts = {
@@ -46,9 +49,39 @@ class ProgramForm(forms.ModelForm):
                 "at one of these domains join this program, e.g. example.com (commas between "
                 "several, at most 20). Leave empty to add people only by invitation."
             ),
+            "checkin_first_days": _(
+                "Both people get their first check-in this many days into a pair (7 to 180)."
+            ),
+            "checkin_every_days": _(
+                "Then a check-in every this many days (14 to 365), and one when the pair ends."
+            ),
+            "idle_days": _(
+                "A pair with no session or activity for this many days (7 to 365) "
+                "is asked to re-engage, and closed after as many again. Empty: "
+                "twice the cadence."
+            ),
         }
 
     RESERVED_SLUGS = {"new"}
+    # Check-in settings have defaults: a form posted without them keeps the current values.
+    KEEP_IF_EMPTY = ("checkin_first_days", "checkin_every_days")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.KEEP_IF_EMPTY:
+            self.fields[name].required = False
+
+    def _kept(self, name):
+        value = self.cleaned_data.get(name)
+        if value is None:
+            value = getattr(self.instance, name) or Program._meta.get_field(name).default
+        return value
+
+    def clean_checkin_first_days(self):
+        return self._kept("checkin_first_days")
+
+    def clean_checkin_every_days(self):
+        return self._kept("checkin_every_days")
 
     def clean_slug(self):
         slug = self.cleaned_data["slug"].lower()

@@ -4,7 +4,7 @@ from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 
 
-def render_filtered_list(request, template, *, program, form, filters, page):
+def render_filtered_list(request, template, *, program, form, filters, page, extra=None):
     """Render `template` whole, or its `results` partial for htmx (not on history restore)."""
     query = request.GET.copy()
     query.pop("page", None)  # the pagination links add their own
@@ -14,6 +14,7 @@ def render_filtered_list(request, template, *, program, form, filters, page):
         "page": page,
         "filtered": bool(filters),
         "query": query.urlencode(),
+        **(extra or {}),
     }
     partial = request.htmx and not request.htmx.history_restore_request
     response = render(request, template + ("#results" if partial else ""), context)

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "mentorship",
     "pairs",
     "sessions.apps.SessionsConfig",
+    "checkins",
     "insights",
     "api",
     "mentorship.apps.MentorshipAdminConfig",  # django.contrib.admin, sign-in rate limited
@@ -348,6 +349,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "insights.send_weekly_digests",
         "schedule": 15 * 60.0,
         "options": {"expires": 14 * 60},
+    },
+    # Check-in rounds and idle pairs (checkins.schedule, checkins.idle), then delivery.
+    "send-due-checkins": {
+        "task": "checkins.send_due_checkins",
+        "schedule": 5 * 60.0,
+        "options": {"expires": 4 * 60},
+    },
+    # Pairs written without the post_save hook (bulk, or from before check-ins) get armed.
+    "checkins-arm-missing": {
+        "task": "checkins.arm_missing",
+        "schedule": 60 * 60.0,
+        "options": {"expires": 55 * 60},
     },
     "deliver-pending-email": {
         "task": "notifications.deliver_pending_email",

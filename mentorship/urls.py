@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include(("pairs.urls", "pairs"))),
     path("", include(("sessions.urls", "sessions"))),
     path("", include(("notifications.urls", "emails"))),
+    path("", include(("checkins.urls", "checkins"))),
     path("", include(("insights.urls", "health"))),
     path("", include(("api.urls", "api"))),
     path("admin/", admin.site.urls),

@@ -22,6 +22,8 @@ class EmailPreference(models.Model):
     agenda_nudges = models.BooleanField(
         _("an invitation to add a question to the next session's agenda"), default=True
     )
+    checkins = models.BooleanField(_("check-ins: how my pair is going"), default=True)
+    pair_notices = models.BooleanField(_("notices about an idle or ending pair"), default=True)
     # None: the program's nudge weekday (0 = Monday).
     nudge_weekday = models.PositiveSmallIntegerField(_("nudge day"), null=True, blank=True)
     # Where reminders and nudges go: email, or a chat's incoming webhook (the kinds in

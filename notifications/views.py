@@ -52,6 +52,8 @@ class PreferencesForm(forms.ModelForm):
             "nudges",
             "agenda_nudges",
             "digests",
+            "checkins",
+            "pair_notices",
             "nudge_weekday",
             "channel",
             "chat_webhook_url",

@@ -49,7 +49,9 @@ def may_change(pair, user):
     return user.pk in pair.member_user_ids() or pair.program.is_admin(user)
 
 
-def change(pair, action, by, reason=""):
+def change(pair, action, by, reason="", notify=True):
+    """Move `pair` by `action`. notify=False: the caller sends its own notice to the others
+    (a re-match request's kind message, an idle pair's closing notice) instead of ours."""
     if action not in TRANSITIONS:
         raise LifecycleError(_("Unknown action."))
     allowed_from, target = TRANSITIONS[action]
@@ -82,7 +84,7 @@ def change(pair, action, by, reason=""):
         if action == "activate":
             intro.queue(locked)
             webhooks.emit_pair(locked, webhooks.PAIR_ACTIVATED)
-        if target in FINISHING:
+        if target in FINISHING and notify:
             _tell_the_others(locked, by)
         if target in (S.COMPLETED, S.ENDED, S.DECLINED):
             webhooks.emit_pair(locked, webhooks.PAIR_ENDED)

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from mentorship.bounds import small_int
 from mentorship.models import Participant
 from notifications.after_commit import enqueue
-from pairs import lifecycle, pairing
+from pairs import exclusions, lifecycle, pairing
 from pairs import partner_requests as pair_requests
 from pairs.access import (
     get_pair_for_user,
@@ -330,13 +330,10 @@ def exclusion_add(request, slug):
     if first is None or second is None or first.pk == second.pk:
         messages.error(request, _("Choose two different people from this program."))
     else:
-        a, b = sorted([first, second], key=lambda p: p.pk)
-        Exclusion.objects.get_or_create(
-            program=program,
-            first=a,
-            second=b,
-            defaults={"reason": request.POST.get("reason", "")[:200], "created_by": request.user},
+        exclusion, _created = exclusions.exclude(
+            program, first, second, request.POST.get("reason", ""), by=request.user
         )
+        a, b = exclusion.first, exclusion.second
         messages.success(
             request,
             _("%(a)s and %(b)s will not be suggested together.")

@@ -18,8 +18,8 @@ from sessions import agreement as agreement_service
 from sessions import dashboard as dashboard_service
 from sessions import goals as goal_service
 from sessions import ical as calendar_service
+from sessions import panels, side_invites
 from sessions import session_log as log_service
-from sessions import side_invites
 from sessions import timeline as timeline_service
 from sessions.access import get_action_for_user, get_pair_for_user, get_session_for_user
 from sessions.forms import (
@@ -54,8 +54,10 @@ def _safe_next(request, fallback):
 @login_required
 @require_GET
 def dashboard(request):
-    board = dashboard_service.build(request.user)
-    return render(request, "sessions/dashboard.html", {"board": board})
+    now = timezone.now()
+    board = dashboard_service.build(request.user, now)
+    context = {"board": board, "panels": panels.dashboard_panels(request.user, board, now)}
+    return render(request, "sessions/dashboard.html", context)
 
 
 @login_required
@@ -117,6 +119,7 @@ def pair_page(request, pk):
         "balance_charts": timeline_service.balance_sparklines(rows),
         "undo_token": undo if lifecycle.read_undo(pair, undo) is not None else "",
         "undo_minutes": lifecycle.UNDO_SECONDS // 60,
+        "panels": panels.pair_panels(access, timezone.now()),
     }
     agreement = agreement_service.for_pair(pair)
     context["agreement"] = agreement

@@ -9,7 +9,15 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("notifications", "mentorship", "pairs", "sessions", "insights", "api")  # lowest first
+APPS = (
+    "notifications",
+    "mentorship",
+    "pairs",
+    "sessions",
+    "checkins",
+    "insights",
+    "api",
+)  # lowest first
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
 # Names a module of ours must not take: the standard library's and well-known packages'.
 # mentorship/celery.py is exempt: it is where Celery's own documentation puts the app.

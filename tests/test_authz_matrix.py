@@ -222,6 +222,16 @@ def _make_sample(w, name):
         from sessions.models import CalendarFeed
 
         return CalendarFeed.objects.create(user=w.mentee.user)
+    if name == "checkin":  # the participant's (the pair's mentee) check-in
+        from checkins.models import CheckIn
+
+        return CheckIn.objects.create(
+            pair=w.pair, user=w.mentee.user, round=1, due_at=timezone.now()
+        )
+    if name == "help_request":
+        from checkins.models import HelpRequest
+
+        return HelpRequest.objects.create(pair=w.pair, user=w.mentee.user, kind="help")
     raise KeyError(name)
 
 
@@ -494,6 +504,27 @@ MATRIX = {
         post=None,
         kwargs=lambda w: {"token": sample(w, "calendar_feed").token},
         note="the secret token is the credential (calendar apps send no cookie)",
+    ),
+    # --- checkins: a check-in is its author's alone (admins included: 404, never 403) ------
+    "checkins:answer": Row(
+        get=signed_in(404, participant=200),
+        post=signed_in(404, participant=400),  # empty form: "choose how it is going"
+        kwargs=lambda w: {"pk": sample(w, "checkin").pk},
+    ),
+    # The token is the credential; a bad one gets the same clear 400 page for everyone.
+    # Valid, expired, for an ended pair: tests/test_checkins_answer.py.
+    "checkins:answer_link": Row(get=expect(400), post=expect(400)),
+    "checkins:still_going_link": Row(get=expect(400), post=expect(400)),
+    "checkins:rematch": Row(
+        get=PAIR_WRITE(200), post=PAIR_WRITE(REDIRECT), kwargs=lambda w: {"pk": w.pair.pk}
+    ),
+    "checkins:still_going": Row(
+        get=signed_in(405), post=PAIR_WRITE(REDIRECT), kwargs=lambda w: {"pk": w.pair.pk}
+    ),
+    "checkins:resolve": Row(
+        get=signed_in(405),
+        post=ADMIN_ACTION,
+        kwargs=lambda w: {"pk": sample(w, "help_request").pk},
     ),
     # --- health: program admins; growth: everyone signed in -----------------------------
     "health:dashboard": Row(get=ADMIN_PAGE),

@@ -23,6 +23,8 @@ def test_heartbeat_task_runs_on_a_real_worker(redis_required, celery_app, celery
         "sessions.send_weekly_nudges",
         "insights.send_weekly_digests",
         "insights.post_weekly_summaries",
+        "checkins.send_due_checkins",
+        "checkins.arm_missing",
     }
     assert {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()} <= names
     # The test app's copy of the task: the project app runs tasks in process when no

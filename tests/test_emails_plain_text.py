@@ -104,6 +104,20 @@ def rows(world):
     ended = make_pair(world.mentor, world.other, status="completed")
     context = {"pair": ended.pk, "status": "completed", "by": mentor.pk}
     yield lifecycle.ENDED_KIND, world.other.user, context
+    # Check-ins: the invitation, an idle pair's notices, the partner's kind message.
+    from checkins import idle, schedule, way_out
+    from checkins.models import CheckIn, PairTrack
+
+    CheckIn.objects.create(pair=world.pair, user=mentee, round=1, due_at=now)
+    yield schedule.INVITE_KIND, mentee, {"pair": world.pair.pk, "round": 1}
+    PairTrack.objects.filter(pair=world.pair).update(idle_warned_at=now)
+    yield idle.REENGAGE_KIND, mentee, {"pair": world.pair.pk, "close_at": later.isoformat()}
+    ended.status, ended.ended_on = "ended", now.date()
+    ended.save()
+    closed = ended
+    yield idle.CLOSED_KIND, world.other.user, {"pair": closed.pk}
+    yield idle.CLOSED_ADMIN_KIND, world.admin, {"pair": closed.pk}
+    yield way_out.PARTNER_KIND, world.other.user, {"pair": closed.pk}
 
 
 def test_every_text_template_turns_autoescape_off():

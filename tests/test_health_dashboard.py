@@ -13,8 +13,9 @@ from tests.factories import make_pair, make_participant
 from tests.health_data import MARKER, NOW, admins_only, health_settings, populate  # noqa: F401
 
 # A dashboard for a UTC viewer: 13 on SQLite (from the rows) and on PostgreSQL (day rows
-# and changes not folded yet, two aggregates each), and three for goals and the agenda.
-FIGURE_QUERIES = 16
+# and changes not folded yet, two aggregates each), three for goals and the agenda, and
+# three for check-ins (figures, score series, open help requests).
+FIGURE_QUERIES = 19
 
 pytestmark = pytest.mark.django_db
 frozen = health_data.frozen  # fixture: the clock stands still at NOW
@@ -71,14 +72,14 @@ def test_charts_are_accessible_svg_with_tables_and_no_inline_style(client, world
     populate(world)
     client.force_login(world.admin)
     html = client.get(url(world)).content.decode()
-    assert html.count("<svg") == 3
-    for key in ("chart-sessions", "chart-completion", "chart-balance"):
+    assert html.count("<svg") == 4
+    for key in ("chart-sessions", "chart-completion", "chart-balance", "chart-checkins"):
         assert f'<title id="{key}-title">' in html
         assert f'<desc id="{key}-desc">' in html
         assert f'aria-labelledby="{key}-title {key}-desc"' in html
     assert "patternUnits" in html  # mentees hatched, not only coloured
     assert "stroke-dasharray" in html  # the target line is dashed
-    assert html.count("Show the numbers as a table") == 3
+    assert html.count("Show the numbers as a table") == 4
     assert not re.search(r"\sstyle=", html)
     assert "<script>" not in html
 
@@ -167,8 +168,9 @@ def test_figures_are_shared_for_a_minute_but_nudges_are_fresh(
     first = client.get(url(world, preset="30")).content.decode()
     assert "Figures as of 12:00" in first and "at most every 60 seconds" in first
     assert first.count("Nudge both people</button>") == 1
-    # Cached: session, user, program, admin check, and the fresh nudged-today check.
-    with django_assert_num_queries(5):
+    # Cached: session, user, program, admin check, the fresh nudged-today check and the
+    # fresh help requests.
+    with django_assert_num_queries(6):
         client.get(url(world, preset="30"))
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("health:nudge_pair", args=[world.program.slug, stalled.pk]))

@@ -65,8 +65,20 @@ def test_every_kind_the_product_sends_is_registered():
         "admin_digest",
         "stalled_nudge",
         "agenda_nudge",
+        "checkin_invite",
+        "idle_reengage",
+        "idle_closed",
+        "idle_closed_admin",
+        "rematch_partner",
     }
-    assert set(registry.LISTS) == {"reminders", "nudges", "agenda_nudges", "digests"}
+    assert set(registry.LISTS) == {
+        "reminders",
+        "nudges",
+        "agenda_nudges",
+        "digests",
+        "checkins",
+        "pair_notices",
+    }
 
 
 def test_a_row_of_an_unknown_kind_is_skipped_not_sent(world, mailoutbox):

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from allauth.socialaccount.models import SocialApp
+from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -27,7 +28,7 @@ SCREENSHOTS = Path(os.environ.get("SCREENSHOTS_DIR", ARTIFACTS / "screenshots"))
 WIDTHS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
 SHOTS = {"login", "provisioning", "no-program", "dashboard", "pair", "log", "side",
          "participants", "pairs", "matching", "health", "email", "goal", "agenda", "agreement",
-         "growth"}  # fmt: skip
+         "growth", "checkin", "checkin-link", "rematch"}  # fmt: skip
 
 
 def seed():
@@ -69,7 +70,29 @@ def seed():
                              settings={"server_url": "https://idp.example.com"})  # fmt: skip
     scim_tokens.create(world.program, "Okta production", world.admin)
     scim_tokens.create(None, "Entra", world.superuser)
+    seed_checkins(world, now)
     return world, session, both
+
+
+def seed_checkins(world, now):
+    """A check-in to answer, the partner's shared answers, a quiet pair, a help request."""
+    from checkins.models import CheckIn, HelpRequest, PairTrack
+    from notifications import links
+
+    for n, user in ((1, world.mentor.user), (1, world.mentee.user), (2, world.mentee.user)):
+        answered = n == 1
+        CheckIn.objects.create(
+            pair=world.pair, user=user, round=n, due_at=now - datetime.timedelta(days=n),
+            answered_at=now if answered else None, score=4 if answered else None,
+            learned="Reading query plans", taught="Figma frames", change="Start on time",
+            shared=answered, good_fit=True if answered else None,
+        )  # fmt: skip
+    PairTrack.objects.filter(pair=world.pair).update(idle_warned_at=now)
+    HelpRequest.objects.create(pair=world.pair, user=world.mentee.user, kind="help")
+    checkin = CheckIn.objects.get(user=world.mentee.user, round=2)
+    world.checkin = checkin
+    world.checkin_link = links.make_url("checkin", world.mentee.user, [checkin.pk, 4])
+    world.still_going_link = links.make_url("still_going", world.mentee.user, world.pair.pk)
 
 
 def pages(world, session, both):
@@ -95,15 +118,20 @@ def pages(world, session, both):
         ("agreement", f"/pairs/{pair}/agreement/"),
         ("goal-new", f"/pairs/{pair}/goals/new/"),
         ("api-tokens", "/accounts/api-tokens/"),
+        ("rematch", f"/pairs/{pair}/rematch/"),
     ]
     goal = Goal.objects.get(text="Lead a retrospective on my own").pk
+    site = django_settings.SITE_URL
     return {
         "anonymous": (None, [("login", "/accounts/login/"),
-                             ("reset", "/accounts/password/reset/")]),
+                             ("reset", "/accounts/password/reset/"),
+                             ("checkin-link", world.checkin_link.removeprefix(site)),
+                             ("still-going-link", world.still_going_link.removeprefix(site))]),
         "mentee": (world.mentee.user, [
             *member,
             ("goal", f"/goals/{goal}/"),
             ("goal-edit", f"/goals/{goal}/edit/"),
+            ("checkin", f"/checkins/{world.checkin.pk}/"),
         ]),
         "mentor": (world.mentor.user, [
             *member,

@@ -81,6 +81,26 @@ class Program(models.Model):
         blank=True,
         validators=[validate_email_domains],
     )
+    # Check-ins (the checkins app): both people are asked how it is going at about day
+    # `checkin_first_days` of a pair, then every `checkin_every_days`, and when it ends.
+    checkin_first_days = models.PositiveSmallIntegerField(
+        _("days into a pair before the first check-in"),
+        default=30,
+        validators=[MinValueValidator(7), MaxValueValidator(180)],
+    )
+    checkin_every_days = models.PositiveSmallIntegerField(
+        _("days between check-ins"),
+        default=60,
+        validators=[MinValueValidator(14), MaxValueValidator(365)],
+    )
+    # A pair with no session and no activity for this many days is asked to re-engage, and
+    # closed after as many again; empty: twice the cadence (idle_days_for).
+    idle_days = models.PositiveSmallIntegerField(
+        _("days without activity before a pair counts as idle"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(7), MaxValueValidator(365)],
+    )
 
     created_at = models.DateTimeField(auto_now_add=True)
     # The API's ?updated_since= (sync clients): every save moves it.
@@ -92,6 +112,11 @@ class Program(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def idle_days_effective(self):
+        """The idle period: the program's own, else twice its cadence."""
+        return self.idle_days or 2 * self.cadence_days
 
     def is_admin(self, user):
         if not user.is_authenticated:

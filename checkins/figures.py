@@ -1,0 +1,62 @@
+"""Check-ins as program admins see them: counts, averages and shares, never a word anyone
+wrote (no query here selects a text column). The pairs where someone asked for help are
+listed by names and dates only.
+"""
+
+from django.db.models import Avg, Count, Q
+from django.db.models.functions import TruncMonth, TruncWeek
+
+from checkins.models import CheckIn, HelpRequest
+
+ANSWERED = Q(answered_at__isnull=False)
+
+
+def program_figures(program, start, end):
+    """Check-ins due in [start, end): invited, answered, average score, "not a good fit"
+    (count and share of those who answered the question), help and re-match requests."""
+    due = CheckIn.objects.filter(pair__program=program, due_at__gte=start, due_at__lt=end)
+    row = due.aggregate(
+        invited=Count("pk"),
+        answered=Count("pk", filter=ANSWERED),
+        average=Avg("score", filter=ANSWERED),
+        not_fit=Count("pk", filter=ANSWERED & Q(good_fit=False)),
+        fit_answered=Count("pk", filter=ANSWERED & Q(good_fit__isnull=False)),
+        help=Count("pk", filter=ANSWERED & Q(wants_help=True)),
+    )
+    row["not_fit_share"] = row["not_fit"] / row["fit_answered"] if row["fit_answered"] else None
+    row["answer_share"] = row["answered"] / row["invited"] if row["invited"] else None
+    return row
+
+
+def score_series(program, start, end, weekly):
+    """{bucket start (date or datetime): (average score, answers)} of answers in the range."""
+    trunc = TruncWeek if weekly else TruncMonth
+    rows = (
+        CheckIn.objects.filter(
+            pair__program=program, answered_at__gte=start, answered_at__lt=end, score__isnull=False
+        )
+        .annotate(bucket=trunc("answered_at"))
+        .values("bucket")
+        .annotate(average=Avg("score"), n=Count("pk"))
+        .order_by()
+    )
+    return {r["bucket"]: (r["average"], r["n"]) for r in rows}
+
+
+def open_requests(program, limit=50):
+    """Open help and re-match requests (admins' tasks), oldest first: who, which pair, when."""
+    return list(
+        HelpRequest.objects.filter(pair__program=program, resolved_at__isnull=True)
+        .select_related("user", "pair__mentor__user", "pair__mentee__user")
+        .order_by("created_at", "pk")[:limit]
+    )
+
+
+def pairs_asking_for_help(program):
+    """How many pairs have an open help or re-match request."""
+    return (
+        HelpRequest.objects.filter(pair__program=program, resolved_at__isnull=True)
+        .values("pair_id")
+        .distinct()
+        .count()
+    )

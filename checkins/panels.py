@@ -1,0 +1,71 @@
+"""What checkins adds to the dashboard and the pair page (sessions.panels, filled from
+CheckinsConfig.ready()). Each costs a fixed number of queries; only the pair's two people
+see check-in content, and each sees their own answers and what their partner shared."""
+
+import datetime
+
+from django.db.models import Q
+
+from checkins import idle
+from checkins.answers import closed_reason
+from checkins.models import CheckIn, PairTrack
+from pairs.models import Pair
+from sessions.panels import Panel
+
+OPEN_DAYS = 60  # an unanswered check-in stays on the dashboard this long
+SHOWN = 5
+
+
+def dashboard_panel(user, board, now):
+    """Check-ins to answer and pairs that have gone quiet (two queries)."""
+    due = [
+        c
+        for c in CheckIn.objects.filter(
+            user=user,
+            answered_at__isnull=True,
+            due_at__lte=now,
+            due_at__gte=now - datetime.timedelta(days=OPEN_DAYS),
+        )
+        .select_related("pair__program", "pair__mentor__user", "pair__mentee__user")
+        .order_by("-due_at", "pk")[:SHOWN]
+        if closed_reason(c) is None
+    ]
+    for checkin in due:
+        checkin.partner = checkin.pair.partner_of(user).user
+    cards = {card.pair.pk: card for card in board.pairs}
+    quiet = [cards[pk] for pk in sorted(idle.warned_pair_ids(list(cards)))] if cards else []
+    if not due and not quiet:
+        return None
+    return Panel("checkins/_dashboard_panel.html", {"due": due, "quiet": quiet})
+
+
+def pair_panel(access, now):
+    """For the pair's two people: my check-ins, my partner's shared ones, the way out."""
+    if not access.is_member:
+        return None  # admins never see check-in content, here or anywhere
+    pair, me = access.pair, access.user
+    rows = list(
+        CheckIn.objects.filter(pair=pair)
+        .filter(Q(user=me) | Q(shared=True, answered_at__isnull=False))
+        .order_by("-due_at", "pk")[: 4 * SHOWN]
+    )
+    mine = [c for c in rows if c.user_id == me.pk]
+    track = PairTrack.objects.filter(pair=pair).first()
+    return Panel(
+        "checkins/_pair_panel.html",
+        {
+            "to_answer": [
+                c for c in mine if c.answered_at is None and not closed_reason_on(c, pair)
+            ],
+            "mine": [c for c in mine if c.answered_at is not None][:SHOWN],
+            "partner_shared": [c for c in rows if c.user_id != me.pk][:SHOWN],
+            "partner": access.partner,
+            "live": pair.status in Pair.LIVE,
+            "quiet": bool(track and track.idle_warned_at and pair.status == Pair.Status.ACTIVE),
+        },
+    )
+
+
+def closed_reason_on(checkin, pair):
+    checkin.pair = pair  # loaded already: no query per row
+    return closed_reason(checkin)
