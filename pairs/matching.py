@@ -300,6 +300,21 @@ def _ranges(starts, ends):
     return owner, np.repeat(starts, lengths) + offsets
 
 
+def _hash_entries(owner, column, value, count, rng):
+    """Per owner, the sum mod 2^64 of (value bits + 1) * key[column] over its entries."""
+    keys = rng.integers(1, 2**63, size=int(column.max(initial=0)) + 1, dtype=np.uint64)
+    bits = np.asarray(value, dtype=np.float32).view(np.uint32).astype(np.uint64)
+    out = np.zeros(count, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        np.add.at(out, owner, (bits + np.uint64(1)) * keys[column])
+    return out
+
+
+def _hash_rows(matrix, rng):
+    rows, cols = np.nonzero(matrix)
+    return _hash_entries(rows, cols, matrix[rows, cols], matrix.shape[0], rng)
+
+
 class Scorer:
     """Scores of every (row, column) pair, in blocks of rows (float32 arrays).
 
@@ -478,6 +493,65 @@ class Scorer:
             for i, p in enumerate(self.mentees):
                 self._row_of.setdefault(p.key, []).append(i)
         return self._row_of.get(key, ())
+
+    def classes(self, limit):
+        """People who are interchangeable: (row class per row, column class per column),
+        rows of one class having the same score against every column and the same
+        constraints (likewise columns), or None when there would be more than `limit`
+        class pairs. Anyone named in a constraint is a class of their own."""
+        n, m = self.shape
+        rng = np.random.default_rng(0)
+        named_rows = np.zeros(n, dtype=bool)
+        named_rows[list(self._forbidden)] = True
+        named_cols = np.zeros(m, dtype=bool)
+        for cols in self._forbidden.values():
+            named_cols[cols] = True
+        n_f = len(self._f_ptr) - 1
+        row_sparse = (self._row_ptr, self._row_f, self._row_v)
+        col_order = np.lexsort((np.repeat(np.arange(n_f), np.diff(self._f_ptr)), self._f_col))
+        col_f = np.repeat(np.arange(n_f), np.diff(self._f_ptr))[col_order]
+        col_ptr = np.searchsorted(self._f_col[col_order], np.arange(m + 1))
+        col_sparse = (col_ptr, col_f, self._f_v[col_order])
+        sides = (
+            (self.x, self.a_rows, self.dep_rows, row_sparse, named_rows),
+            (self.y.T, self.a_cols.T, self.dep_cols, col_sparse, named_cols),
+        )
+        labels = []
+        for dense, avail, dep, (ptr, feat, val), named in sides:
+            count = len(named)
+            # A hash first (sums mod 2^64 of keyed entries, exact in any order): too many
+            # distinct hashes ends the search cheaply.
+            owner = np.repeat(np.arange(count), np.diff(ptr))
+            key = _hash_rows(dense, rng) + _hash_rows(avail, rng)
+            key += _hash_entries(owner, feat, val, count, rng)
+            if dep is not None:
+                with np.errstate(over="ignore"):
+                    key += dep.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+            key = np.where(named, np.arange(count, dtype=np.uint64) | np.uint64(1 << 63), key)
+            _, first, label = np.unique(key, return_index=True, return_inverse=True)
+            labels.append(label)
+            if len(first) * (labels[0].max() + 1 if len(labels) == 2 else 1) > limit:
+                return None
+            # Then the exact check against each class's first member (a collision of
+            # projections only costs the reduction, never exactness).
+            rep = first[label]
+            same = (dense == dense[rep]).all(axis=1) & (avail == avail[rep]).all(axis=1)
+            same &= ~named | (rep == np.arange(count))
+            if dep is not None:
+                same &= dep == dep[rep]
+            length = np.diff(ptr)
+            same &= length == length[rep]
+            # Each person's sparse entries in feature order (sets iterate in any order).
+            order = np.lexsort((feat, owner))
+            feat, val = feat[order], val[order]
+            check = np.nonzero(same & (length > 0))[0]
+            _, mine = _ranges(ptr[check], ptr[check + 1])
+            _, theirs = _ranges(ptr[rep[check]], ptr[rep[check]] + length[check])
+            differ = (feat[mine] != feat[theirs]) | (val[mine] != val[theirs])
+            same[np.repeat(check, length[check])[differ]] = False
+            if not same.all():
+                return None
+        return labels[0], labels[1]
 
     def block(self, start, stop, floored=True):
         """Scores of rows start:stop against every column (-inf = not allowed).
