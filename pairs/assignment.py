@@ -51,17 +51,18 @@ from ortools.linear_solver import pywraplp
 
 BLOCK_ELEMENTS = 4_000_000  # scores computed at most per block (rows × columns)
 BLOCK_ROWS = 256
-DEFAULT_KEEP = 200  # pairs kept per mentee from the scoring pass
+DEFAULT_KEEP = 64  # pairs kept per mentee from the scoring pass (more: slower rounds)
 SEED = 16  # of those, about this many per mentee form the first graph
 SAMPLE_COLUMNS = 512  # thresholds are read off this many columns of each block
 NEAR = 0.05  # pairs this close to improving join the graph together
 SETTLED = 100  # the pairs never kept are checked once under n/100 kept ones improve
 COST_BITS = 31  # largest integer cost: scores are scaled to below 2^31
-ADD_PER_ROW = 32  # improving pairs joining the graph per mentee and round
+ADD_PER_ROW = 8  # improving pairs joining the graph per mentee and round (more: larger flows)
 NEAR_PER_ROW = 4  # pairs merely near improving joining per mentee and round (ties: many)
 EXACT_PAIRS = 200_000  # programs with at most this many pairs are solved exactly by SCIP
 EXACT_SECONDS = 60.0  # SCIP's time limit (for a proof; the best found stands)
 EXACT_POOL = 400  # peer pools up to this many people are paired exactly
+PEER_FIRST = 4  # edges per person in a pool's first, restricted exact problem
 CLASS_PAIRS = 4_000_000  # tie-aware reduction: at most this many pairs of classes
 CLASS_GAIN = 4  # and at least this many times fewer than pairs of people
 
@@ -897,14 +898,36 @@ def _peer_exact(pool, keep, time_limit):
     for x, y, _w in found.pairs:
         hint[position[(min(x, y), max(x, y))]] = True
     lower = int(costs[hint].sum())
-    near = upper2 + 2 * costs - pi2[a] - pi2[b] >= 2 * lower
+    # Twice the most any pairing using each edge can be worth.
+    reach = upper2 + 2 * costs - pi2[a] - pi2[b]
     if (pi2 < 0).any() or (2 * both - pi2[rows] - pi2[cols] > 0).any():
-        near[:] = True  # not LP prices (never seen): no pruning
+        reach[:] = 2 * upper2  # not LP prices (never seen): no pruning
+    first = np.zeros(len(a), dtype=bool)
+    first[np.argsort(-reach, kind="stable")[: PEER_FIRST * n]] = True
+    first |= hint
+    settled = False  # the first problem's optimum is proven and at least the heuristic's
+    if not first.all():
+        # The edges nearest to tight first: their optimum raises the lower bound, which
+        # then rules out far more edges than the heuristic's pairing does.
+        on = np.nonzero(first)[0]
+        chosen, proven, _bound = _exact_b_matching(
+            np.stack([a[on], b[on]], axis=1), costs[on], ones, time_limit=time_limit, hint=hint[on]
+        )
+        if proven and int(costs[on[chosen]].sum()) >= lower:
+            settled = True
+            lower = int(costs[on[chosen]].sum())
+            hint = np.zeros(len(a), dtype=bool)
+            hint[on[chosen]] = True
+    near = reach >= 2 * lower
     on = np.nonzero(near | hint)[0]
     stats["exact_pairs"] = len(on)
-    chosen, proven, bound = _exact_b_matching(
-        np.stack([a[on], b[on]], axis=1), costs[on], ones, time_limit=time_limit, hint=hint[on]
-    )
+    if settled and not (near & ~first).any():
+        # Every edge a better pairing could use was in the first problem: proven.
+        chosen, proven, bound = hint[on], True, lower
+    else:
+        chosen, proven, bound = _exact_b_matching(
+            np.stack([a[on], b[on]], axis=1), costs[on], ones, time_limit=time_limit, hint=hint[on]
+        )
     pick = on[chosen]
     if int(costs[pick].sum()) < lower:  # out of time before matching the heuristic
         pick = np.nonzero(hint)[0]
