@@ -276,7 +276,7 @@ def _min_cost_flow(n, m, capacity, rows, cols, weights, coverage, row_cap=None, 
     return units if pair_cap is not None else np.nonzero(units > 0)[0]
 
 
-def _solve_classes(scorer, capacity, coverage, stats):
+def _solve_classes(scorer, capacity, coverage, stats, progress=None):
     """Tie-aware reduction: people with the same scores against everyone and the same
     constraints form one class (summed capacity); the min-cost flow over every admissible
     pair of classes is exact for the whole program (any flow splits back into people:
@@ -302,6 +302,9 @@ def _solve_classes(scorer, capacity, coverage, stats):
         ac.append(c)
         av.append(block[r, c])
     ar, ac, av = (np.concatenate(x) for x in (ar, ac, av))
+    if progress:
+        progress(0.6, "scoring")
+        progress(0.7, "solving")
     stats.update(solver="min-cost-flow (classes)", classes=f"{n_rows} x {n_cols}", rounds=1)
     stats["certified_optimal"] = True
     top = max(1.0, float(np.max(np.abs(av), initial=0.0)))
@@ -535,7 +538,7 @@ def solve(
         stats["certified_optimal"] = True
         return _result(np.zeros(0, int), np.zeros(0, int), np.zeros(0), stats)
     if reduce and not (shared is not None and len(shared)) and hasattr(scorer, "classes"):
-        reduced = _solve_classes(scorer, capacity, coverage, stats)
+        reduced = _solve_classes(scorer, capacity, coverage, stats, progress)
         if reduced is not None:
             return reduced
     kept, graph = _scan(scorer, keep, min(SEED, keep), progress)
