@@ -51,17 +51,20 @@ from ortools.linear_solver import pywraplp
 
 BLOCK_ELEMENTS = 4_000_000  # scores computed at most per block (rows × columns)
 BLOCK_ROWS = 256
-DEFAULT_KEEP = 200  # pairs kept per mentee from the scoring pass
+DEFAULT_KEEP = 64  # pairs kept per mentee from the scoring pass (more: slower rounds)
 SEED = 16  # of those, about this many per mentee form the first graph
 SAMPLE_COLUMNS = 512  # thresholds are read off this many columns of each block
 NEAR = 0.05  # pairs this close to improving join the graph together
 SETTLED = 100  # the pairs never kept are checked once under n/100 kept ones improve
 COST_BITS = 31  # largest integer cost: scores are scaled to below 2^31
-ADD_PER_ROW = 32  # improving pairs joining the graph per mentee and round
+ADD_PER_ROW = 8  # improving pairs joining the graph per mentee and round (more: larger flows)
 NEAR_PER_ROW = 4  # pairs merely near improving joining per mentee and round (ties: many)
 EXACT_PAIRS = 200_000  # programs with at most this many pairs are solved exactly by SCIP
 EXACT_SECONDS = 60.0  # SCIP's time limit (for a proof; the best found stands)
 EXACT_POOL = 400  # peer pools up to this many people are paired exactly
+PEER_FIRST = 4  # edges per person in a pool's first, restricted exact problem
+CLASS_PAIRS = 4_000_000  # tie-aware reduction: at most this many pairs of classes
+CLASS_GAIN = 4  # and at least this many times fewer than pairs of people
 
 
 @dataclass
@@ -241,32 +244,105 @@ class _Costs:
         return (cost - self.add * count) / (self.mult * self.scale)
 
 
-def _min_cost_flow(n, m, capacity, rows, cols, weights, coverage):
+def _min_cost_flow(n, m, capacity, rows, cols, weights, coverage, row_cap=None, pair_cap=None):
     """Exact max-weight b-matching on the given pairs (OR-Tools' min-cost flow).
 
-    Returns the indices of the chosen pairs."""
+    Returns the indices of the chosen pairs (with pair_cap: the flow on each pair)."""
     if len(rows) == 0:
         return np.zeros(0, dtype=np.int64)
+    row_cap = np.ones(n, dtype=np.int64) if row_cap is None else row_cap
+    supply = int(row_cap.sum())
     source, sink = n + m, n + m + 1
     flow = min_cost_flow.SimpleMinCostFlow()
     tails = [np.full(n, source), rows, n + np.arange(m)]
     heads = [np.arange(n), n + cols, np.full(m, sink)]
-    caps = [np.ones(n, dtype=np.int64), np.ones(len(rows), dtype=np.int64), capacity]
+    pair_caps = np.ones(len(rows), dtype=np.int64) if pair_cap is None else pair_cap
+    caps = [row_cap, pair_caps, capacity]
     costs = [np.zeros(n, dtype=np.int64), -weights, np.zeros(m, dtype=np.int64)]
     if not coverage:  # leaving a mentee unmatched costs nothing
         tails.append([source])
         heads.append([sink])
-        caps.append([n])
+        caps.append([supply])
         costs.append([0])
     arcs = flow.add_arcs_with_capacity_and_unit_cost(
         *(np.concatenate(x).astype(np.int64) for x in (tails, heads, caps, costs))
     )
-    flow.set_node_supply(source, n)
-    flow.set_node_supply(sink, -n)
+    flow.set_node_supply(source, supply)
+    flow.set_node_supply(sink, -supply)
     status = flow.solve_max_flow_with_min_cost() if coverage else flow.solve()
     if status != flow.OPTIMAL:
         raise RuntimeError(f"min-cost flow failed: {status}")
-    return np.nonzero(flow.flows(arcs[n : n + len(rows)]) > 0)[0]
+    units = flow.flows(arcs[n : n + len(rows)])
+    return units if pair_cap is not None else np.nonzero(units > 0)[0]
+
+
+def _solve_classes(scorer, capacity, coverage, stats, progress=None):
+    """Tie-aware reduction: people with the same scores against everyone and the same
+    constraints form one class (summed capacity); the min-cost flow over every admissible
+    pair of classes is exact for the whole program (any flow splits back into people:
+    each class unit is a different person), so it is proven without any check."""
+    n, m = scorer.shape
+    found = scorer.classes(CLASS_PAIRS)
+    if found is None:
+        return None
+    row_class, col_class = found
+    n_rows, n_cols = int(row_class.max()) + 1, int(col_class.max()) + 1
+    if n_rows * n_cols * CLASS_GAIN > n * m:
+        return None  # little to gain: the sparse rounds do as well
+    rep_rows = np.unique(row_class, return_index=True)[1]
+    rep_cols = np.unique(col_class, return_index=True)[1]
+    row_cap = np.bincount(row_class, minlength=n_rows).astype(np.int64)
+    col_cap = np.bincount(col_class, weights=capacity, minlength=n_cols).astype(np.int64)
+    ar, ac, av = [], [], []
+    step = max(1, BLOCK_ELEMENTS // max(1, n_cols))
+    for start in range(0, n_rows, step):
+        block = scorer.sub(rep_rows[start : start + step], rep_cols).astype(np.float64)
+        r, c = np.nonzero(np.isfinite(block))
+        ar.append(r + start)
+        ac.append(c)
+        av.append(block[r, c])
+    ar, ac, av = (np.concatenate(x) for x in (ar, ac, av))
+    if progress:
+        progress(0.6, "scoring")
+        progress(0.7, "solving")
+    stats.update(solver="min-cost-flow (classes)", classes=f"{n_rows} x {n_cols}", rounds=1)
+    stats["certified_optimal"] = True
+    top = max(1.0, float(np.max(np.abs(av), initial=0.0)))
+    costs = _Costs(top, n, n + m, coverage)
+    units = _min_cost_flow(
+        n_rows,
+        n_cols,
+        col_cap,
+        ar,
+        ac,
+        costs(av),
+        coverage,
+        row_cap=row_cap,
+        pair_cap=np.minimum(row_cap[ar], col_cap[ac]),
+    )
+    on = np.nonzero(units > 0)[0]
+    if len(on) == 0:
+        return _result(np.zeros(0, int), np.zeros(0, int), np.zeros(0), stats)
+    # Class units back to people: each row class hands out its members in order, each
+    # column class its mentors' slots (first slots of every mentor before second ones).
+    unit_arc = np.repeat(on, units[on])
+    members = np.argsort(row_class, kind="stable")
+    row_start = np.searchsorted(row_class[members], np.arange(n_rows))
+    order = np.argsort(ar[unit_arc], kind="stable")
+    by_row = unit_arc[order]
+    rank = np.arange(len(by_row)) - np.searchsorted(ar[by_row], ar[by_row])
+    person = np.empty(len(unit_arc), dtype=np.int64)
+    person[order] = members[row_start[ar[by_row]] + rank]
+    slot_owner = np.repeat(np.arange(m), capacity)
+    slot_rank = np.arange(len(slot_owner)) - np.repeat(np.cumsum(capacity) - capacity, capacity)
+    slots = slot_owner[np.lexsort((slot_owner, slot_rank, col_class[slot_owner]))]
+    slot_start = np.searchsorted(col_class[slots], np.arange(n_cols))
+    order = np.argsort(ac[unit_arc], kind="stable")
+    by_col = unit_arc[order]
+    rank = np.arange(len(by_col)) - np.searchsorted(ac[by_col], ac[by_col])
+    mentor = np.empty(len(unit_arc), dtype=np.int64)
+    mentor[order] = slots[slot_start[ac[by_col]] + rank]
+    return _result(person, mentor, av[unit_arc], stats)
 
 
 def _potentials(n, m, capacity, rows, cols, weights, chosen):
@@ -445,6 +521,7 @@ def solve(
     max_rounds=100,
     time_limit=None,
     shared=None,
+    reduce=True,
 ):
     """Optimum over the whole program (see module docstring), proven when
     stats["certified_optimal"]; otherwise the best found and stats["gap"], a proven bound
@@ -460,6 +537,10 @@ def solve(
     if n == 0 or m == 0 or not capacity.any():
         stats["certified_optimal"] = True
         return _result(np.zeros(0, int), np.zeros(0, int), np.zeros(0), stats)
+    if reduce and not (shared is not None and len(shared)) and hasattr(scorer, "classes"):
+        reduced = _solve_classes(scorer, capacity, coverage, stats, progress)
+        if reduced is not None:
+            return reduced
     kept, graph = _scan(scorer, keep, min(SEED, keep), progress)
     clock.lap("scoring")
     # The best score anywhere is kept (or, with ties, equals its row's tau).
@@ -820,14 +901,36 @@ def _peer_exact(pool, keep, time_limit):
     for x, y, _w in found.pairs:
         hint[position[(min(x, y), max(x, y))]] = True
     lower = int(costs[hint].sum())
-    near = upper2 + 2 * costs - pi2[a] - pi2[b] >= 2 * lower
+    # Twice the most any pairing using each edge can be worth.
+    reach = upper2 + 2 * costs - pi2[a] - pi2[b]
     if (pi2 < 0).any() or (2 * both - pi2[rows] - pi2[cols] > 0).any():
-        near[:] = True  # not LP prices (never seen): no pruning
+        reach[:] = 2 * upper2  # not LP prices (never seen): no pruning
+    first = np.zeros(len(a), dtype=bool)
+    first[np.argsort(-reach, kind="stable")[: PEER_FIRST * n]] = True
+    first |= hint
+    settled = False  # the first problem's optimum is proven and at least the heuristic's
+    if not first.all():
+        # The edges nearest to tight first: their optimum raises the lower bound, which
+        # then rules out far more edges than the heuristic's pairing does.
+        on = np.nonzero(first)[0]
+        chosen, proven, _bound = _exact_b_matching(
+            np.stack([a[on], b[on]], axis=1), costs[on], ones, time_limit=time_limit, hint=hint[on]
+        )
+        if proven and int(costs[on[chosen]].sum()) >= lower:
+            settled = True
+            lower = int(costs[on[chosen]].sum())
+            hint = np.zeros(len(a), dtype=bool)
+            hint[on[chosen]] = True
+    near = reach >= 2 * lower
     on = np.nonzero(near | hint)[0]
     stats["exact_pairs"] = len(on)
-    chosen, proven, bound = _exact_b_matching(
-        np.stack([a[on], b[on]], axis=1), costs[on], ones, time_limit=time_limit, hint=hint[on]
-    )
+    if settled and not (near & ~first).any():
+        # Every edge a better pairing could use was in the first problem: proven.
+        chosen, proven, bound = hint[on], True, lower
+    else:
+        chosen, proven, bound = _exact_b_matching(
+            np.stack([a[on], b[on]], axis=1), costs[on], ones, time_limit=time_limit, hint=hint[on]
+        )
     pick = on[chosen]
     if int(costs[pick].sum()) < lower:  # out of time before matching the heuristic
         pick = np.nonzero(hint)[0]

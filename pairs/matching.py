@@ -20,8 +20,10 @@ import datetime
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import repeat
 
 import numpy as np
+from scipy import sparse
 
 from mentorship.timezones import zone
 
@@ -300,6 +302,21 @@ def _ranges(starts, ends):
     return owner, np.repeat(starts, lengths) + offsets
 
 
+def _hash_entries(owner, column, value, count, rng):
+    """Per owner, the sum mod 2^64 of (value bits + 1) * key[column] over its entries."""
+    keys = rng.integers(1, 2**63, size=int(column.max(initial=0)) + 1, dtype=np.uint64)
+    bits = np.asarray(value, dtype=np.float32).view(np.uint32).astype(np.uint64)
+    out = np.zeros(count, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        np.add.at(out, owner, (bits + np.uint64(1)) * keys[column])
+    return out
+
+
+def _hash_rows(matrix, rng):
+    rows, cols = np.nonzero(matrix)
+    return _hash_entries(rows, cols, matrix[rows, cols], matrix.shape[0], rng)
+
+
 class Scorer:
     """Scores of every (row, column) pair, in blocks of rows (float32 arrays).
 
@@ -326,6 +343,11 @@ class Scorer:
         scale = SLOT_MINUTES / 60 / TARGET_HOURS * weights.availability
         self.a_rows = np.ascontiguousarray(a_rows[:, used] * dtype(scale))
         self.a_cols = np.ascontiguousarray(a_cols[:, used].T)
+        # Each person has a few features and slots: sparse rows times dense columns do a
+        # fraction of the dense product's work, and sum each pair in the same order
+        # whatever the block.
+        self._x_rows = sparse.csr_matrix(self.x)
+        self._a_rows = sparse.csr_matrix(self.a_rows)
         self.row_empty = np.array([not p.slots for p in self.mentees])
         self.capacity = np.array([max(0, int(p.capacity)) for p in self.mentors], dtype=np.int64)
         self._forbidden = self._forbidden_pairs(blocked)
@@ -346,42 +368,48 @@ class Scorer:
     def _features(self, w, dense_features):
         """Skill and goal features as (person, feature, value) lists, only for names
         present on both sides (others never overlap). The features doing the most work
-        (people on one side x the other) are dense columns for BLAS, at most
-        DENSE_FEATURES; the rest stay sparse lists, so memory does not grow with the
-        vocabulary: 10,000 free-text skill names cost their entries, not people x names."""
+        (people on one side x the other) are matrix columns (sparse rows times dense
+        columns), at most DENSE_FEATURES; the rest stay sparse lists, so memory does not
+        grow with the vocabulary: 10,000 free-text skill names cost their entries, not
+        people x names."""
         kinds = (
             # (mentee side, its value, mentor side, its value)
-            (lambda p: p.learns, lambda k: w.teach / k, lambda p: p.teaches, lambda k: 1.0),
-            (lambda p: p.teaches, lambda k: w.learn, lambda p: p.learns, lambda k: 1.0 / k),
+            # (k: the size of each person's set, an array)
+            (lambda p: p.learns, lambda k: w.teach / k, lambda p: p.teaches, np.ones_like),
+            (
+                lambda p: p.teaches,
+                lambda k: np.full_like(k, w.learn),
+                lambda p: p.learns,
+                lambda k: 1.0 / k,
+            ),
             (lambda p: p.goals, lambda k: w.goals / k**0.5, lambda p: p.goals, lambda k: k**-0.5),
         )
-        ids = {}
-        rows, cols = ([], [], []), ([], [], [])
-        for kind, (row_of, row_val, col_of, col_val) in enumerate(kinds):
-            both = {x for p in self.mentees for x in row_of(p)} & {
-                x for p in self.mentors for x in col_of(p)
-            }
-            for people, get, value, out in (
-                (self.mentees, row_of, row_val, rows),
-                (self.mentors, col_of, col_val, cols),
+        parts = ([], [], []), ([], [], [])  # (people, features, values) per side
+        n_f = 0
+        for row_of, row_val, col_of, col_val in kinds:
+            sides = []
+            for people, get, value in (
+                (self.mentees, row_of, row_val),
+                (self.mentors, col_of, col_val),
             ):
-                for i, person in enumerate(people):
-                    items = get(person)
-                    if not items:
-                        continue
-                    v = value(len(items))  # normalised by the whole set, as pair_score
-                    for x in items:
-                        if x in both:
-                            out[0].append(i)
-                            out[1].append(ids.setdefault((kind, x), len(ids)))
-                            out[2].append(v)
-        r_who, r_f, r_v = (
-            np.array(x, dtype=t) for x, t in zip(rows, (np.int64, np.int64, float), strict=True)
-        )
-        c_who, c_f, c_v = (
-            np.array(x, dtype=t) for x, t in zip(cols, (np.int64, np.int64, float), strict=True)
-        )
-        n_f = len(ids)
+                sets = [get(p) for p in people]
+                lengths = np.fromiter(map(len, sets), dtype=np.int64, count=len(sets))
+                names = [x for items in sets for x in items]
+                # Normalised by the whole set, as pair_score.
+                values = np.repeat(value(np.maximum(lengths, 1).astype(float)), lengths)
+                sides.append((np.repeat(np.arange(len(sets)), lengths), names, values))
+            # Sorted names: feature numbers do not depend on hashing or input order.
+            both = sorted(set(sides[0][1]) & set(sides[1][1]))
+            code = dict(zip(both, range(n_f, n_f + len(both)), strict=True))
+            n_f += len(both)
+            for (who, names, values), out in zip(sides, parts, strict=True):
+                f = np.fromiter(map(code.get, names, repeat(-1)), dtype=np.int64, count=len(names))
+                on = f >= 0
+                out[0].append(who[on])
+                out[1].append(f[on])
+                out[2].append(values[on])
+        r_who, r_f, r_v = (np.concatenate(x) for x in parts[0])
+        c_who, c_f, c_v = (np.concatenate(x) for x in parts[1])
         work = np.bincount(r_f, minlength=n_f) * np.bincount(c_f, minlength=n_f)
         dense = np.zeros(n_f, dtype=bool)
         dense[np.argsort(-work, kind="stable")[:dense_features]] = True
@@ -479,6 +507,65 @@ class Scorer:
                 self._row_of.setdefault(p.key, []).append(i)
         return self._row_of.get(key, ())
 
+    def classes(self, limit):
+        """People who are interchangeable: (row class per row, column class per column),
+        rows of one class having the same score against every column and the same
+        constraints (likewise columns), or None when there would be more than `limit`
+        class pairs. Anyone named in a constraint is a class of their own."""
+        n, m = self.shape
+        rng = np.random.default_rng(0)
+        named_rows = np.zeros(n, dtype=bool)
+        named_rows[list(self._forbidden)] = True
+        named_cols = np.zeros(m, dtype=bool)
+        for cols in self._forbidden.values():
+            named_cols[cols] = True
+        n_f = len(self._f_ptr) - 1
+        row_sparse = (self._row_ptr, self._row_f, self._row_v)
+        col_order = np.lexsort((np.repeat(np.arange(n_f), np.diff(self._f_ptr)), self._f_col))
+        col_f = np.repeat(np.arange(n_f), np.diff(self._f_ptr))[col_order]
+        col_ptr = np.searchsorted(self._f_col[col_order], np.arange(m + 1))
+        col_sparse = (col_ptr, col_f, self._f_v[col_order])
+        sides = (
+            (self.x, self.a_rows, self.dep_rows, row_sparse, named_rows),
+            (self.y.T, self.a_cols.T, self.dep_cols, col_sparse, named_cols),
+        )
+        labels = []
+        for dense, avail, dep, (ptr, feat, val), named in sides:
+            count = len(named)
+            # A hash first (sums mod 2^64 of keyed entries, exact in any order): too many
+            # distinct hashes ends the search cheaply.
+            owner = np.repeat(np.arange(count), np.diff(ptr))
+            key = _hash_rows(dense, rng) + _hash_rows(avail, rng)
+            key += _hash_entries(owner, feat, val, count, rng)
+            if dep is not None:
+                with np.errstate(over="ignore"):
+                    key += dep.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+            key = np.where(named, np.arange(count, dtype=np.uint64) | np.uint64(1 << 63), key)
+            _, first, label = np.unique(key, return_index=True, return_inverse=True)
+            labels.append(label)
+            if len(first) * (labels[0].max() + 1 if len(labels) == 2 else 1) > limit:
+                return None
+            # Then the exact check against each class's first member (a collision of
+            # projections only costs the reduction, never exactness).
+            rep = first[label]
+            same = (dense == dense[rep]).all(axis=1) & (avail == avail[rep]).all(axis=1)
+            same &= ~named | (rep == np.arange(count))
+            if dep is not None:
+                same &= dep == dep[rep]
+            length = np.diff(ptr)
+            same &= length == length[rep]
+            # Each person's sparse entries in feature order (sets iterate in any order).
+            order = np.lexsort((feat, owner))
+            feat, val = feat[order], val[order]
+            check = np.nonzero(same & (length > 0))[0]
+            _, mine = _ranges(ptr[check], ptr[check + 1])
+            _, theirs = _ranges(ptr[rep[check]], ptr[rep[check]] + length[check])
+            differ = (feat[mine] != feat[theirs]) | (val[mine] != val[theirs])
+            same[np.repeat(check, length[check])[differ]] = False
+            if not same.all():
+                return None
+        return labels[0], labels[1]
+
     def block(self, start, stop, floored=True):
         """Scores of rows start:stop against every column (-inf = not allowed).
 
@@ -504,11 +591,11 @@ class Scorer:
         if cols is not None:
             y, a_cols = self.y[:, cols], self.a_cols[:, cols]
             dep_cols = None if dep_cols is None else dep_cols[cols]
-        out = self.x[sel] @ y
+        out = np.asarray(self._x_rows[sel] @ y, dtype=self.dtype)
         ids = np.arange(sel.start, sel.stop) if isinstance(sel, slice) else sel
         self._sparse(out, ids, cols)
         if a_cols.shape[0]:
-            overlap = self.a_rows[sel] @ a_cols
+            overlap = np.asarray(self._a_rows[sel] @ a_cols, dtype=self.dtype)
             np.minimum(overlap, w.availability, out=overlap)
             out += overlap
         if floored:
