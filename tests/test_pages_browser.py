@@ -16,7 +16,15 @@ from pairs import pairing
 from pairs.models import Pair
 from sessions.models import SessionSide
 from tests.browser import ARTIFACTS, sign_in
-from tests.factories import PASSWORD, World, make_action, make_pair, make_participant, make_session
+from tests.factories import (
+    PASSWORD,
+    World,
+    make_action,
+    make_pair,
+    make_participant,
+    make_session,
+    make_user,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 AXE = (Path(__file__).resolve().parent / "vendor" / "axe.min.js").read_text()
@@ -65,15 +73,22 @@ def seed():
         reasons=["Maya Mentor can teach Theo Mentee: SQL", "Theo Mentee can teach Maya: Figma"],
     )
     # A person in both roles: mentored by Maya, mentoring Olga.
-    both = make_participant(world.program, role="both", teaches=["Figma"], learns=["SQL"])
+    kira = make_user("kira@example.com", display_name="Kira Petrov")
+    both = make_participant(world.program, kira, role="both", teaches=["Figma"], learns=["SQL"])
     world.mentor.capacity = 3
     world.mentor.save(update_fields=["capacity"])
     make_pair(world.mentor, both)
     make_pair(both, world.other)
     make_session(Pair.objects.get(mentor=both, mentee=world.other), topics="Portfolio review")
-    for i in range(4):
-        make_participant(world.program, role="mentee", learns=["SQL"], teaches=[f"T{i}"])
-    make_participant(world.program, role="mentor", teaches=["SQL", "Figma"], learns=["T1"])
+    mentees = [
+        make_participant(world.program, make_user(display_name=name), role="mentee",
+                         learns=["SQL"], teaches=[skill], goals="Write better queries")
+        for name, skill in (("Emma Jones", "Go"), ("Liam Chen", "Rust"),
+                            ("Noor Haddad", "Design"), ("Iris Novak", "Hiring"))
+    ]  # fmt: skip
+    make_pair(world.mentor, mentees[0])  # Maya mentors three people
+    make_participant(world.program, make_user(display_name="Omar Diaz"), role="mentor",
+                     teaches=["SQL", "Figma"], learns=["Rust"], goals="Better queries")  # fmt: skip
     run = pairing.start_run(world.program, world.admin)
     pairing.run_matching(run)
     assert run.suggestions.exists()  # the matching review shows suggestions
@@ -267,3 +282,47 @@ def test_the_menu_folds_on_a_phone_and_opens_without_javascript(page, live_serve
     page.set_viewport_size(WIDTHS["desktop"])
     assert page.get_by_role("link", name="Programs").is_visible()
     assert not page.get_by_text("Menu", exact=True).is_visible()
+
+
+def test_pair_page_sections_are_tabs_with_arrow_keys(page, live_server):
+    world, session, *_rest = seed()
+    sign_in(page, world.mentor.user.email, PASSWORD)
+    page.goto(f"/pairs/{world.pair.pk}/")
+    tabs = page.get_by_role("tab")
+    assert tabs.all_inner_texts() == ["Overview", "Sessions", "Balance"]
+    overview, sessions, balance = (page.get_by_role("tab", name=n) for n in tabs.all_inner_texts())
+    assert overview.get_attribute("aria-selected") == "true"
+    assert page.get_by_role("tabpanel").count() == 1  # the others are hidden
+    assert page.locator("#overview").is_visible() and not page.locator("#sessions").is_visible()
+    overview.focus()
+    page.keyboard.press("ArrowRight")
+    assert sessions.get_attribute("aria-selected") == "true"
+    assert page.evaluate("document.activeElement.id") == sessions.get_attribute("id")
+    assert page.locator("#sessions").is_visible() and not page.locator("#overview").is_visible()
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("ArrowLeft")  # wraps round to the last
+    assert balance.get_attribute("aria-selected") == "true"
+    page.keyboard.press("Home")
+    assert overview.get_attribute("aria-selected") == "true"
+    assert overview.get_attribute("tabindex") == "0" and sessions.get_attribute("tabindex") == "-1"
+    balance.click()
+    assert page.url.endswith("#balance")
+    page.reload()  # the address keeps the open tab
+    assert page.get_by_role("tab", name="Balance").get_attribute("aria-selected") == "true"
+
+
+def test_pair_page_without_javascript_shows_every_section_and_links_to_them(browser, live_server):
+    world, *_rest = seed()
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    sign_in(page, world.mentor.user.email, PASSWORD)
+    page.goto(f"/pairs/{world.pair.pk}/")
+    assert page.get_by_role("tab").count() == 0
+    for name, panel in (
+        ("Overview", "#overview"),
+        ("Sessions", "#sessions"),
+        ("Balance", "#balance"),
+    ):
+        assert page.get_by_role("link", name=name, exact=True).get_attribute("href") == panel
+        assert page.locator(panel).is_visible()
+    context.close()
