@@ -89,6 +89,8 @@ def seed():
     make_pair(world.mentor, mentees[0])  # Maya mentors three people
     make_participant(world.program, make_user(display_name="Omar Diaz"), role="mentor",
                      teaches=["SQL", "Figma"], learns=["Rust"], goals="Better queries")  # fmt: skip
+    make_participant(world.program, make_user(display_name="Sara Ali"), role="mentor",
+                     teaches=["SQL"], learns=["Design"])  # fmt: skip
     run = pairing.start_run(world.program, world.admin)
     pairing.run_matching(run)
     assert run.suggestions.exists()  # the matching review shows suggestions
@@ -309,6 +311,9 @@ def test_pair_page_sections_are_tabs_with_arrow_keys(page, live_server):
     assert page.url.endswith("#balance")
     page.reload()  # the address keeps the open tab
     assert page.get_by_role("tab", name="Balance").get_attribute("aria-selected") == "true"
+    page.goto(f"/pairs/{world.pair.pk}/?page=1#session-{session.pk}")  # after logging one
+    assert page.get_by_role("tab", name="Sessions").get_attribute("aria-selected") == "true"
+    assert page.locator(f"#session-{session.pk}").is_visible()
 
 
 def test_pair_page_without_javascript_shows_every_section_and_links_to_them(browser, live_server):

@@ -36,8 +36,20 @@
         select((next + tabs.length) % tabs.length, true);
       });
     });
-    var start = tabs.map(function (t) { return t.hash; }).indexOf(window.location.hash);
-    select(Math.max(start, 0), false, true);
+    function fromAddress() {
+      // The tab whose panel holds the address's target (#sessions, #session-12, #schedule).
+      var target = window.location.hash && document.getElementById(window.location.hash.slice(1));
+      for (var i = 0; target && i < panels.length; i++) {
+        if (panels[i].contains(target)) return i;
+      }
+      return -1;
+    }
+    select(Math.max(fromAddress(), 0), false, true);
+    // A link to a section elsewhere on the page (#sessions) opens its tab.
+    window.addEventListener("hashchange", function () {
+      var index = fromAddress();
+      if (index !== -1) select(index, false, true);
+    });
     list.closest("[data-tabs]").classList.add("tabs-ready");
   }
   document.querySelectorAll("[data-tabs] .tab-list").forEach(setUp);
