@@ -254,7 +254,7 @@ def test_tables_stack_on_a_phone_with_accept_and_reject_in_sight(page, live_serv
         box = button.bounding_box()
         assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
     row = page.locator("#review-table tbody tr").first
-    assert row.evaluate("r => getComputedStyle(r).display") == "block"
+    assert row.evaluate("r => getComputedStyle(r).display") == "grid"  # a card, not a row
     labels = row.evaluate(
         "r => [...r.cells].map(c => getComputedStyle(c, '::before').content).join(' ')"
     )

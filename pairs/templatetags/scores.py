@@ -26,4 +26,4 @@ def score_text(score, program):
 @register.simple_tag
 def average_score_text(total, count, program):
     """A run's total as the label of its average pair: "good match · 56 / 100"."""
-    return str(score_labels.describe(total / count if count else 0, program))
+    return str(score_labels.describe((total or 0) / count if count else 0, program))
