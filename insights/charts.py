@@ -14,6 +14,10 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 WIDTH, HEIGHT = 640, 260
+# A phone draws the narrow variant at about its own size (a 390 px screen gives the chart
+# some 324 px), so its 13-unit text stays 12 px or more; CSS shows one variant or the other.
+NARROW = 320
+FONT = {WIDTH: 12, NARROW: 13}
 LEFT, RIGHT, TOP, BOTTOM = 44, 16, 24, 46
 MENTOR_FILL = "#2f6f5e"
 MENTEE_FILL = "#b7791f"
@@ -30,10 +34,15 @@ class Chart:
     caption: str
     header: list
     rows: list
+    svg_narrow: str = ""
 
 
 def _num(value):
     return f"{value:.1f}".rstrip("0").rstrip(".") if isinstance(value, float) else str(value)
+
+
+def _percent(value):
+    return f"{round(value)}%"
 
 
 def _nice_max(value):
@@ -47,64 +56,93 @@ def _nice_max(value):
     return ((int(value) + magnitude - 1) // magnitude) * magnitude
 
 
-def _open(key, title, desc, height=HEIGHT):
+def _open(key, title, desc, height=HEIGHT, width=WIDTH):
     k = escape(key)
     return [
-        f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" role="img" '
+        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
         f'aria-labelledby="{k}-title {k}-desc" xmlns="http://www.w3.org/2000/svg" '
-        f'font-family="system-ui, sans-serif" font-size="12">',
+        f'font-family="system-ui, sans-serif" font-size="{FONT.get(width, 12)}">',
         f'<title id="{k}-title">{escape(title)}</title>',
         f'<desc id="{k}-desc">{escape(desc)}</desc>',
     ]
 
 
-def _label_every(count, room):
+def _label_every(count, room, label_px=60):
     """Show every n-th x label so they do not overlap."""
-    return max(1, -(-count * 60 // room))
+    return max(1, -(-count * label_px // room))
 
 
-def _y_axis(parts, top_value, plot_h, fmt=_num):
+def _y_axis(parts, top_value, plot_h, width, fmt=_num):
     for i in range(5):
         value = top_value * i / 4
         y = TOP + plot_h - plot_h * i / 4
         parts.append(
-            f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" '
+            f'<line x1="{LEFT}" x2="{width - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" '
             f'stroke="{GRID}" stroke-width="1"/>'
         )
         parts.append(
             f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" fill="{INK}">'
             f"{escape(fmt(value))}</text>"
         )
+    # The axes themselves: drawn over the grid, in ink.
+    parts.append(
+        f'<line class="chart-axis" x1="{LEFT}" x2="{LEFT}" y1="{TOP}" y2="{TOP + plot_h}" '
+        f'stroke="{INK}" stroke-width="1"/>'
+    )
+    parts.append(
+        f'<line class="chart-axis" x1="{LEFT}" x2="{width - RIGHT}" y1="{TOP + plot_h}" '
+        f'y2="{TOP + plot_h}" stroke="{INK}" stroke-width="1"/>'
+    )
 
 
-def bar_chart(key, title, desc, labels, values, *, target=None, target_label="", caption=""):
-    """Vertical bars with their values on top; an optional dashed target line per bar."""
-    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+def bar_chart(
+    key,
+    title,
+    desc,
+    labels,
+    values,
+    *,
+    target=None,
+    target_label="",
+    caption="",
+    width=WIDTH,
+    fmt=_num,
+    top_value=None,
+    none_label="–",
+):
+    """Vertical bars with their values on top; an optional dashed target line per bar.
+    A value of None (nothing to measure in that period) draws no bar, only a dash."""
+    plot_w, plot_h = width - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     targets = target if isinstance(target, list | tuple) else [target] * len(values)
-    top_value = _nice_max(max([*values, *[t or 0 for t in targets], 0]))
-    parts = _open(key, title, desc)
-    _y_axis(parts, top_value, plot_h)
+    if top_value is None:
+        # At least 4, so a count axis ticks at whole numbers (0, 1, 2, 3, 4).
+        top_value = _nice_max(max([*(v or 0 for v in values), *[t or 0 for t in targets], 4]))
+    parts = _open(key, title, desc, width=width)
+    _y_axis(parts, top_value, plot_h, width, fmt=fmt)
     n = max(len(values), 1)
     slot = plot_w / n
     bar_w = max(2.0, slot * 0.7)
     every = _label_every(n, plot_w)
+    value_every = _label_every(n, plot_w, label_px=34)
     for i, (label, value) in enumerate(zip(labels, values, strict=True)):
         x = LEFT + slot * i + (slot - bar_w) / 2
-        h = plot_h * value / top_value
+        h = plot_h * (value or 0) / top_value
         y = TOP + plot_h - h
-        parts.append(
-            f'<rect class="chart-bar" x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}" '
-            f'height="{h:.1f}" fill="{MENTOR_FILL}"><title>{escape(label)}: '
-            f"{escape(_num(value))}</title></rect>"
-        )
-        if n <= MAX_VALUE_LABELS:
+        shown = none_label if value is None else fmt(value)
+        if value is not None:
+            parts.append(
+                f'<rect class="chart-bar" x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}" '
+                f'height="{h:.1f}" fill="{MENTOR_FILL}"><title>{escape(label)}: '
+                f"{escape(shown)}</title></rect>"
+            )
+        if n <= MAX_VALUE_LABELS and i % value_every == 0:
             parts.append(
                 f'<text x="{x + bar_w / 2:.1f}" y="{y - 4:.1f}" text-anchor="middle" '
-                f'fill="{INK}">{escape(_num(value))}</text>'
+                f'fill="{INK}">{escape(shown)}</text>'
             )
         if i % every == 0:
             parts.append(
-                f'<text x="{x + bar_w / 2:.1f}" y="{HEIGHT - BOTTOM + 16}" '
+                f'<text x="{x + bar_w / 2:.1f}" y="{HEIGHT - BOTTOM + 18}" '
                 f'text-anchor="middle" fill="{INK}">{escape(label)}</text>'
             )
         t = targets[i] if i < len(targets) else None
@@ -116,7 +154,7 @@ def bar_chart(key, title, desc, labels, values, *, target=None, target_label="",
                 f'stroke="{INK}" stroke-width="2" stroke-dasharray="6 4"/>'
             )
     if target_label and any(targets):
-        legend_y = HEIGHT - 10
+        legend_y = HEIGHT - 8
         parts.append(
             f'<line x1="{LEFT}" x2="{LEFT + 28}" y1="{legend_y - 4}" y2="{legend_y - 4}" '
             f'stroke="{INK}" stroke-width="2" stroke-dasharray="6 4"/>'
@@ -128,64 +166,25 @@ def bar_chart(key, title, desc, labels, values, *, target=None, target_label="",
     return mark_safe("".join(parts))  # noqa: S308 - every text part above is escaped
 
 
-def line_chart(key, title, desc, labels, ratios):
-    """A percentage line with square markers and direct labels; None leaves a gap."""
-    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
-    parts = _open(key, title, desc)
-    _y_axis(parts, 1.0, plot_h, fmt=lambda v: f"{round(v * 100)}%")
-    n = max(len(ratios), 1)
-    slot = plot_w / n
-    every = _label_every(n, plot_w)
-    points, segments = [], []
-    for i, (label, ratio) in enumerate(zip(labels, ratios, strict=True)):
-        x = LEFT + slot * i + slot / 2
-        if i % every == 0:
-            parts.append(
-                f'<text x="{x:.1f}" y="{HEIGHT - BOTTOM + 16}" text-anchor="middle" '
-                f'fill="{INK}">{escape(label)}</text>'
-            )
-        if ratio is None:
-            if points:
-                segments.append(points)
-            points = []
-            continue
-        y = TOP + plot_h - plot_h * ratio
-        points.append((x, y, label, ratio))
-    if points:
-        segments.append(points)
-    for segment in segments:
-        if len(segment) > 1:
-            coords = " ".join(f"{x:.1f},{y:.1f}" for x, y, _, _ in segment)
-            parts.append(
-                f'<polyline class="chart-line" points="{coords}" fill="none" '
-                f'stroke="{MENTOR_FILL}" stroke-width="2"/>'
-            )
-        for x, y, label, ratio in segment:
-            percent = f"{round(ratio * 100)}%"
-            parts.append(
-                f'<rect class="chart-marker" x="{x - 4:.1f}" y="{y - 4:.1f}" width="8" '
-                f'height="8" fill="{INK}"><title>{escape(label)}: {percent}</title></rect>'
-            )
-            if n <= MAX_VALUE_LABELS:
-                parts.append(
-                    f'<text x="{x:.1f}" y="{y - 8:.1f}" text-anchor="middle" '
-                    f'fill="{INK}">{percent}</text>'
-                )
-    parts.append("</svg>")
-    return mark_safe("".join(parts))  # noqa: S308 - every text part above is escaped
+def completion_chart(key, title, desc, labels, ratios, width=WIDTH):
+    """Share of actions done per period as bars on a 0–100% axis; a period with nothing
+    due shows a dash, so a sparse range reads as bars and gaps, not floating dots."""
+    values = [None if r is None else r * 100 for r in ratios]
+    return bar_chart(key, title, desc, labels, values, width=width, fmt=_percent, top_value=100)
 
 
-def paired_bars_chart(key, title, desc, groups, mentor_label, mentee_label):
-    """Horizontal paired bars, mentors solid, mentees hatched; each labelled directly.
+def paired_bars_chart(key, title, desc, groups, mentor_label, mentee_label, width=WIDTH):
+    """Horizontal paired bars, mentors solid, mentees hatched; each labelled directly. Each
+    group's name sits above its bars, so the bars keep the width on a phone.
 
     groups: [(label, mentor_value, mentee_value)].
     """
-    row_h, gap, label_w = 22, 18, 170
-    height = TOP + len(groups) * (2 * row_h + gap) + 30
-    plot_w = WIDTH - label_w - RIGHT - 120
+    row_h, gap, title_h = 22, 14, 20
+    height = TOP + len(groups) * (title_h + 2 * row_h + gap) + 30
+    plot_w = width - RIGHT - 110
     top_value = _nice_max(max([0, *[max(a, b) for _, a, b in groups]]))
     k = escape(key)
-    parts = _open(key, title, desc, height)
+    parts = _open(key, title, desc, height, width)
     parts.append(
         f'<defs><pattern id="{k}-hatch" width="8" height="8" patternUnits="userSpaceOnUse" '
         f'patternTransform="rotate(45)"><rect width="8" height="8" fill="#fff"/>'
@@ -195,37 +194,43 @@ def paired_bars_chart(key, title, desc, groups, mentor_label, mentee_label):
     y = TOP
     for label, mentor_value, mentee_value in groups:
         parts.append(
-            f'<text x="0" y="{y + row_h + 4}" fill="{INK}" font-weight="600">{escape(label)}</text>'
+            f'<text x="0" y="{y + 14}" fill="{INK}" font-weight="600">{escape(label)}</text>'
         )
+        y += title_h
         for who, value, fill in (
             (mentor_label, mentor_value, MENTOR_FILL),
             (mentee_label, mentee_value, f"url(#{k}-hatch)"),
         ):
             w = plot_w * value / top_value
             parts.append(
-                f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{row_h - 4}" '
+                f'<rect x="1" y="{y}" width="{w:.1f}" height="{row_h - 4}" '
                 f'fill="{fill}" stroke="{INK}" stroke-width="1"><title>{escape(label)}, '
                 f"{escape(who)}: {value}</title></rect>"
             )
             parts.append(
-                f'<text x="{label_w + w + 6:.1f}" y="{y + row_h - 8}" fill="{INK}">'
+                f'<text x="{w + 7:.1f}" y="{y + row_h - 8}" fill="{INK}">'
                 f"{escape(who)} {value}</text>"
             )
             y += row_h
         y += gap
     legend_y = height - 12
     parts.append(
-        f'<rect x="{label_w}" y="{legend_y - 10}" width="14" height="12" fill="{MENTOR_FILL}" '
-        f'stroke="{INK}"/><text x="{label_w + 20}" y="{legend_y}" fill="{INK}">'
+        f'<rect x="1" y="{legend_y - 10}" width="14" height="12" fill="{MENTOR_FILL}" '
+        f'stroke="{INK}"/><text x="21" y="{legend_y}" fill="{INK}">'
         f"{escape(mentor_label)}</text>"
     )
     parts.append(
-        f'<rect x="{label_w + 120}" y="{legend_y - 10}" width="14" height="12" '
-        f'fill="url(#{k}-hatch)" stroke="{INK}"/><text x="{label_w + 140}" y="{legend_y}" '
+        f'<rect x="120" y="{legend_y - 10}" width="14" height="12" '
+        f'fill="url(#{k}-hatch)" stroke="{INK}"/><text x="140" y="{legend_y}" '
         f'fill="{INK}">{escape(mentee_label)}</text>'
     )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every text part above is escaped
+
+
+def _both(draw, key, *args, **kwargs):
+    """(wide, narrow) variants of one chart; ids differ so both can sit in one page."""
+    return draw(key, *args, **kwargs), draw(f"{key}-narrow", *args, width=NARROW, **kwargs)
 
 
 def _bucket_label(start, weekly):
@@ -251,19 +256,22 @@ def dashboard_charts(health):
         "%(pairs)s pairs meeting every %(cadence)s days would log."
     ) % {"per": per, "span": span, "total": sum(logged), "pairs": pairs, "cadence": cadence}
     sessions_title = _("Sessions over time")
+    sessions_svg, sessions_narrow = _both(
+        bar_chart,
+        "chart-sessions",
+        sessions_title,
+        sessions_desc,
+        labels,
+        logged,
+        target=expected,
+        target_label=_("Expected at the program's cadence"),
+    )
     charts = [
         Chart(
             key="chart-sessions",
             title=sessions_title,
-            svg=bar_chart(
-                "chart-sessions",
-                sessions_title,
-                sessions_desc,
-                labels,
-                logged,
-                target=expected,
-                target_label=_("Expected at the program's cadence"),
-            ),
+            svg=sessions_svg,
+            svg_narrow=sessions_narrow,
             caption=_("Logged sessions %(per)s") % {"per": per},
             header=[period, _("Logged sessions"), _("Expected")],
             rows=[
@@ -287,11 +295,15 @@ def dashboard_charts(health):
         else _("No next actions came due %(span)s.") % {"span": span}
     )
     completion_title = _("Next-action completion over time")
+    completion_svg, completion_narrow = _both(
+        completion_chart, "chart-completion", completion_title, completion_desc, labels, ratios
+    )
     charts.append(
         Chart(
             key="chart-completion",
             title=completion_title,
-            svg=line_chart("chart-completion", completion_title, completion_desc, labels, ratios),
+            svg=completion_svg,
+            svg_narrow=completion_narrow,
             caption=_("Next actions that came due, and how many were done"),
             header=[period, _("Came due"), _("Done"), _("Completion")],
             rows=[
@@ -316,13 +328,15 @@ def dashboard_charts(health):
         + _("Actions owned by both: %(n)s.") % {"n": a["done_both"]}
     )
     balance_title = _("Two-way balance: mentors and mentees")
+    balance_svg, balance_narrow = _both(
+        paired_bars_chart, "chart-balance", balance_title, balance_desc, groups, mentors, mentees
+    )
     charts.append(
         Chart(
             key="chart-balance",
             title=balance_title,
-            svg=paired_bars_chart(
-                "chart-balance", balance_title, balance_desc, groups, mentors, mentees
-            ),
+            svg=balance_svg,
+            svg_narrow=balance_narrow,
             caption=_("What mentors and mentees brought, %(span)s") % {"span": span},
             header=["", mentors, mentees],
             rows=[[label, m, e] for label, m, e in groups],

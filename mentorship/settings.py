@@ -105,6 +105,8 @@ MIDDLEWARE = [
 ROOT_URLCONF = "mentorship.urls"
 WSGI_APPLICATION = "mentorship.wsgi.application"
 ASGI_APPLICATION = "mentorship.asgi.application"
+# Labels without Django's trailing colon, for every form (mentorship/form_renderer.py).
+FORM_RENDERER = "mentorship.form_renderer.FormRenderer"
 
 TEMPLATES = [
     {

@@ -1,6 +1,7 @@
 """Self-service: a participant's top suggestions, and requests the other person answers."""
 
 import datetime
+from dataclasses import dataclass
 
 import numpy as np
 from django.db import IntegrityError, transaction
@@ -8,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mentorship import profiles
 from mentorship.models import Participant
 from pairs import matching, pairing, request_emails
 from pairs.models import Pair, PairRequest
@@ -26,8 +28,31 @@ def counterpart_role(participant, program):
     return "mentor" if participant.role == Participant.Role.MENTOR else "mentee"
 
 
+@dataclass(frozen=True)
+class Card:
+    """A suggestion as its viewer reads it: what each can teach the other, in the second
+    person, and what the viewer may see of the candidate (profiles.public_view)."""
+
+    you_teach: list
+    they_teach: list
+    shared_goals: list
+    overlap_hours: float
+    profile: dict
+
+
+def card_for(me, other, other_participant, score):
+    """me, other: matching.Profile; score: the PairScore, oriented either way."""
+    return Card(
+        you_teach=sorted(me.teaches & other.learns, key=str.lower),
+        they_teach=sorted(other.teaches & me.learns, key=str.lower),
+        shared_goals=sorted(me.goals & other.goals),
+        overlap_hours=score.breakdown.get("overlap_hours", 0),
+        profile=profiles.public_view(other_participant),
+    )
+
+
 def suggestions_for(participant, limit=5):
-    """[(other participant, PairScore)] best first: people this participant could ask."""
+    """[(other participant, PairScore, Card)] best first: people this participant could ask."""
     program = participant.program
     counts = pairing.occupying_counts(program)
     if counts.get(participant.pk, 0) >= participant.capacity:
@@ -69,7 +94,8 @@ def suggestions_for(participant, limit=5):
     for i in order[:limit]:
         other = people[others[i]]
         mentor, mentee = _orient(me, candidates[i], side, weights)
-        out.append((other, matching.pair_score(mentor, mentee, weights)))
+        score = matching.pair_score(mentor, mentee, weights)
+        out.append((other, score, card_for(me, candidates[i], other, score)))
     return out
 
 

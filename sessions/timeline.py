@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, IntegerField, Q, Sum, Value
 from django.db.models.functions import Coalesce, Length, Replace, TruncMonth
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from mentorship.timezones import as_local_date
@@ -217,19 +218,27 @@ METRICS = (
 )
 
 
-def balance_sparklines(rows, width=300, height=90, pad=14):
-    """Polyline points for each metric and person: a small SVG drawn on the server."""
+def balance_sparklines(rows, width=300, height=120, left=28, right=10, top=12, bottom=26):
+    """Two lines per metric (mentor, mentee) over the months, with axes: a small SVG drawn
+    on the server. Its viewBox is about the size a phone draws it, so the 12-unit axis
+    labels (the top count, 0, and the first, middle and last month) stay 12 px."""
     charts = []
     n = len(rows)
-    step = (width - 2 * pad) / max(n - 1, 1)
+    plot_w, plot_h = width - left - right, height - top - bottom
+    step = plot_w / max(n - 1, 1)
+    baseline = top + plot_h
+    ticks = sorted({0, n // 2, n - 1}) if n else []
+    months = [
+        {"x": f"{left + i * step:.1f}", "label": date_format(rows[i].month, "M")} for i in ticks
+    ]
     for key, label in METRICS:
         mentor = [getattr(r, f"mentor_{key}") for r in rows]
         mentee = [getattr(r, f"mentee_{key}") for r in rows]
-        top = max([*mentor, *mentee, 1])
+        top_value = max([*mentor, *mentee, 1])
 
-        def points(values, top=top):
+        def points(values, top_value=top_value):
             return " ".join(
-                f"{pad + i * step:.1f},{height - pad - (v / top) * (height - 2 * pad):.1f}"
+                f"{left + i * step:.1f},{baseline - (v / top_value) * plot_h:.1f}"
                 for i, v in enumerate(values)
             )
 
@@ -241,12 +250,15 @@ def balance_sparklines(rows, width=300, height=90, pad=14):
                 "mentee_points": points(mentee),
                 "mentor_total": sum(mentor),
                 "mentee_total": sum(mentee),
-                "top": top,
+                "top": top_value,
                 "width": width,
                 "height": height,
-                "baseline": height - pad,
-                "pad": pad,
-                "right": width - pad,
+                "baseline": baseline,
+                "top_y": top,
+                "left": left,
+                "right": width - right,
+                "months": months,
+                "month_y": height - 8,
             }
         )
     return charts

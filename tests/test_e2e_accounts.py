@@ -47,8 +47,8 @@ def test_forgotten_password_journey(page, live_server, smtp_sink, settings):
     # Follow the link in the browser and choose a new password.
     page.goto(link.group(0))
     page.get_by_role("heading", name="Choose a new password").wait_for()
-    page.get_by_label("New password:", exact=True).fill(NEW)
-    page.get_by_label("New password confirmation:").fill(NEW)
+    page.get_by_label("New password", exact=True).fill(NEW)
+    page.get_by_label("New password confirmation").fill(NEW)
     page.get_by_role("button", name="Set password").click()
     page.get_by_role("heading", name="Password set").wait_for()
 

@@ -82,7 +82,7 @@ def test_admin_creates_imports_matches_and_intros_arrive(page, browser, live_ser
 
     # Create the program.
     page.goto("/programs/new/")
-    page.get_by_label("Name:", exact=True).fill("Guild 2027")
+    page.get_by_label("Name", exact=True).fill("Guild 2027")
     page.get_by_label("Short name for links").fill("guild-2027")
     page.get_by_role("button", name="Create program").click()
     page.get_by_text("Program created. Now bring people in.").wait_for()
@@ -91,7 +91,7 @@ def test_admin_creates_imports_matches_and_intros_arrive(page, browser, live_ser
 
     # Import the CSV: a preview that writes nothing, then the confirm.
     page.goto("/programs/guild-2027/import/")
-    page.get_by_label("CSV file:", exact=True).set_input_files(
+    page.get_by_label("CSV file", exact=True).set_input_files(
         files=[{"name": "people.csv", "mimeType": "text/csv", "buffer": CSV.encode()}]
     )
     page.get_by_role("button", name="Check the file").click()

@@ -36,12 +36,25 @@ def test_bar_heights_are_proportional():
     assert float(bars[1].get("height")) == 2 * float(bars[0].get("height"))
 
 
-def test_line_chart_marks_points_and_leaves_gaps_for_no_data():
-    root = parse(charts.line_chart("c2", "Done", "d", ["a", "b", "c", "d"], [0.5, None, 1, 0]))
-    markers = [r for r in root.iter(f"{NS}rect") if r.get("class") == "chart-marker"]
-    assert len(markers) == 3
-    assert "50%" in [t.text for t in root.iter(f"{NS}text")]
-    assert len(list(root.iter(f"{NS}polyline"))) == 1  # "c" to "d"; "a" stands alone
+def test_completion_chart_draws_bars_on_a_percent_axis_and_a_dash_for_no_data():
+    root = parse(
+        charts.completion_chart("c2", "Done", "d", ["a", "b", "c", "d"], [0.5, None, 1, 0])
+    )
+    bars = [r for r in root.iter(f"{NS}rect") if r.get("class") == "chart-bar"]
+    assert len(bars) == 3  # not floating dots: a bar per period with actions due
+    assert float(bars[1].get("height")) == 2 * float(bars[0].get("height"))  # 100% vs 50%
+    texts = [t.text for t in root.iter(f"{NS}text")]
+    assert {"50%", "100%", "0%", "–"} <= set(texts)  # values, the axis, the empty period
+    axes = [e for e in root.iter(f"{NS}line") if e.get("class") == "chart-axis"]
+    assert len(axes) == 2  # x and y
+
+
+def test_narrow_variant_draws_at_a_phone_size_with_larger_text_and_its_own_ids():
+    wide, narrow = charts._both(charts.paired_bars_chart, "b", "t", "d", [("q", 1, 2)], "M", "E")
+    w, n = parse(wide), parse(narrow)
+    assert n.get("viewBox").split()[2] == str(charts.NARROW)
+    assert int(n.get("font-size")) * 324 / charts.NARROW >= 12  # a 390 px screen's chart
+    assert n.find(f"{NS}defs/{NS}pattern").get("id") != w.find(f"{NS}defs/{NS}pattern").get("id")
 
 
 def test_paired_bars_chart_hatches_mentees_and_labels_both():
@@ -59,7 +72,7 @@ def test_paired_bars_chart_hatches_mentees_and_labels_both():
 def test_all_zero_data_still_draws():
     for svg in (
         charts.bar_chart("z", "t", "d", [], []),
-        charts.line_chart("z", "t", "d", ["a"], [None]),
+        charts.completion_chart("z", "t", "d", ["a"], [None]),
         charts.paired_bars_chart("z", "t", "d", [("q", 0, 0)], "M", "E"),
     ):
         parse(svg)

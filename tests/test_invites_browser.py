@@ -79,6 +79,6 @@ def test_invite_accept_onboard_and_find(page, browser, live_server, smtp_sink, s
     assert page.evaluate("window.__marker") == 1  # same document: htmx swapped the results
     assert "q=nina" in page.url  # and the address is shareable
     assert page.locator("#participant-results tbody tr").count() == 1
-    page.get_by_label("Role:", exact=True).select_option("mentor")
+    page.get_by_label("Role", exact=True).select_option("mentor")
     page.get_by_text("Nobody matches these filters").wait_for()
     assert page.console_errors == []

@@ -31,7 +31,7 @@ def test_run_review_swap_and_accept(page, live_server, smtp_sink, settings):
     # Swap preview: the new score shows before anything is saved.
     page.get_by_role("link", name="Swap mentor").click()
     page.get_by_label("New mentor").select_option(label="Sam")
-    page.get_by_text("New score with Sam").wait_for()
+    page.locator("#swap-preview", has_text="With Sam").get_by_text("/ 100").first.wait_for()
     page.get_by_role("link", name="Back to matching").click()
 
     # Accept with htmx: the row changes, the page does not reload.

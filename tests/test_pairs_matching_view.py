@@ -60,7 +60,8 @@ def test_run_suggests_pairs_with_reasons_and_keeps_accepted_ones(
     assert run.summary["certified_optimal"] is True
     page = client.get(url("matching", "main")).content.decode()
     assert "Maya Mentor can teach Olga Other: Hiring" in page
-    assert "Breakdown" in page
+    assert "Why this score" in page and " / 100" in page  # a label, its breakdown one click away
+    assert f"{suggestions[0].score:.2f}" not in page  # never the raw score
 
 
 def test_unmatched_people_come_with_a_reason(client, world, django_capture_on_commit_callbacks):
@@ -219,7 +220,8 @@ def test_swap_shows_the_new_score_before_saving(client, world):
         url("swap", "main", suggestion.pk), {"mentor": mentor2.pk, "preview": "1"}, **HTMX
     )
     body = preview.content.decode()
-    assert "New score with" in body and "can teach Olga Other: Hiring" in body
+    assert " / 100" in body and "can teach Olga Other: Hiring" in body
+    assert "(now weak match · 4 / 100)" in body  # the old score, as a label too
     suggestion.refresh_from_db()
     assert suggestion.mentor == world.mentor  # nothing saved yet
     response = client.post(url("swap", "main", suggestion.pk), {"mentor": mentor2.pk}, **HTMX)
