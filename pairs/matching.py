@@ -26,6 +26,7 @@ import numpy as np
 from scipy import sparse
 
 from mentorship.timezones import zone
+from pairs import reasons as why
 
 SLOT_MINUTES = 30
 SLOTS_PER_WEEK = 7 * 24 * 60 // SLOT_MINUTES  # 336
@@ -268,24 +269,12 @@ def pair_score(mentor, mentee, weights):
     score = sum(parts.values())
     breakdown = {k: round(v, 4) for k, v in parts.items()}
     breakdown["overlap_hours"] = overlap_hours
-    reasons = []
-    if can_teach:
-        reasons.append(f"{mentor.name} can teach {mentee.name}: {_fmt_list(can_teach)}")
-    elif mentee.learns:
-        reasons.append(f"{mentor.name} teaches nothing {mentee.name} asked for")
-    if can_learn:
-        reasons.append(f"{mentee.name} can teach {mentor.name}: {_fmt_list(can_learn)}")
-    if shared_goals:
-        reasons.append(f"shared goals: {_fmt_list(shared_goals)}")
-    if not mentor.slots or not mentee.slots:
-        reasons.append("availability not given")
-    else:
-        reasons.append(f"{overlap_hours:g} h/week overlap")
+    reasons = why.fit(mentor, mentee, can_teach, can_learn, shared_goals, overlap_hours)
     return PairScore(round(score, 4), breakdown, reasons)
 
 
-def reasons_line(reasons):
-    return " · ".join(reasons)
+def reasons_line(reasons, viewer=None):
+    return why.line(reasons, viewer)
 
 
 # -- whole programs ------------------------------------------------------------------------

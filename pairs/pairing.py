@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from mentorship import webhooks
 from mentorship.models import Participant
 from pairs import assignment, lifecycle, matching
+from pairs import reasons as why
 from pairs.models import Exclusion, MatchRun, Pair, Suggestion
 
 
@@ -231,7 +232,7 @@ def _run(run, program):
             "id": person.pk,
             "name": person.user.name,
             "side": person.get_role_display().lower(),
-            "reason": _("has not joined yet (the invitation is not accepted)"),
+            **why.unmatched("not_joined"),
             "cause": "not_joined",
         }
         for person in invited
@@ -291,46 +292,27 @@ def _unmatched(program, scorer, result, mentors, mentees, remaining):
         person = mentees[i]
         above, allowed, free = counts.get(i, (0, 0, 0))
         if used.get(person.pk, 0) >= remaining[person.pk]:
-            reason, cause = (
-                _("their capacity (%(n)s) went to the pairs where they mentor")
-                % {"n": remaining[person.pk]},
-                "capacity",
-            )
+            reason, cause = why.unmatched("own_capacity", n=remaining[person.pk]), "capacity"
         elif not above:
-            reason, cause = (
-                _("no partner scores above the minimum score (%(min)s)") % {"min": minimum},
-                "min_score",
-            )
+            reason, cause = why.unmatched("min_score", min=minimum), "min_score"
         elif not allowed:
-            reason, cause = (
-                _(
-                    "the %(n)s partners above the minimum score are ruled out (manager, "
-                    "department, earlier pair, exclusion)"
-                )
-                % {"n": above},
-                "constraint",
-            )
+            reason, cause = why.unmatched("constraint", n=above), "constraint"
         elif not free:
-            reason, cause = (
-                _("the %(n)s partners above the minimum score are full with other pairs")
-                % {"n": allowed},
-                "capacity",
-            )
+            reason, cause = why.unmatched("full", n=allowed), "capacity"
         else:
-            reason, cause = (
-                _("%(n)s partners with room fit, but pairing them would lower the total")
-                % {"n": free}
+            reason = (
+                why.unmatched("lower_total", n=free)
                 if result.stats.get("certified_optimal")
-                else _("not placed: this run's result is not proven optimal"),
-                "optimum",
+                else why.unmatched("not_proven")
             )
+            cause = "optimum"
         side = "peer" if peer else "mentee"
         out.append(
             {
                 "id": person.pk,
                 "name": person.user.name,
                 "side": side,
-                "reason": reason,
+                **reason,
                 "cause": cause,
             }
         )
@@ -343,10 +325,7 @@ def _unmatched(program, scorer, result, mentors, mentees, remaining):
                         "id": mentor.pk,
                         "name": mentor.user.name,
                         "side": "mentor",
-                        "reason": _(
-                            "%(n)s free slot(s): no remaining mentee fits above the minimum score"
-                        )
-                        % {"n": left},
+                        **why.unmatched("free_slots", n=left),
                         "cause": "no_fit",
                     }
                 )

@@ -40,7 +40,7 @@ def test_warned_after_twice_the_cadence_then_closed_after_as_long_again(quiet):
     assert run(at(2026, 11, 30, 12))[1] == {"warned": 1, "closed": 0}
     assert len(sent_to("mentor@example.com", REENGAGE)) == 1
     assert len(sent_to("mentee@example.com", REENGAGE)) == 1
-    body = sent_to("mentee@example.com", REENGAGE)[0].body
+    body = " ".join(sent_to("mentee@example.com", REENGAGE)[0].body.split())  # wrapped at 78
     assert "no session and no activity for 28 days" in body
     assert "closed on Monday 28 December" in body
     for hour in (13, 14):

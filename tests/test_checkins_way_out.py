@@ -58,7 +58,7 @@ def test_the_partner_gets_one_kind_message_and_not_the_usual_notice(client, star
     deliver(at(2026, 12, 3, 13))
     to_partner = sent_to("mentor@example.com")
     assert [m.subject for m in to_partner] == ["A new partner for you in Main program"]
-    body = to_partner[0].body
+    body = " ".join(to_partner[0].body.split())  # plain text is wrapped at 78 columns
     assert "it says nothing about you" in body and "Theo Mentee" in body
     assert "Stop notices about idle or ending pairs" in body
     assert sent_to("mentee@example.com") == []  # the one who asked hears nothing by email

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -184,3 +185,34 @@ def test_memory_does_not_grow_with_the_skill_vocabulary():
         for j in range(0, 1000, 97):
             expected = pair_score(people[j], people[1000 + i], Weights(min_score=-1.0)).score
             assert block[i, j] == pytest.approx(expected, abs=1e-3)
+
+
+def test_reasons_are_data_put_into_words_in_the_readers_language_and_to_the_reader():
+    ana = person(1, "Ana", {"SQL"}, {"Figma"}, goals=frozenset({"leadership"}))
+    ben = person(2, "Ben", {"Figma"}, {"SQL"}, goals=frozenset({"leadership"}))
+    reasons = pair_score(ana, ben, W).reasons
+    assert all(isinstance(r, dict) and r["code"] for r in reasons)  # stored as data
+    assert reasons_line(reasons) == (
+        "Ana can teach Ben: SQL · Ben can teach Ana: Figma · shared goals: leadership"
+        " · availability not given"
+    )
+    assert reasons_line(reasons, viewer=2).startswith(
+        "Ana can teach you: SQL · You can teach Ana: Figma"
+    )
+    with translation.override("de"):
+        assert reasons_line(reasons, viewer=1).startswith(
+            "Du kannst Ben vermitteln: SQL · Ben kann dir vermitteln: Figma"
+        )
+        assert "Ana kann Ben vermitteln: SQL" in reasons_line(reasons)
+    # Reasons stored as words before they were data are shown as they are.
+    assert reasons_line(["Ana can teach Ben: SQL"], viewer=1) == "Ana can teach Ben: SQL"
+
+
+def test_unmatched_reasons_are_shown_in_the_readers_language():
+    from pairs import reasons
+
+    entry = reasons.unmatched("min_score", min=0.5)
+    assert entry["reason"] == "no partner scores above the minimum score (0.5)"
+    with translation.override("fr"):
+        assert reasons.unmatched_text(entry).startswith("aucun partenaire")
+    assert reasons.unmatched_text({"reason": "as stored"}) == "as stored"

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from pairs import pairing
+from pairs.matching import reasons_line
 from pairs.models import MatchRun, Pair, Suggestion
 from tests.factories import make_pair, make_participant, make_user
 
@@ -56,7 +57,7 @@ def test_run_suggests_pairs_with_reasons_and_keeps_accepted_ones(
     suggestions = list(run.suggestions.select_related("mentor__user", "mentee__user"))
     # Maya has one free slot; Olga wants Hiring, which Maya teaches. Theo is already paired.
     assert [(s.mentor, s.mentee) for s in suggestions] == [(world.mentor, world.other)]
-    assert "Maya Mentor can teach Olga Other: Hiring" in suggestions[0].reasons
+    assert "Maya Mentor can teach Olga Other: Hiring" in reasons_line(suggestions[0].reasons)
     assert run.summary["certified_optimal"] is True
     page = client.get(url("matching", "main")).content.decode()
     assert "Maya Mentor can teach Olga Other: Hiring" in page
@@ -465,4 +466,4 @@ def test_runs_and_manual_pairs_score_goals_the_same_way(
     assert suggestion.breakdown["goals"] == score.breakdown["goals"]
     # "grow" is filler: only "leadership" is shared (1 of 3 and 1 of 2 keywords).
     assert score.breakdown["goals"] == pytest.approx(0.3 / 6**0.5, abs=1e-4)
-    assert "shared goals: leadership" in score.reasons
+    assert "shared goals: leadership" in reasons_line(score.reasons)

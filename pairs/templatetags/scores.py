@@ -3,6 +3,7 @@ its breakdown one click away (the rule is pairs/score_labels.py)."""
 
 from django import template
 
+from pairs import reasons as why
 from pairs import score_labels
 
 register = template.Library()
@@ -27,3 +28,21 @@ def score_text(score, program):
 def average_score_text(total, count, program):
     """A run's total as the label of its average pair: "good match · 56 / 100"."""
     return str(score_labels.describe((total or 0) / count if count else 0, program))
+
+
+@register.filter
+def reasons_line(reasons, viewer=None):
+    """{{ x.reasons|reasons_line:viewer_participant_id }}: the reasons in words, written to
+    the viewer where they are one of the two (pairs/reasons.py)."""
+    return why.line(reasons, viewer)
+
+
+@register.filter
+def reason_text(reason, viewer=None):
+    return why.text(reason, viewer)
+
+
+@register.filter
+def unmatched_reason(entry):
+    """An unmatched person's reason from a run's summary, in the reader's language."""
+    return why.unmatched_text(entry)
