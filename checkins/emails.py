@@ -12,13 +12,13 @@ from django.utils.dateparse import parse_datetime
 
 from checkins import checkin_links, idle, schedule, way_out
 from checkins.answers import closed_reason
+from checkins.forms import SCORE_CHOICES
 from checkins.models import CheckIn, PairTrack
 from mentorship.timezones import local_date
 from notifications import links, outbox
 from notifications.emails import absolute_url
 from pairs.models import Pair
 
-SCORE_LABELS = {1: "1 · struggling", 2: "2", 3: "3 · fine", 4: "4", 5: "5 · thriving"}
 
 
 def _pair(pk):
@@ -55,8 +55,9 @@ def render_invite(row):
             "program": pair.program,
             "partner_name": partner.user.name if partner else "",
             "scores": [
-                (n, SCORE_LABELS[n], checkin_links.answer_url(user, checkin, n))
-                for n in (1, 2, 3, 4, 5)
+                # The form's labels, worded in the recipient's language (the outbox's).
+                (n, str(label), checkin_links.answer_url(user, checkin, n))
+                for n, label in SCORE_CHOICES
             ],
             "answer_url": checkin_links.answer_url(user, checkin),
             "pair_url": absolute_url(pair.get_absolute_url()),

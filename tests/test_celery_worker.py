@@ -24,6 +24,7 @@ def test_heartbeat_task_runs_on_a_real_worker(redis_required, celery_app, celery
         "insights.send_weekly_digests",
         "insights.post_weekly_summaries",
         "checkins.send_due_checkins",
+        "insights.fold_health_rollups",
         "checkins.arm_missing",
     }
     assert {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()} <= names

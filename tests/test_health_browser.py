@@ -30,7 +30,7 @@ def test_change_period_and_nudge_without_reload(page, live_server, smtp_sink, se
     page.goto(f"/programs/{world.program.slug}/health/")
     page.wait_for_load_state("networkidle")
     assert page.evaluate("() => { window.__noReload = 7; return window.__noReload; }") == 7
-    assert page.locator("svg.chart:visible").count() == 3  # the narrow ones are for phones
+    assert page.locator("svg.chart:visible").count() == 4  # the narrow ones are for phones
 
     # A preset: the select's change alone fetches the new body.
     page.get_by_label("Period", exact=True).select_option("30")

@@ -72,7 +72,7 @@ def test_charts_are_accessible_svg_with_tables_and_no_inline_style(client, world
     populate(world)
     client.force_login(world.admin)
     html = client.get(url(world)).content.decode()
-    assert html.count("<svg") == 6  # each chart drawn wide and narrow (for a phone)
+    assert html.count("<svg") == 7  # three charts drawn wide and narrow, the check-ins one
     for key in ("chart-sessions", "chart-completion", "chart-balance", "chart-checkins"):
         assert f'<title id="{key}-title">' in html
         assert f'<desc id="{key}-desc">' in html

@@ -157,7 +157,7 @@ def seed_checkins(world, now):
     world.still_going_link = links.make_url("still_going", world.mentee.user, world.pair.pk)
 
 
-def token(program):
+def scim_token(program):
     return ScimToken.objects.get(program=program)
 
 
@@ -254,7 +254,7 @@ def pages(world, session, both, batch, token):
             ("settings", f"/programs/{slug}/edit/"),
             ("provisioning", f"/programs/{slug}/provisioning/"),
             ("provisioning-revoke",
-             f"/programs/{slug}/provisioning/{token(world.program).pk}/revoke/"),
+             f"/programs/{slug}/provisioning/{scim_token(world.program).pk}/revoke/"),
             ("webhooks", f"/programs/{slug}/webhooks/"),
             ("webhook", f"/programs/{slug}/webhooks/{endpoint.pk}/"),
             ("webhook-delete", f"/programs/{slug}/webhooks/{endpoint.pk}/delete/"),
@@ -272,7 +272,7 @@ def pages(world, session, both, batch, token):
         "stranger": (world.stranger, [("no-program", "/accounts/sso/no-program/")]),
         "superuser": (world.superuser, [
             ("site-provisioning", "/accounts/provisioning/"),
-            ("site-provisioning-revoke", f"/accounts/provisioning/{token(None).pk}/revoke/"),
+            ("site-provisioning-revoke", f"/accounts/provisioning/{scim_token(None).pk}/revoke/"),
         ]),
     }  # fmt: skip
 

@@ -32,7 +32,7 @@ from django.utils import timezone
 
 from notifications.models import SentEmail
 from sessions import reminders
-from tests.factories import PASSWORD, make_action
+from tests.factories import PASSWORD, make_action, make_pair, make_participant
 from tests.own_redis import OwnRedis
 from tests.services import free_port, require, require_postgres
 from tests.smtpsink import Sink
@@ -209,9 +209,12 @@ def test_two_web_processes_two_workers_two_beats(world, own_redis, tmp_path):
                 "topics": f"Log {n}", "learned": "x", "side_version": "0",
             })  # fmt: skip
             assert status in (302, 303), page[:2000]
-        # And reminders due now, which both beats' rounds offer to both workers.
+        # And reminders due now, which both beats' rounds offer to both workers: one
+        # person each (a person gets one reminder email a day, whatever is due).
         for n in range(REMINDERS):
-            make_action(world.pair, text=f"Due {n}", owner="mentee", due_on=now.date(),
+            pair = make_pair(make_participant(world.program, role="mentor"),
+                             make_participant(world.program, role="mentee"))  # fmt: skip
+            make_action(pair, text=f"Due {n}", owner="mentee", due_on=now.date(),
                         next_reminder_at=now - datetime.timedelta(minutes=1))  # fmt: skip
         expected = LOGS + REMINDERS
 
