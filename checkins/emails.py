@@ -20,7 +20,6 @@ from notifications.emails import absolute_url
 from pairs.models import Pair
 
 
-
 def _pair(pk):
     return (
         Pair.objects.select_related("program", "mentor__user", "mentee__user").filter(pk=pk).first()
