@@ -10,6 +10,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from checkins.models import MAX_TEXT, CheckIn, HelpRequest
+from mentorship import webhooks
 from pairs import lifecycle
 
 TEXT_FIELDS = ("learned", "taught", "change", "fit_reason")
@@ -87,7 +88,12 @@ def ask_for_help(pair, user, kind):
         return existing, False
     try:
         with transaction.atomic():
-            return HelpRequest.objects.create(pair=pair, user=user, kind=kind), True
+            request = HelpRequest.objects.create(pair=pair, user=user, kind=kind)
+            # Program webhooks hear of it: ids, the kind and when; never who wrote what.
+            webhooks.emit_checkin_needs_attention(
+                pair.program_id, request.pk, pair.pk, kind, asked_at=request.created_at.isoformat()
+            )
+            return request, True
     except IntegrityError:  # asked at the same moment in another request
         return HelpRequest.objects.get(
             pair=pair, user=user, kind=kind, resolved_at__isnull=True

@@ -16,7 +16,7 @@ PAIR_ACTIVATED = "pair.activated"
 PAIR_ENDED = "pair.ended"
 SESSION_LOGGED = "session.logged"
 ACTION_DONE = "action.done"
-# Check-ins are built on another branch: it calls emit_checkin_needs_attention().
+# Someone asked an admin for help or to be re-matched (checkins.answers.ask_for_help).
 CHECKIN_NEEDS_ATTENTION = "checkin.needs_attention"
 WEEKLY_SUMMARY = "program.weekly_summary"
 
@@ -118,7 +118,8 @@ def _action(action, pair):
 
 
 def emit_checkin_needs_attention(program_id, checkin_id, pair_id, status, **fields):
-    """For the check-ins feature: ids, dates and statuses in `fields` only."""
+    """A help or re-match request (checkin_id: the request's id; status: its kind): ids,
+    dates and statuses in `fields` only."""
     data = {"checkin": {"id": checkin_id, "pair": pair_id, "status": status, **fields}}
     return emit(program_id, CHECKIN_NEEDS_ATTENTION, f"checkin:{checkin_id}:{status}", data)
 

@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from checkins import answers
 from mentorship import webhooks as events
 from mentorship.models import WebhookEndpoint
 from notifications import webhooks
@@ -67,9 +68,7 @@ def test_each_event_arrives_signed_with_ids_dates_and_statuses_only(world, on_co
         with on_commit():
             lifecycle.change(world.pair, "end", world.mentor.user, reason="REASON-SECRET")
         with on_commit():
-            events.emit_checkin_needs_attention(
-                world.program.pk, 77, world.pair.pk, "needs_attention", due_on="2026-12-01"
-            )
+            help_request, _new = answers.ask_for_help(world.pair, world.mentee.user, "help")
     got = receiver.delivered()
     assert [r.json["type"] for r in got] == [
         "pair.proposed",
@@ -85,6 +84,12 @@ def test_each_event_arrives_signed_with_ids_dates_and_statuses_only(world, on_co
         **got[4].json["data"]["pair"],
         "id": world.pair.pk,
         "status": "ended",
+    }
+    assert got[5].json["data"]["checkin"] == {
+        "id": help_request.pk,
+        "pair": world.pair.pk,
+        "status": "help",
+        "asked_at": help_request.created_at.isoformat(),
     }
     everything = b" ".join(r.body for r in receiver.received)
     assert b"SECRET" not in everything
