@@ -4,6 +4,7 @@ sessions.access.PairAccess.can_read_content says so: the pages' rule."""
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from checkins.models import CheckIn
 from mentorship.models import Participant, Program
 from pairs.models import Pair
 from sessions.models import NextAction, Session
@@ -93,3 +94,13 @@ class DoneSerializer(serializers.Serializer):
         max_value=2**31 - 1,
         help_text="The action's version you saw; a newer one answers 409 instead of overwriting.",
     )
+
+
+class CheckInSerializer(serializers.ModelSerializer):
+    """A check-in: its author's alone (the API lists only your own, as the pages do)."""
+
+    class Meta:
+        model = CheckIn
+        fields = ["id", "pair", "round", "kind", "due_at", "answered_at", "score", "learned"]
+        fields += ["taught", "change", "good_fit", "fit_reason", "wants_help", "shared"]
+        fields += ["created_at", "updated_at"]

@@ -22,4 +22,6 @@ urlpatterns = [
     path("api/v1/actions/", views.ActionList.as_view(), name="actions"),
     path("api/v1/actions/<int:pk>/", views.ActionDetail.as_view(), name="action"),
     path("api/v1/actions/<int:pk>/done/", views.ActionDone.as_view(), name="action_done"),
+    path("api/v1/checkins/", views.CheckInList.as_view(), name="checkins"),
+    path("api/v1/checkins/<int:pk>/", views.CheckInDetail.as_view(), name="checkin"),
 ]

@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 from api.filters import PairFilter, UpdatedSinceFilter
 from api.serializers import (
     ActionSerializer,
+    CheckInSerializer,
     DoneSerializer,
     ErrorSerializer,
     PairSerializer,
@@ -17,6 +18,7 @@ from api.serializers import (
     ProgramSerializer,
     SessionSerializer,
 )
+from checkins import access as checkin_access
 from mentorship import access as program_access
 from pairs import access as pair_access
 from sessions import access as session_access
@@ -160,3 +162,22 @@ class ActionDone(ApiMixin, APIView):
             return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
         context = {"request": request, "access_for": lambda pair: _access}
         return Response(ActionSerializer(action, context=context).data)
+
+
+@extend_schema_view(get=extend_schema(responses={200: CheckInSerializer(many=True), **LIST_ERRORS}))
+class CheckInList(ApiMixin, generics.ListAPIView):
+    """Your own check-ins (nobody else's: admins see only the health page's totals)."""
+
+    serializer_class = CheckInSerializer
+    filter_backends = [UpdatedSinceFilter, PairFilter]
+
+    def get_queryset(self):
+        return checkin_access.checkins_visible_to(self.request.user).order_by("pk")
+
+
+@extend_schema_view(get=extend_schema(responses={200: CheckInSerializer, **_errors(404)}))
+class CheckInDetail(ApiMixin, generics.RetrieveAPIView):
+    serializer_class = CheckInSerializer
+
+    def get_object(self):
+        return checkin_access.get_checkin_for_user(self.request.user, self.kwargs["pk"])

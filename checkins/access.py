@@ -25,6 +25,13 @@ def get_checkin_for_user(user, pk):
     return checkin
 
 
+def checkins_visible_to(user):
+    """The list form of get_checkin_for_user (the REST API): the user's own check-ins."""
+    if not user.is_authenticated:
+        return CheckIn.objects.none()
+    return CheckIn.objects.filter(user=user)
+
+
 def get_help_request_for_admin(user, slug, pk):
     """(program, request) for one of the program's admins; 403 for its participants."""
     program = get_program_for_admin(user, slug)

@@ -87,6 +87,7 @@ class CheckIn(models.Model):
         ]
         indexes = [
             models.Index(fields=["user", "answered_at"], name="checkin_user_open"),
+            models.Index(fields=["user", "updated_at"], name="checkin_user_updated"),
             models.Index(fields=["pair", "answered_at"], name="checkin_pair_answered"),
         ]
 

@@ -213,3 +213,25 @@ def test_a_session_cookie_alone_is_not_enough(client, data):
     assert client.get(reverse("api:pairs")).status_code == 401
     url = reverse("api:action_done", args=[action.pk])
     assert client.post(url, {}, content_type="application/json").status_code == 401
+
+
+@pytest.mark.django_db
+def test_checkins_are_their_authors_alone(world):
+    """The API lists only your own check-ins, with their answers; the partner and the
+    program's admins get nothing of them (admins see the health page's totals only)."""
+    from checkins.models import CheckIn
+
+    now = timezone.now()
+    mine = CheckIn.objects.create(pair=world.pair, user=world.mentee.user, round=1, due_at=now,
+                                  answered_at=now, score=4, learned="CHECKIN-SECRET",
+                                  shared=True)  # fmt: skip
+    mentee = api_client(token_for(world.mentee.user, "read", "t"))
+    body = mentee.get("/api/v1/checkins/").json()
+    assert [c["id"] for c in body["results"]] == [mine.pk]
+    assert body["results"][0]["learned"] == "CHECKIN-SECRET"
+    for other in (world.mentor.user, world.admin):
+        client = api_client(token_for(other, "read", "t"))
+        assert client.get("/api/v1/checkins/").json()["results"] == []
+        assert client.get(f"/api/v1/checkins/{mine.pk}/").status_code == 404
+    later = (now + datetime.timedelta(minutes=1)).isoformat()
+    assert mentee.get("/api/v1/checkins/", {"updated_since": later}).json()["results"] == []

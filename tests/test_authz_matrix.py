@@ -561,6 +561,12 @@ MATRIX = {
         kwargs=lambda w: {"pk": sample(w, "action").pk},
         note="the pair writes; admins read only (403), as on the pages",
     ),
+    "api:checkins": Row(get=API(200), api=True, note="each sees only their own (filtered)"),
+    "api:checkin": Row(
+        get=API(404, participant=200),  # its author alone, admins included, as on the page
+        api=True,
+        kwargs=lambda w: {"pk": sample(w, "checkin").pk},
+    ),
     # --- Django admin: staff only (only the superuser is staff in the World) ---------------
     "admin:index": Row(get=only_superuser()),
     "admin:login": Row(get=expect(200, superuser=REDIRECT), post=expect(200)),
