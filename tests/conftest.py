@@ -2,13 +2,15 @@ import contextlib
 import functools
 import importlib.util
 import os
+import shutil
 
 import pytest
 import redis
 from django.db.backends.signals import connection_created
 from django.dispatch import receiver
 
-from tests.services import REDIS_URL, free_port, require_redis
+from tests.own_redis import OwnRedis
+from tests.services import REDIS_URL, free_port, require, require_redis
 from tests.smtpsink import Sink
 
 # Playwright's sync API runs an event loop in the test thread; our ORM calls there are safe.
@@ -156,3 +158,14 @@ def smtp(settings):
     settings.EMAIL_RETRY_DELAYS = [60, 300, 1800, 7200]
     yield smtp
     smtp.down()
+
+
+@pytest.fixture
+def own_redis(tmp_path):
+    """A Redis server of the test's own (it may be killed and restarted)."""
+    require("redis-server", shutil.which("redis-server"), "the redis-server binary is missing")
+    server = OwnRedis(tmp_path)
+    require("a free port", server.port is not None, "ports 6390-6399 are all taken")
+    server.start()
+    yield server
+    server.stop()

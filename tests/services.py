@@ -3,9 +3,11 @@
 import os
 import shutil
 import socket
+import threading
 from contextlib import contextmanager
 
 import pytest
+from django.db import connection, connections
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -73,3 +75,35 @@ def current_app_with_broker(settings, url):
     with setup_default_app(app):
         app.set_current()
         yield app
+
+
+def race(functions, timeout=60):
+    """Run each function in its own thread (its own database connection), started together;
+    [("ok", result) or ("error", exception)] in order."""
+    barrier = threading.Barrier(len(functions))
+    results = [None] * len(functions)
+
+    def runner(i, fn):
+        try:
+            barrier.wait()
+            results[i] = ("ok", fn())
+        except Exception as exc:  # collected and asserted on by the caller
+            results[i] = ("error", exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=runner, args=(i, f)) for i, f in enumerate(functions)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout)
+    return results
+
+
+def database_url():
+    """The test database as a URL, for processes the test starts."""
+    s = connection.settings_dict
+    return (
+        f"postgres://{s['USER']}:{s['PASSWORD']}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}"
+        f"/{s['NAME']}"
+    )

@@ -12,31 +12,10 @@ from checkins import idle, schedule
 from checkins.models import CheckIn, PairTrack
 from notifications.models import SentEmail
 from tests.factories import make_pair, make_participant, make_program
-from tests.services import require_postgres
+from tests.services import race, require_postgres
 
 pytestmark = pytest.mark.postgres
 UTC = datetime.UTC
-
-
-def race(functions):
-    barrier = threading.Barrier(len(functions))
-    results = [None] * len(functions)
-
-    def runner(i, fn):
-        try:
-            barrier.wait()
-            results[i] = ("ok", fn())
-        except Exception as exc:  # collected and asserted on below
-            results[i] = ("error", exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=runner, args=(i, f)) for i, f in enumerate(functions)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    return results
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,38 +1,14 @@
 """Two admins accepting at once cannot overbook a mentor (PostgreSQL, two connections)."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from pairs import pairing
 from pairs.models import MatchRun, Pair, Suggestion
 from tests.factories import make_participant, make_program, make_user
-from tests.services import require_postgres
+from tests.services import race, require_postgres
 
 pytestmark = pytest.mark.postgres
-
-
-def race(functions):
-    """Run each function in its own thread (own DB connection), started together."""
-    barrier = threading.Barrier(len(functions))
-    results = [None] * len(functions)
-
-    def runner(i, fn):
-        try:
-            barrier.wait()
-            results[i] = ("ok", fn())
-        except Exception as exc:  # collected and asserted on below
-            results[i] = ("error", exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=runner, args=(i, f)) for i, f in enumerate(functions)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    return results
 
 
 @pytest.mark.django_db(transaction=True)

@@ -17,7 +17,6 @@ import datetime
 import http.client
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -27,14 +26,13 @@ from urllib.parse import urlencode
 
 import pytest
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
-from django.db import close_old_connections, connection
+from django.db import close_old_connections
 from django.utils import timezone
 
 from notifications.models import SentEmail
 from sessions import reminders
 from tests.factories import PASSWORD, make_action, make_pair, make_participant
-from tests.own_redis import OwnRedis
-from tests.services import free_port, require, require_postgres
+from tests.services import database_url, free_port, require_postgres
 from tests.smtpsink import Sink
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,24 +40,6 @@ ADDRESS_LIMIT = 4
 LOGS = 6
 REMINDERS = 5
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
-
-
-@pytest.fixture
-def own_redis(tmp_path):
-    require("redis-server", shutil.which("redis-server"), "the redis-server binary is missing")
-    server = OwnRedis(tmp_path)
-    require("a free port", server.port is not None, "ports 6390-6399 are all taken")
-    server.start()
-    yield server
-    server.stop()
-
-
-def _database_url():
-    s = connection.settings_dict
-    return (
-        f"postgres://{s['USER']}:{s['PASSWORD']}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}"
-        f"/{s['NAME']}"
-    )
 
 
 class Stack:
@@ -158,7 +138,7 @@ def test_two_web_processes_two_workers_two_beats(world, own_redis, tmp_path):
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "mentorship.settings",
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": database_url(),
         "CELERY_BROKER_URL": f"{redis}/0",
         "CACHE_URL": f"{redis}/1",
         "SECRET_KEY": "two-of-everything-shared-secret-key-" + "x" * 20,

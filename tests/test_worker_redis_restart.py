@@ -14,7 +14,6 @@ import collections
 import contextlib
 import datetime
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -23,42 +22,23 @@ from pathlib import Path
 
 import pytest
 from celery import Celery
-from django.db import close_old_connections, connection
+from django.db import close_old_connections
 from django.utils import timezone
 
 from notifications.models import SentEmail
 from sessions import reminders
 from tests.factories import make_action, make_pair, make_participant
-from tests.own_redis import OwnRedis
-from tests.services import free_port, require, require_postgres
+from tests.services import database_url, free_port, require_postgres
 from tests.smtpsink import Sink
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture
-def own_redis(tmp_path):
-    require("redis-server", shutil.which("redis-server"), "the redis-server binary is missing")
-    server = OwnRedis(tmp_path)
-    require("a free port", server.port is not None, "ports 6390-6399 are all taken")
-    server.start()
-    yield server
-    server.stop()
-
-
-def _database_url():
-    s = connection.settings_dict
-    return (
-        f"postgres://{s['USER']}:{s['PASSWORD']}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}"
-        f"/{s['NAME']}"
-    )
 
 
 def start_worker(broker, smtp_port, log):
     """`celery worker` as docker-compose.yml runs it (prefork, two children)."""
     env = {
         **os.environ,
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": database_url(),
         "CELERY_BROKER_URL": broker,
         "EMAIL_HOST": "127.0.0.1",
         "EMAIL_PORT": str(smtp_port),
