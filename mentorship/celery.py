@@ -1,5 +1,7 @@
 """The Celery app. Configuration lives in settings under the CELERY_ prefix."""
 
+import importlib
+import importlib.util
 import os
 
 from celery import Celery
@@ -20,4 +22,10 @@ def _import_task_modules(sender, **kwargs):
     up by name in app.tasks, so outside a worker they must be imported too.
     """
     if apps.ready:
-        sender.loader.import_default_modules()
+        # Not loader.import_default_modules(): its Django fixup calls django.setup() again,
+        # which re-applies LOGGING (dropping handlers others added, pytest's caplog
+        # included) and runs every system check, on the first task a web process touches.
+        for config in apps.get_app_configs():
+            name = f"{config.name}.tasks"
+            if importlib.util.find_spec(name) is not None:
+                importlib.import_module(name)
