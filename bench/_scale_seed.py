@@ -8,8 +8,9 @@ pair). The set is kept in its own database between runs (seeding it takes minute
 `ensure(name, fraction)` seeds only when the database is missing or was seeded with
 another fraction.
 
-Goals, agendas and check-ins (issue 17) are seeded in `extra_rows` once their models
-exist on the branch: see EXTRA below.
+Goals, milestones, agreements, agenda items, check-ins, pair tracks and help requests
+(issue 17) are seeded by the functions in EXTRA. `--extra` adds them to a set seeded before
+they existed, without seeding the rest again.
 """
 
 import datetime
@@ -29,9 +30,7 @@ OLDEST_YEARS = 10
 SUGGESTIONS = 2_000
 ADMIN_EMAIL = "scale-admin@example.com"
 PAIR_DAYS = 365  # how long a pair meets before it completes
-# Tables of issue 17 (goals, agendas, check-ins): add a function (cursor, world, rng) here
-# that COPYs their rows for world["pairs"]; it runs after the sessions and actions.
-EXTRA = []
+CHECKIN_DAYS = 30  # a check-in round a month while a pair meets
 
 
 def counts(fraction):
@@ -94,10 +93,32 @@ def _ts(moment):
     return moment.isoformat()
 
 
+def _filled(table, columns):
+    """Values for the NOT NULL columns a model gained since this seed was written.
+
+    COPY skips Django's defaults; without this every new field with a default breaks the
+    seed (User.language and User.scim_external_id did)."""
+    from django.apps import apps
+    from django.db.models import NOT_PROVIDED
+
+    model = next(m for m in apps.get_models() if m._meta.db_table == table)
+    extra = {}
+    for field in model._meta.concrete_fields:
+        if field.column in columns or field.null or field.primary_key:
+            continue
+        if field.default is not NOT_PROVIDED:
+            extra[field.column] = field.get_default()
+        elif field.blank and field.empty_strings_allowed:
+            extra[field.column] = ""
+    return extra
+
+
 def _copy(cursor, table, columns, rows):
-    with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+    extra = _filled(table, columns)
+    names, tail = [*columns, *extra], tuple(extra.values())
+    with cursor.copy(f"COPY {table} ({', '.join(names)}) FROM STDIN") as copy:
         for row in rows:
-            copy.write_row(row)
+            copy.write_row((*row, *tail))
 
 
 def seed(fraction, log=print, seed_value=11):
@@ -257,25 +278,133 @@ def seed(fraction, log=print, seed_value=11):
         ((*row, "SECRET-ACTION", "", 1, _ts(now), _ts(now)) for row in actions),
     )  # fmt: skip
     del actions
-    for table in (
-        "mentorship_user",
-        "mentorship_participant",
-        "pairs_pair",
-        "session_logs_session",
-        "session_logs_sessionside",
-        "session_logs_nextaction",
-    ):
-        cursor.execute(
-            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-            f"(SELECT max(id) FROM {table}))"
-        )  # fmt: skip
-    world = {"programs": programs, "pairs": pairs, "admin": admin, "now": now}
+    _serials(cursor, ["mentorship_user", "mentorship_participant", "pairs_pair",
+                      "session_logs_session", "session_logs_sessionside",
+                      "session_logs_nextaction"])  # fmt: skip
+    world = {"pairs": pairs, "user_of": user_of, "now": now}
     _suggestions(programs[0], admin, rng)
     for extra in EXTRA:
-        extra(cursor, world, rng)
+        log(extra(cursor, world, rng))
+    _serials(cursor, ["session_logs_goal"])
     log("vacuum analyze ...")
     cursor.execute("VACUUM ANALYZE")
     return world
+
+
+def _serials(cursor, tables):
+    """Move each id sequence past the ids COPY wrote, so the app's own inserts work."""
+    for table in tables:
+        cursor.execute(
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+            f"(SELECT coalesce(max(id), 1) FROM {table}))"
+        )
+
+
+def _goals_and_agendas(cursor, world, rng):
+    """Two goals for each person (one shared, one private) with two milestones each, an
+    agreement per pair, and open agenda items for the live pairs."""
+    now, user_of = world["now"], world["user_of"]
+    goals, milestones, agreements, agenda = [], [], [], []
+    goal_id = 0
+    for pk, _prog, mentor, mentee, status, started, _ended in world["pairs"]:
+        live = status in ("active", "paused")
+        for side, person in (("mentor", mentor), ("mentee", mentee)):
+            for shared in (True, False):
+                goal_id += 1
+                state = rng.choice(["not_started", "moving", "stuck", "reached"])
+                goals.append((goal_id, pk, user_of[person], side, f"SECRET-GOAL {goal_id}",
+                              started + datetime.timedelta(days=rng.randint(60, 400)), state,
+                              shared, _ts(now) if state == "reached" else None))  # fmt: skip
+                milestones.extend((goal_id, f"SECRET-STEP {k}", k, rng.random() < 0.5)
+                                  for k in range(2))  # fmt: skip
+            if live:
+                agenda.extend((pk, user_of[person], side, "SECRET-AGENDA", "open")
+                              for _ in range(2))  # fmt: skip
+        agreements.append((pk, "Every two weeks", "Video", _ts(now), _ts(now)))
+    stamp = _ts(now)
+    _copy(cursor, "session_logs_goal",
+          ["id", "pair_id", "owner_id", "side", "text", "target_on", "status", "shared",
+           "reached_at", "why", "created_at", "updated_at"],
+          ((*row, "", stamp, stamp) for row in goals))  # fmt: skip
+    _copy(cursor, "session_logs_milestone", ["goal_id", "text", "position", "done"], milestones)
+    _copy(cursor, "session_logs_agreement",
+          ["pair_id", "cadence", "format", "mentor_confirmed_at", "mentee_confirmed_at",
+           "updated_at"],
+          ((*row, stamp) for row in agreements))  # fmt: skip
+    _copy(cursor, "session_logs_agendaitem",
+          ["pair_id", "author_id", "side", "text", "status", "created_at"],
+          ((*row, stamp) for row in agenda))  # fmt: skip
+    return f"{len(goals)} goals, {len(milestones)} milestones, {len(agenda)} agenda items"
+
+
+def _checkins(cursor, world, rng):
+    """A check-in round a month over each pair's life (both people; four in five answered),
+    a track with the next round for every live pair, and open help requests in 1% of them."""
+    now, user_of = world["now"], world["user_of"]
+    rows, tracks, helps = [], [], []
+    for pk, _prog, mentor, mentee, status, started, _ended in world["pairs"]:
+        live = status in ("active", "paused")
+        first = datetime.datetime.combine(started, datetime.time(9), tzinfo=datetime.UTC)
+        last = min(now, first + datetime.timedelta(days=PAIR_DAYS))
+        rounds = max(1, int((last - first).days // CHECKIN_DAYS))
+        for r in range(1, rounds + 1):
+            due = first + datetime.timedelta(days=CHECKIN_DAYS * r)
+            kind = "first" if r == 1 else ("final" if r == rounds and not live else "regular")
+            for person in (mentor, mentee):
+                answered = rng.random() < 0.8
+                rows.append((pk, user_of[person], r, kind, _ts(due),
+                             _ts(due + datetime.timedelta(days=1)) if answered else None,
+                             rng.randint(1, 5) if answered else None,
+                             "SECRET-CHECKIN" if answered else "", answered and rng.random() < 0.3,
+                             _ts(due), _ts(due)))  # fmt: skip
+        if live:
+            nxt = now + datetime.timedelta(days=rng.randint(1, CHECKIN_DAYS))
+            tracks.append((pk, _ts(nxt), rounds + 1, _ts(nxt)))
+            if rng.random() < 0.01:
+                helps.append((pk, user_of[mentee], "help", _ts(now)))
+    _copy(cursor, "checkins_checkin",
+          ["pair_id", "user_id", "round", "kind", "due_at", "answered_at", "score", "learned",
+           "shared", "created_at", "updated_at"], rows)  # fmt: skip
+    _copy(
+        cursor,
+        "checkins_pairtrack",
+        ["pair_id", "next_checkin_at", "next_round", "idle_check_at"],
+        tracks,
+    )
+    _copy(cursor, "checkins_helprequest", ["pair_id", "user_id", "kind", "created_at"], helps)
+    return f"{len(rows)} check-ins, {len(tracks)} tracks, {len(helps)} help requests"
+
+
+EXTRA = (_goals_and_agendas, _checkins)
+
+
+def _world_from(cursor):
+    """The pairs of an already seeded set, as seed() holds them."""
+    from django.utils import timezone
+
+    cursor.execute(
+        "SELECT p.id, p.program_id, p.mentor_id, p.mentee_id, p.status, p.started_on,"
+        " p.ended_on FROM pairs_pair p ORDER BY p.id"
+    )
+    pairs = cursor.fetchall()
+    cursor.execute("SELECT id, user_id FROM mentorship_participant")
+    return {"pairs": pairs, "user_of": dict(cursor.fetchall()), "now": timezone.now()}
+
+
+def seed_extra(log=print, seed_value=12):
+    """EXTRA's rows for a set seeded without them (idempotent: skipped once goals exist)."""
+    from django.db import connection
+
+    connection.ensure_connection()
+    cursor = connection.connection.cursor()  # psycopg's own cursor, for COPY
+    cursor.execute("SELECT EXISTS (SELECT 1 FROM session_logs_goal)")
+    if cursor.fetchone()[0]:
+        return log("goals and check-ins are already there")
+    world, rng = _world_from(cursor), random.Random(seed_value)
+    for extra in EXTRA:
+        log(extra(cursor, world, rng))
+    _serials(cursor, ["session_logs_goal"])
+    cursor.execute("VACUUM ANALYZE")
 
 
 def _suggestions(program, admin, rng):
@@ -312,5 +441,8 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description="Seed the x10 set into a database")
     parser.add_argument("--db", default="mentorship_scale_x10")
     parser.add_argument("--fraction", type=float, default=1.0)
+    parser.add_argument("--extra", action="store_true", help="add goals and check-ins only")
     args = parser.parse_args()
     print(ensure(args.db, args.fraction))
+    if args.extra:
+        seed_extra()
