@@ -169,9 +169,11 @@ PASSWORD_RESET_RATE_LIMIT = {
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 # Webhooks and chat messages (notifications/webhooks.py): seconds to wait for an answer;
-# plain http:// endpoints only where WEBHOOK_ALLOW_HTTP is on (development, tests).
+# plain http:// endpoints only where WEBHOOK_ALLOW_HTTP is on, and hosts on private networks
+# (loopback, 10/8, 169.254/16 ...) only where WEBHOOK_ALLOW_PRIVATE is (development, tests).
 WEBHOOK_TIMEOUT = env_int("WEBHOOK_TIMEOUT", 5)
 WEBHOOK_ALLOW_HTTP = env_bool("WEBHOOK_ALLOW_HTTP", False)
+WEBHOOK_ALLOW_PRIVATE = env_bool("WEBHOOK_ALLOW_PRIVATE", False)
 
 # The REST API (api/): personal tokens only, JSON only, throttled in the cache above.
 API_RATE_LIMIT = env_str("API_RATE_LIMIT", "600/min")  # per token owner

@@ -16,13 +16,22 @@ get their incoming-webhook shapes (slack_body, teams_body).
 
 Delivery is at least once, as for email: a worker lost between the receiver's 2xx and the
 "delivered" mark sends it again once its lease passes.
+
+Addresses on private networks (loopback, RFC 1918, link-local such as a cloud's metadata
+service at 169.254.169.254, unique-local IPv6) are refused unless WEBHOOK_ALLOW_PRIVATE is
+on: an admin's URL must not make the server probe its own network. The form refuses
+literal ones; delivery checks the address it actually connected to, after DNS, so a name
+that resolves (or later re-resolves) to a private address is refused too.
 """
 
 import datetime
 import hashlib
 import hmac
+import http.client
+import ipaddress
 import json
 import logging
+import socket
 import time
 import urllib.error
 import urllib.request
@@ -58,9 +67,38 @@ def timeout():
     return getattr(settings, "WEBHOOK_TIMEOUT", 5)
 
 
+def allow_private():
+    return getattr(settings, "WEBHOOK_ALLOW_PRIVATE", False)
+
+
+def is_public(address):
+    """Whether an IP address (text) is on the public internet."""
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])  # drop an IPv6 zone
+    except ValueError:
+        return False
+    if ip.version == 6 and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not ip.is_multicast
+
+
+def _private_name(host):
+    """A host that is plainly private without asking DNS: a literal private IP or a
+    loopback name. Other names are checked at delivery, on the address connected to."""
+    host = host.lower().rstrip(".")
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        ipaddress.ip_address(host.split("%", 1)[0])
+    except ValueError:
+        return False
+    return not is_public(host)
+
+
 def validate_url(url):
-    """An endpoint or chat webhook URL: HTTPS with a host, no credentials in it (plain HTTP
-    only where WEBHOOK_ALLOW_HTTP is on: development and tests on loopback)."""
+    """An endpoint or chat webhook URL: HTTPS with a public host, no credentials in it
+    (plain HTTP and private hosts only where WEBHOOK_ALLOW_HTTP and WEBHOOK_ALLOW_PRIVATE
+    are on: development and tests on loopback)."""
     parts = urlsplit(url or "")
     allowed = ("https", "http") if getattr(settings, "WEBHOOK_ALLOW_HTTP", False) else ("https",)
     if len(url or "") > MAX_URL:
@@ -69,6 +107,8 @@ def validate_url(url):
         raise ValidationError(_("Give an https:// address."))
     if parts.username or parts.password:
         raise ValidationError(_("Leave the user name and password out of the address."))
+    if not allow_private() and _private_name(parts.hostname):
+        raise ValidationError(_("Give a public address: this one is on a private network."))
 
 
 # --- recording -----------------------------------------------------------------------------
@@ -194,7 +234,47 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
         return None
 
 
-_opener = urllib.request.build_opener(_NoRedirects)
+class PrivateAddress(OSError):
+    """The host connected to is on a private network (see the module's docstring)."""
+
+
+def _public_connection(address, *args, **kwargs):
+    """socket.create_connection, refusing a peer on a private network before a byte (or a
+    TLS hello) is sent: checked on the address connected to, so DNS cannot swap it."""
+    sock = socket.create_connection(address, *args, **kwargs)
+    peer = sock.getpeername()[0]
+    if not allow_private() and not is_public(peer):
+        sock.close()
+        raise PrivateAddress(f"{address[0]} is at {peer}, a private network address")
+    return sock
+
+
+class _PublicHTTPConnection(http.client.HTTPConnection):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._create_connection = _public_connection
+
+
+class _PublicHTTPSConnection(http.client.HTTPSConnection):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._create_connection = _public_connection
+
+
+class _PublicHTTPHandler(urllib.request.HTTPHandler):
+    def do_open(self, http_class, req, **kwargs):
+        return super().do_open(_PublicHTTPConnection, req, **kwargs)
+
+
+class _PublicHTTPSHandler(urllib.request.HTTPSHandler):
+    def do_open(self, http_class, req, **kwargs):
+        return super().do_open(_PublicHTTPSConnection, req, **kwargs)
+
+
+# No proxy from the environment: the address check must see the receiver itself.
+_opener = urllib.request.build_opener(
+    urllib.request.ProxyHandler({}), _PublicHTTPHandler, _PublicHTTPSHandler, _NoRedirects
+)
 
 
 def _post(url, body, headers):
@@ -272,6 +352,10 @@ def _deliver(row, now):
         return _failed_attempt(row, f"HTTP {exc.code} {exc.reason}", exc.code, now)
     except (urllib.error.URLError, OSError, ValueError) as exc:
         reason = getattr(exc, "reason", exc)
+        if isinstance(reason, PrivateAddress):  # not a passing outage: never retried
+            _finish(row, status=S.SKIPPED, last_error=f"Refused address: {reason}"[:2000])
+            log.warning("Webhook %s %s to %s refused: %s", row.kind, row.key, row.target, reason)
+            return "skipped"
         return _failed_attempt(row, f"no answer: {type(exc).__name__}: {reason}", None, now)
     if not 200 <= code < 300:
         return _failed_attempt(row, f"HTTP {code}", code, now)

@@ -26,6 +26,7 @@ UTC = datetime.UTC
 @pytest.fixture(autouse=True)
 def _loopback(settings):
     settings.WEBHOOK_ALLOW_HTTP = True
+    settings.WEBHOOK_ALLOW_PRIVATE = True  # the receiver listens on 127.0.0.1
     settings.WEBHOOK_TIMEOUT = 2
 
 

@@ -27,6 +27,7 @@ S = WebhookDelivery.Status
 @pytest.fixture(autouse=True)
 def _loopback(settings):
     settings.WEBHOOK_ALLOW_HTTP = True  # the receiver is plain HTTP on 127.0.0.1
+    settings.WEBHOOK_ALLOW_PRIVATE = True
     settings.WEBHOOK_TIMEOUT = 1
     settings.EMAIL_RETRY_DELAYS = [60, 300]
     settings.EMAIL_RETRY_FOR = 3600
@@ -205,3 +206,60 @@ def test_an_event_is_recorded_once_per_endpoint_and_key(world):
     assert WebhookDelivery.objects.filter(target=endpoint.target).count() == 1
     with pytest.raises(ValueError):
         events.emit(world.program.pk, "pair.exploded", "k", {})
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://127.0.0.1/hook",
+        "https://localhost/hook",
+        "https://api.localhost./hook",
+        "https://10.1.2.3/hook",
+        "https://192.168.0.10/hook",
+        "https://169.254.169.254/latest/meta-data/",
+        "https://[::1]/hook",
+        "https://[fd00::1]/hook",
+        "https://[::ffff:127.0.0.1]/hook",
+        "https://0.0.0.0/hook",
+    ],
+)
+def test_private_addresses_are_refused_by_the_form(settings, url):
+    settings.WEBHOOK_ALLOW_PRIVATE = False
+    with pytest.raises(ValidationError, match="private network"):
+        webhooks.validate_url(url)
+    settings.WEBHOOK_ALLOW_PRIVATE = True
+    webhooks.validate_url(url)
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost"])
+def test_delivery_refuses_a_host_that_is_private_once_connected(world, settings, monkeypatch, host):
+    """A public-looking name can resolve to a private address (or be re-pointed there after
+    the form saw it): delivery checks the address it connected to, sends nothing and never
+    retries. `localhost` stands in for such a name; the form's check is bypassed the way an
+    older row or the Django admin would."""
+    with Receiver() as receiver:
+        endpoint = endpoint_for(world, receiver)
+        receiver.secret = endpoint.secret
+        WebhookEndpoint.objects.filter(pk=endpoint.pk).update(
+            url=receiver.url.replace("127.0.0.1", host) + "/hook"
+        )
+        webhooks.record("pair.ended", "k1", endpoint.target, {"id": 1})
+        settings.WEBHOOK_ALLOW_PRIVATE = False
+        with monkeypatch.context() as patch:
+            patch.setattr(webhooks, "validate_url", lambda url: None)
+            counts = webhooks.deliver_due()
+        row = WebhookDelivery.objects.get(key="k1")
+        assert (row.status, counts["skipped"], counts["retry"]) == (S.SKIPPED, 1, 0)
+        assert "private network" in row.last_error
+        assert receiver.delivered() == []
+        settings.WEBHOOK_ALLOW_PRIVATE = True  # the same endpoint, allowed: it arrives
+        webhooks.record("pair.ended", "k2", endpoint.target, {"id": 2})
+        webhooks.deliver_due()
+        assert WebhookDelivery.objects.get(key="k2").status == S.SENT
+
+
+def test_public_addresses_pass_the_check():
+    assert webhooks.is_public("93.184.215.14")
+    assert webhooks.is_public("2606:4700::1111")
+    assert not webhooks.is_public("100.64.0.1")  # carrier-grade NAT
+    assert not webhooks.is_public("not an address")
