@@ -18,7 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mentorship import availability, programs, skills
+from mentorship import availability, invites, programs, skills
 from mentorship.models import ImportBatch, Participant, User
 from mentorship.models.users import normalize_email
 from mentorship.timezones import known_time_zones
@@ -429,10 +429,12 @@ def apply(batch):
             new_users.append(user)
     User.objects.bulk_create(new_users, batch_size=500)
     changed_users = []
+    placeholders = invites.placeholder_ids(users.values())
     for r in rows:
         user = users.get(r["email"])
-        if user is None or user.has_usable_password():
-            continue  # new (just created) or a real account: its owner decides name and zone
+        if user is None or user.pk not in placeholders:
+            continue  # new (just created), or a real account (a password, SSO or SCIM): its
+            # owner or their identity provider decides name and zone
         changed = False
         if r["name"] and user.display_name != r["name"]:
             user.display_name = r["name"]

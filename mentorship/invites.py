@@ -36,9 +36,19 @@ class InviteError(ValueError):
 
 
 def is_placeholder(user):
-    """An account created by an invite or import, never claimed: no usable password, and
-    no single sign-on identity either (those accounts sign in through their provider)."""
-    return not user.has_usable_password() and not user.socialaccount_set.exists()
+    """An account created by an invite or import, never claimed: no usable password, not
+    provisioned by SCIM and no single sign-on identity (those accounts belong to the
+    identity provider: their person signs in there, and it keeps their name)."""
+    return user.pk in placeholder_ids([user])
+
+
+def placeholder_ids(users):
+    """The ids of those users that are placeholders (is_placeholder), in one query."""
+    candidates = [u.pk for u in users if not u.has_usable_password() and not u.scim_external_id]
+    if not candidates:
+        return set()
+    with_sso = User.objects.filter(pk__in=candidates, socialaccount__isnull=False)
+    return set(candidates) - set(with_sso.values_list("pk", flat=True))
 
 
 def ensure_participant(program, email, role=None, display_name=""):

@@ -4,12 +4,13 @@ import csv
 import io
 
 import pytest
+from allauth.socialaccount.models import SocialAccount
 from django.contrib.staticfiles import finders
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError
 from django.urls import reverse
 
-from mentorship import importing
+from mentorship import importing, invites
 from mentorship.models import ImportBatch, Participant, Skill, User
 from tests.factories import make_participant, make_user
 
@@ -121,6 +122,26 @@ def test_existing_accounts_keep_their_own_name_and_zone(world):
     user = User.objects.get(email="real@example.com")
     assert (user.display_name, user.time_zone) == ("Real Person", "Asia/Tokyo")
     assert Participant.objects.get(user=user, program=world.program).role == "mentor"
+
+
+@pytest.mark.parametrize("owner", ["sso", "scim", "none"])
+def test_accounts_of_an_identity_provider_keep_their_name_and_zone(world, owner):
+    """No password does not make an account a placeholder: one that signs in through SSO,
+    or that SCIM provisioned, keeps what its identity provider set."""
+    user = make_user("idp@example.com", display_name="From IdP", time_zone="Asia/Tokyo")
+    user.set_unusable_password()
+    user.scim_external_id = "ext-1" if owner == "scim" else ""
+    user.save()
+    if owner == "sso":
+        SocialAccount.objects.create(user=user, provider="oidc", uid="sub-1")
+    data = (HEADER + "idp@example.com,Imported Name,mentor,Europe/Paris,,,,,,,\n").encode()
+    importing.apply(
+        importing.store(world.program, world.admin, importing.check(world.program, data))
+    )
+    user.refresh_from_db()
+    expected = ("Imported Name", "Europe/Paris") if owner == "none" else ("From IdP", "Asia/Tokyo")
+    assert (user.display_name, user.time_zone) == expected
+    assert invites.is_placeholder(user) is (owner == "none")
 
 
 def test_blank_cells_keep_current_values(world):
