@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/scale.py                   # the x10 set (seeded once, kept)
     .venv/bin/python bench/scale.py --fraction 0.02   # a quick run on 2% of it
+    .venv/bin/python bench/scale.py --pages dashboard,pair_page   # only these pages
 
 Seeds (or reuses) the x10 set of bench/_scale_seed.py in its own database, serves it
 with gunicorn as the Dockerfile does (sync workers, --workers 3) with the health cache
@@ -278,7 +279,7 @@ def saturation(port, path, cookie, clients, seconds):
 # --- EXPLAIN ----------------------------------------------------------------------------------
 
 
-def explain_pages(slug, admin, member_pair, member):
+def explain_pages(slug, admin, member_pair, member, chosen=None):
     """EXPLAIN each query the pages run in process that reads a hot table.
 
     Returns [(page, sql, plan lines, seq scans over hot tables)]."""
@@ -312,6 +313,8 @@ def explain_pages(slug, admin, member_pair, member):
     ]
     seen, out = set(), []
     for name, client, path in visits:
+        if chosen is not None and name.split()[0] not in chosen:
+            continue
         captured.clear()
         with connection.execute_wrapper(capture):
             response = client.get(path)
@@ -348,7 +351,14 @@ def main():
     parser.add_argument("--workers", type=int, default=3, help="gunicorn sync workers")
     parser.add_argument("--saturate", type=float, default=10, help="seconds per rps figure")
     parser.add_argument("--plans", action="store_true", help="print every plan in full")
+    parser.add_argument(
+        "--pages", default="", help="comma-separated page names (default: every page)"
+    )
     args = parser.parse_args()
+    names = [p[0] for p in pages("", None)]
+    chosen = [n.strip() for n in args.pages.split(",") if n.strip()] or names
+    if unknown := set(chosen) - set(names):
+        parser.error(f"unknown pages {sorted(unknown)}; pages: {', '.join(names)}")
     db = args.db or (
         "mentorship_scale_x10" if args.fraction == 1 else f"mentorship_scale_f{args.fraction:g}"
     ).replace(".", "_")
@@ -373,7 +383,9 @@ def main():
     }
     today = datetime.date.today()
 
-    plans = explain_pages(slug, admin, members[0][0], members[0][1])
+    # EXPLAIN names pages by their first word ("health all", "pair page", "export pairs").
+    first_words = {n.split("_")[0] for n in chosen}
+    plans = explain_pages(slug, admin, members[0][0], members[0][1], first_words)
     connections.close_all()
 
     var_dir = tempfile.mkdtemp(prefix="bench-scale-")
@@ -393,6 +405,8 @@ def main():
     results, errors_by_page = {}, {}
     try:
         for page in pages(slug, today):
+            if page[0] not in chosen:
+                continue
             measure(port, cookies, page, args.clients, args.clients)  # warm every worker
             # An export holds a sync worker while it streams the whole file: fewer of them.
             count = args.requests if "export" not in page[0] else 2 * args.clients
@@ -410,6 +424,8 @@ def main():
             ("dashboard", port, "/", member_cookie),
             ("pair_page", port, f"/pairs/{members[0][0]}/", member_cookie),
         ):
+            if name != "bare" and name not in chosen:
+                continue
             rps[name], errors = saturation(p, path, cookie, args.clients, args.saturate)
             if errors:
                 print(f"  saturation {name}: {len(errors)} errors, first: {errors[0]}")
@@ -440,9 +456,9 @@ def main():
     print(f"scale.worst_page_p95_ms: {worst:.1f} ms")
     print(f"scale.worst_page_p95_vs_target: {worst / TARGET_MS:.2f} x {TARGET_MS} ms")
     print(f"scale.errors: {sum(len(e) for e in errors_by_page.values())} count")
-    for name in ("bare", "dashboard", "pair_page"):
+    for name in rps:
         print(f"scale.{name}_rps: {rps[name]:.1f} req/s")
-    for name in ("dashboard", "pair_page"):
+    for name in [n for n in rps if n != "bare"]:
         print(f"scale.{name}_rps_vs_bare: {rps[name] / rps['bare']:.3f} ratio (target >= 0.1)")
     print(f"scale.hot_queries_explained: {len(plans)} count")
     print(f"scale.seq_scans_on_hot_tables: {len(flagged)} count")

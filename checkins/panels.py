@@ -10,10 +10,19 @@ from checkins import idle
 from checkins.answers import closed_reason
 from checkins.models import CheckIn, PairTrack
 from pairs.models import Pair
+from sessions.dashboard import PEOPLE
 from sessions.panels import Panel
 
 OPEN_DAYS = 60  # an unanswered check-in stays on the dashboard this long
 SHOWN = 5
+# What the panel and closed_reason read (a narrow row: see sessions.dashboard.PAIR_FIELDS).
+DUE_FIELDS = (
+    "user_id",
+    "kind",
+    "due_at",
+    "answered_at",
+    *(f"pair__{f}" for f in ("status", "ended_on", "program__name", *PEOPLE)),
+)
 
 
 def dashboard_panel(user, board, now):
@@ -27,6 +36,7 @@ def dashboard_panel(user, board, now):
             due_at__gte=now - datetime.timedelta(days=OPEN_DAYS),
         )
         .select_related("pair__program", "pair__mentor__user", "pair__mentee__user")
+        .only(*DUE_FIELDS)
         .order_by("-due_at", "pk")[:SHOWN]
         if closed_reason(c) is None
     ]

@@ -111,8 +111,12 @@ RHYTHM = ("checkin_first_days", "checkin_every_days", "idle_days", "cadence_days
 
 
 def program_loaded(sender, instance, **kwargs):
-    """post_init of Program: remember its rhythm, so a save can tell whether it changed."""
-    instance._checkin_rhythm = tuple(getattr(instance, f, None) for f in RHYTHM)
+    """post_init of Program: remember its rhythm, so a save can tell whether it changed.
+    A program loaded without them (.only() on a page) remembers nothing: reading a deferred
+    field here would load it, one query per row."""
+    loaded = instance.__dict__
+    if all(f in loaded for f in RHYTHM):
+        instance._checkin_rhythm = tuple(loaded[f] for f in RHYTHM)
 
 
 def program_saved(sender, instance, created=False, **kwargs):

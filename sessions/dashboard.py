@@ -23,6 +23,37 @@ SIDE_WINDOW_DAYS = 90
 REQUESTS_SHOWN = 10
 REQUEST_NEWS_DAYS = 14  # a request's answer (or expiry) stays on the requester's dashboard
 
+# The columns the page shows, and no more: Django compiles and builds every selected column,
+# and a pair with its program and both people is 75 of them (a large share of the request's CPU).
+PEOPLE = ("mentor__user__display_name", "mentor__user__email")
+PEOPLE += tuple(f.replace("mentor", "mentee") for f in PEOPLE)
+PAIR_FIELDS = (
+    "program__name",
+    "program__slug",
+    "program__cadence_days",
+    "status",
+    "started_on",
+    "ended_on",
+    "created_at",
+    *PEOPLE,
+)
+REQUEST_FIELDS = (
+    "program__name",
+    "requester__user__display_name",
+    "requester__user__email",
+    "recipient__user__display_name",
+    "recipient__user__email",
+    "message",
+    "status",
+    "reasons",
+    "expires_at",
+    "responded_at",
+    "created_at",
+    "pair",
+)
+ACTION_FIELDS = ("pair_id", "text", "owner", "due_on", "status", "version")
+SESSION_FIELDS = ("pair_id", "occurred_at")
+
 
 @dataclass
 class PairCard:
@@ -63,35 +94,43 @@ def build(user, now=None):
     board = Dashboard(today=today)
     # The person's participant ids first: with literal ids the pairs come from the mentor
     # and mentee indexes, where a join through participants hashed every pair and person.
-    mine = list(Participant.objects.filter(user=user).values_list("pk", flat=True))
+    mine = list(Participant.objects.filter(user=user).order_by().values_list("pk", flat=True))
     pairs = list(
         Pair.objects.filter(Q(mentor_id__in=mine) | Q(mentee_id__in=mine), status__in=Pair.LIVE)
         .select_related("program", "mentor__user", "mentee__user")
+        .only(*PAIR_FIELDS)
         .order_by("program__name", "pk")
     )
-    board.administered = list(user.administered_programs.order_by("name"))
+    board.administered = list(user.administered_programs.only("name", "slug").order_by("name"))
     requests = PairRequest.objects.select_related(
-        "program", "requester__user", "recipient__user", "pair"
-    )
-    board.requests_to_answer = list(
-        requests.filter(
-            recipient__user=user, status=PairRequest.Status.OPEN, expires_at__gt=now
-        ).order_by("expires_at")[:REQUESTS_SHOWN]
-    )
-    board.my_requests = list(
-        requests.filter(requester__user=user)
-        .filter(
-            Q(status=PairRequest.Status.OPEN)
-            | Q(responded_at__gte=now - datetime.timedelta(days=REQUEST_NEWS_DAYS))
+        "program", "requester__user", "recipient__user"
+    ).only(*REQUEST_FIELDS)
+    board.requests_to_answer = (
+        list(
+            requests.filter(
+                recipient_id__in=mine, status=PairRequest.Status.OPEN, expires_at__gt=now
+            ).order_by("expires_at")[:REQUESTS_SHOWN]
         )
-        .order_by("-created_at")[:REQUESTS_SHOWN]
+        if mine
+        else []
+    )
+    board.my_requests = (
+        list(
+            requests.filter(requester_id__in=mine)
+            .filter(
+                Q(status=PairRequest.Status.OPEN)
+                | Q(responded_at__gte=now - datetime.timedelta(days=REQUEST_NEWS_DAYS))
+            )
+            .order_by("-created_at")[:REQUESTS_SHOWN]
+        )
+        if mine
+        else []
     )
     if not pairs:
         return board
     by_id = {p.pk: p for p in pairs}
     roles = {p.pk: p.role_of(user) for p in pairs}
-    last = cadence.last_logged(list(by_id), now)
-    upcoming = cadence.next_scheduled(list(by_id), now)
+    last, upcoming = cadence.last_and_next(list(by_id), now)
     for pair in pairs:
         role = roles[pair.pk]
         card = PairCard(
@@ -109,9 +148,11 @@ def build(user, now=None):
         if card.needs_nudge:
             board.nudges.append(card)
 
-    actions = NextAction.objects.filter(pair_id__in=by_id, status=NextAction.Status.OPEN).order_by(
-        "due_on", "pk"
-    )[:ACTIONS_SHOWN]
+    actions = (
+        NextAction.objects.filter(pair_id__in=by_id, status=NextAction.Status.OPEN)
+        .only(*ACTION_FIELDS)
+        .order_by("due_on", "pk")[:ACTIONS_SHOWN]
+    )
     for action in actions:
         label_action(action)
         action.pair = by_id[action.pair_id]
@@ -128,11 +169,15 @@ def build(user, now=None):
     my_side = SessionSide.objects.filter(session=OuterRef("pk"))
     missing = Q(pair_id__in=mentor_pairs) & ~Exists(my_side.filter(side="mentor"))
     missing |= Q(pair_id__in=mentee_pairs) & ~Exists(my_side.filter(side="mentee"))
-    sides = Session.objects.filter(
-        missing,
-        status=Session.Status.LOGGED,
-        occurred_at__gte=now - datetime.timedelta(days=SIDE_WINDOW_DAYS),
-    ).order_by("-occurred_at")[:SIDES_SHOWN]
+    sides = (
+        Session.objects.filter(
+            missing,
+            status=Session.Status.LOGGED,
+            occurred_at__gte=now - datetime.timedelta(days=SIDE_WINDOW_DAYS),
+        )
+        .only(*SESSION_FIELDS)
+        .order_by("-occurred_at")[:SIDES_SHOWN]
+    )
     for session in sides:
         session.pair = by_id[session.pair_id]
         board.sides_to_add.append(session)

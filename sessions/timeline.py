@@ -18,6 +18,10 @@ from sessions.models import AgendaItem, NextAction, Session, SessionSide
 PAGE_SIZE = 10
 BALANCE_MONTHS = 6
 OPEN_ACTIONS_SHOWN = 50
+# What an entry shows of an action (narrow rows: fewer columns to compile and build).
+TIMELINE_ACTION_FIELDS = (
+    "text", "owner", "due_on", "status", "dropped_reason", "created_in_id", "reviewed_in_id",
+)  # fmt: skip
 
 
 FORMAT_LABELS = dict(Session.Format.choices)
@@ -77,8 +81,10 @@ def timeline(pair, page=1):
             else:
                 entry.mentee_side = side
         ids = list(entries)
-        for action in NextAction.objects.filter(pair=pair).filter(
-            Q(created_in_id__in=ids) | Q(reviewed_in_id__in=ids)
+        for action in (
+            NextAction.objects.filter(pair=pair)
+            .filter(Q(created_in_id__in=ids) | Q(reviewed_in_id__in=ids))
+            .only(*TIMELINE_ACTION_FIELDS)
         ):
             label_action(action)
             if action.created_in_id in entries:
@@ -231,6 +237,20 @@ def balance_sparklines(rows, width=300, height=120, left=28, right=10, top=12, b
     months = [
         {"x": f"{left + i * step:.1f}", "label": date_format(rows[i].month, "M")} for i in ticks
     ]
+    # The drawing's coordinates as text, written once: the template would localize each
+    # number of each chart again (a hundred number_format calls a page).
+    layout = {
+        "width": str(width),
+        "height": str(height),
+        "baseline": str(baseline),
+        "top_y": str(top),
+        "left": str(left),
+        "right": str(width - right),
+        "month_y": str(height - 8),
+        "label_x": str(left - 5),
+        "top_label_y": str(top + 4),
+        "zero_label_y": str(baseline + 4),
+    }
     for key, label in METRICS:
         mentor = [getattr(r, f"mentor_{key}") for r in rows]
         mentee = [getattr(r, f"mentee_{key}") for r in rows]
@@ -251,14 +271,8 @@ def balance_sparklines(rows, width=300, height=120, left=28, right=10, top=12, b
                 "mentor_total": sum(mentor),
                 "mentee_total": sum(mentee),
                 "top": top_value,
-                "width": width,
-                "height": height,
-                "baseline": baseline,
-                "top_y": top,
-                "left": left,
-                "right": width - right,
                 "months": months,
-                "month_y": height - 8,
+                **layout,
             }
         )
     return charts

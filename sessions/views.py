@@ -111,7 +111,8 @@ def pair_page(request, pk):
         "access": access,
         "pair": pair,
         "pair_role": access.role,
-        "is_program_admin": access.is_program_admin,
+        # Called by the template only when pair_role is empty: no query for the members.
+        "is_program_admin": lambda: access.is_program_admin,
         "timeline": timeline_service.timeline(pair, page),
         "counts": timeline_service.counts(pair),
         "upcoming": timeline_service.upcoming(pair),

@@ -16,7 +16,7 @@ from mentorship.weekly import due_now, weekday_for, weekly_slot
 from notifications.models import EmailPreference
 from sessions import cadence, dashboard, nudges
 from sessions.models import NextAction
-from tests.factories import make_action, make_pair, make_session
+from tests.factories import make_action, make_pair, make_participant, make_session, make_user
 
 pytestmark = pytest.mark.django_db
 UTC = datetime.UTC
@@ -59,6 +59,22 @@ def test_behind_means_active_past_the_cadence_with_nothing_scheduled(world):
     assert not cadence.is_behind(pair, cadence_days + 1, has_upcoming=True)
     pair.status = "paused"
     assert not cadence.is_behind(pair, cadence_days + 1, has_upcoming=False)
+
+
+def test_last_and_next_in_one_query_is_last_logged_and_next_scheduled(world):
+    now = datetime.datetime(2026, 12, 10, 12, 0, tzinfo=UTC)
+    day = datetime.timedelta(days=1)
+    other = make_pair(world.mentor, make_participant(world.program, make_user()))  # no sessions
+    for when, status in [(now - 9 * day, "logged"), (now - 2 * day, "logged"),
+                         (now + day, "logged"),  # logged ahead of now: not "last"
+                         (now - day, "scheduled"),  # scheduled in the past: not "next"
+                         (now + 3 * day, "scheduled"), (now + 5 * day, "scheduled"),
+                         (now - day, "cancelled")]:  # fmt: skip
+        make_session(world.pair, when=when, status=status)
+    ids = [world.pair.pk, other.pk]
+    last, upcoming = cadence.last_and_next(ids, now)
+    assert last == cadence.last_logged(ids, now) == {world.pair.pk: now - 2 * day}
+    assert upcoming == cadence.next_scheduled(ids, now) == {world.pair.pk: now + 3 * day}
 
 
 def test_stalled_query_and_row_rule_are_the_same_rule(world):

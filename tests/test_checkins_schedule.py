@@ -8,6 +8,7 @@ from django.core import mail
 
 from checkins import schedule
 from checkins.models import CheckIn, PairTrack
+from mentorship.models import Program
 from notifications.models import EmailPreference, SentEmail
 from pairs import lifecycle
 from tests.checkins_helpers import START, at, run, sent_to, start_pair
@@ -209,3 +210,14 @@ def test_program_settings_have_bounds_with_clear_messages(client, world, field, 
     assert response.status_code == 302
     world.program.refresh_from_db()
     assert getattr(world.program, field) == (good or None)
+
+
+def test_a_program_loaded_without_its_rhythm_costs_no_query_per_row(
+    world, django_assert_num_queries
+):
+    """Pages load programs with .only(): the rhythm memory must not load deferred fields."""
+    with django_assert_num_queries(1):
+        programs = list(Program.objects.only("name"))
+    assert programs and not hasattr(programs[0], "_checkin_rhythm")
+    full = Program.objects.get(pk=world.program.pk)
+    assert full._checkin_rhythm[-1] == world.program.cadence_days
