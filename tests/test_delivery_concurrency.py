@@ -7,7 +7,7 @@
 - a database connection lost right after the server accepted an email is logged as
   such (not as an email that "could not be built"), and the email goes out again with
   the same Message-ID once its lease passes;
-- two nudge claims at once report only the rows each inserted.
+- two nudge claims at once build each nudge once and report only the rows each inserted.
 """
 
 import collections
@@ -234,7 +234,9 @@ def test_a_database_loss_after_a_send_is_logged_as_such_and_repeats_with_one_mes
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_nudge_claims_at_once_each_report_only_the_rows_they_inserted(world, monkeypatch):
+def test_two_nudge_claims_at_once_build_each_nudge_once_and_report_their_own_rows(
+    world, monkeypatch
+):
     require_postgres()
     for n in range(12):
         mentor = make_participant(world.program, make_user(f"m{n}@example.com"), role="mentor")
@@ -242,16 +244,25 @@ def test_two_nudge_claims_at_once_each_report_only_the_rows_they_inserted(world,
         make_action(make_pair(mentor, mentee), text="Something", owner="both")
     monday = datetime.datetime(2026, 11, 9, 9, 20, tzinfo=datetime.UTC)
     barrier = threading.Barrier(2)
-    build = nudges.build_contents
+    insert, build = outbox.queue_many, nudges.build_contents
+    built = collections.Counter()
 
-    def build_together(users, now):
+    def insert_together(rows):
         # Both claims have read "not yet recorded" before either inserts: the race.
         barrier.wait(30)
+        return insert(rows)
+
+    def build_counted(users, now):
+        built.update(u.pk for u in users)
         return build(users, now)
 
-    monkeypatch.setattr(nudges, "build_contents", build_together)
+    monkeypatch.setattr(outbox, "queue_many", insert_together)
+    monkeypatch.setattr(nudges, "build_contents", build_counted)
     results = []
     run_threads([lambda: results.append(nudges.claim_due(monday))] * 2)
     rows = SentEmail.objects.filter(kind="nudge")
     assert sum(r["pending"] for r in results) == rows.filter(status="pending").count() == 26
     assert sum(r["skipped"] for r in results) == rows.filter(status="skipped").count()
+    # The loser of each insert waited for the winner's commit and built nothing.
+    assert set(built.values()) == {1} and sum(built.values()) == rows.count()
+    assert not rows.filter(status="pending", context={}).exists()
