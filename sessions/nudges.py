@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from mentorship.importing import fast_bulk_update
 from mentorship.models import Participant, User
 from mentorship.timezones import local_date, local_today
 from mentorship.weekly import due_now, weekday_for
@@ -214,7 +215,7 @@ def claim_due(now=None, batch_size=500):
                     row.status = SentEmail.Status.SKIPPED
                     row.last_error = "Nothing to say this week."
                 counts[row.status] += 1
-            SentEmail.objects.bulk_update(rows, ["context", "status", "last_error"])
+            fast_bulk_update(rows, ["context", "status", "last_error"])
     return counts
 
 
