@@ -327,6 +327,15 @@ def _failed_attempt(row, error, now):
 
 OUTCOMES = ("sent", "retry", "failed", "skipped")
 CONNECTION_ERRORS = (OSError, smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError)
+# Refusals of one message on a working connection (smtplib resets the transaction). They
+# are OSErrors too (SMTPException is one), so they are told apart first: otherwise one
+# refused recipient counted as a broken server and failed the rest of the batch with it.
+MESSAGE_ERRORS = (
+    smtplib.SMTPRecipientsRefused,
+    smtplib.SMTPSenderRefused,
+    smtplib.SMTPDataError,
+    smtplib.SMTPNotSupportedError,
+)
 
 
 class NotMarked(Exception):
@@ -502,6 +511,8 @@ def _deliver_batch(rows, now, counts):
                     counts["sent"] += 1
                     connection.close_if_unusable_or_obsolete()
                     return False
+                except MESSAGE_ERRORS as exc:
+                    outcome = _failed_attempt(row, exc, now)
                 except CONNECTION_ERRORS as exc:
                     broken = exc
                     outcome = _failed_attempt(row, exc, now)
