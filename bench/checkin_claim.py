@@ -11,9 +11,16 @@ Django: FOR UPDATE SKIP LOCKED, LIMIT 500) and, as the anchor measured in the sa
 a primary-key lookup of one track; prints EXPLAIN ANALYZE and the medians of several runs,
 each in a transaction rolled back so every run sees the same rows. Last, one whole
 claim_due() round (opening 1,000 rounds: 2,000 check-ins and invitations), rolled back.
+
+    .venv/bin/python bench/checkin_claim.py --x10 --db mentorship_scale_x10_copy
+
+--x10 runs the same on the x10 set of bench/scale.py (seeded once and kept; only the pairs
+that have check-in tracks there), as of a week ahead so that some rounds are due.
+BENCH_DB names its own database (default bench_checkin_claim).
 """
 
 import argparse
+import datetime
 import os
 import statistics
 import sys
@@ -25,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentorship.settings")
 
 PG = os.environ.get("BENCH_PG", "postgres://mentorship:mentorship@127.0.0.1:5432")
-DB = "bench_checkin_claim"
+DB = os.environ.get("BENCH_DB", "bench_checkin_claim")
 DUE_NOW = 1000
 MENTORS = 1000
 
@@ -125,9 +132,17 @@ def main():
     parser.add_argument("--size", type=int, default=1_000_000, help="pairs (1000000)")
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--x10", action="store_true", help="on the kept x10 set instead")
+    parser.add_argument("--db", default="mentorship_scale_x10", help="the x10 set's database")
     args = parser.parse_args()
 
-    fresh_database()
+    if args.x10:
+        import _scale_seed
+
+        _scale_seed.ensure(args.db, 1.0)
+        args.keep = True
+    else:
+        fresh_database()
     import django
 
     django.setup()
@@ -138,11 +153,15 @@ def main():
     from checkins.models import CheckIn, PairTrack
 
     started = time.perf_counter()
-    seed(args.size)
+    if args.x10:
+        args.size = PairTrack.objects.count()
+        now = timezone.now() + datetime.timedelta(days=7)
+    else:
+        seed(args.size)
+        now = timezone.now()
     seeded = time.perf_counter() - started
-    now = timezone.now()
     sql, found = captured_sql(lambda: schedule.claim_query(now, 500))
-    assert found == min(500, DUE_NOW), found
+    assert args.x10 or found == min(500, DUE_NOW), found
     some = PairTrack.objects.order_by("pair_id").values_list("pair_id", flat=True)[args.size // 2]
     anchor_sql, _ = captured_sql(lambda: PairTrack.objects.filter(pair_id=some))
     claim_ms = median_ms(sql, args.runs)
@@ -152,10 +171,11 @@ def main():
         plan = [row[0] for row in cursor.fetchall()]
         transaction.set_rollback(True)
     with transaction.atomic():
+        before = CheckIn.objects.count()
         t = time.perf_counter()
         schedule.claim_due(now)
         round_s = time.perf_counter() - t
-        opened = CheckIn.objects.count()
+        opened = CheckIn.objects.count() - before
         transaction.set_rollback(True)
     if not args.keep:
         drop_database()
@@ -166,7 +186,8 @@ def main():
     print("\n".join(plan))
     execution = next((line for line in plan if line.startswith("Execution Time")), "")
     print(f"(medians of {args.runs} runs, round trip from Python included; 2 shared cores)")
-    print(f"checkin_claim.pairs: {args.size} rows")
+    print(f"checkin_claim.pairs: {args.size} rows (with a check-in track)")
+    print(f"checkin_claim.claimed: {found} rows")
     print(f"checkin_claim.plan_execution_ms: {execution.split(':')[1].strip()}")
     print(f"checkin_claim.query_ms: {claim_ms:.2f} ms")
     print(f"checkin_claim.anchor_pk_lookup_ms: {anchor_ms:.2f} ms")

@@ -6,8 +6,9 @@
 Each size gets a fresh PostgreSQL database (bench_nudges) with N participants in N/2
 active pairs, each person owning an open action. The round runs the real task
 (sessions.send_weekly_nudges: claim + deliver) in --processes fresh worker processes at
-once (two by default, as two Celery workers would) with Django's SMTP backend pointed at an
-aiosmtpd sink running in another process, which counts every message and any person
+once (two by default, as two Celery workers would) with Django's SMTP backend pointed at a
+counting SMTP sink in another process (bench/_smtp_counter.py: a bare asyncio server,
+so the sink is not what sets the pace), which counts every message and any person
 nudged twice. Printed: emails/s, total seconds and the workers' peak RSS, at a quarter of
 the size and at the size, so you can see whether memory stays flat as the count grows.
 BENCH_DB names the database (default bench_nudges).
@@ -109,31 +110,23 @@ def seed(size):
 
 
 def sink_process(port, counter, duplicates, ready):
-    """An aiosmtpd server counting what it accepts."""
+    """The counting SMTP sink (bench/_smtp_counter.py): messages and repeated recipients."""
     import asyncio
 
-    from aiosmtpd.controller import Controller
+    from _smtp_counter import Counts, serve
 
-    seen = set()
+    counts = Counts()
 
-    class Handler:
-        async def handle_DATA(self, server, session, envelope):
-            with counter.get_lock():
-                counter.value += 1
-            for rcpt in envelope.rcpt_tos:  # one nudge per person: a second is a duplicate
-                if rcpt in seen:
-                    with duplicates.get_lock():
-                        duplicates.value += 1
-                seen.add(rcpt)
-            return "250 OK"
+    def on_message():
+        counter.value = counts.messages  # one writer: no lock needed
+        duplicates.value = counts.duplicates
 
-    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
-    controller.start()
-    ready.set()
-    try:
-        asyncio.run(asyncio.sleep(10**6))
-    finally:
-        controller.stop()
+    async def main():
+        await serve(port, counts, on_message)
+        ready.set()
+        await asyncio.sleep(10**6)
+
+    asyncio.run(main())
 
 
 def worker_main():

@@ -11,6 +11,9 @@ Django: FOR UPDATE SKIP LOCKED, LIMIT 500), prints its EXPLAIN ANALYZE and the m
 time of several runs, each in a transaction rolled back so every run sees the same rows.
 
     .venv/bin/python bench/reminder_claim.py --x10    # on bench/_scale_seed.py's x10 set
+    .venv/bin/python bench/reminder_claim.py --x10 --db mentorship_scale_x10_copy
+
+BENCH_DB names its own database (default bench_reminder_claim); --db the x10 set's.
 
 --x10 runs the same query on the x10 set of bench/scale.py (1,500,000 actions over 100
 programs and ten years; seeded once and kept) instead of seeding its own. Check-in claims
@@ -30,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentorship.settings")
 
 PG = os.environ.get("BENCH_PG", "postgres://mentorship:mentorship@127.0.0.1:5432")
-DB = "bench_reminder_claim"
+DB = os.environ.get("BENCH_DB", "bench_reminder_claim")
 DUE_NOW = 1000
 
 
@@ -128,12 +131,13 @@ def main():
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--x10", action="store_true", help="on the kept x10 set instead")
+    parser.add_argument("--db", default="mentorship_scale_x10", help="the x10 set's database")
     args = parser.parse_args()
 
     if args.x10:
         import _scale_seed
 
-        _scale_seed.ensure("mentorship_scale_x10", 1.0)
+        _scale_seed.ensure(args.db, 1.0)
         args.keep, seeded = True, 0.0
     else:
         fresh_database()

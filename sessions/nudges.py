@@ -5,8 +5,9 @@ several programs the earliest program's) from 09:00 in their own time zone, dayl
 saving included (zoneinfo), and only on that day (mentorship.weekly). A periodic task
 runs every ~15 minutes and calls claim_due(): for each person whose day it is it records one
 SentEmail(kind="nudge", key="user:YYYY-Www"); the unique key means two beat
-processes, or the task fired twice, still make one nudge. A nudge with nothing in it
-is recorded as skipped and never sent.
+processes, or the task fired twice, still make one nudge, and the rows are inserted
+before their contents are built, so two workers running the round at once never build the
+same nudge twice. A nudge with nothing in it is recorded as skipped and never sent.
 
 People are processed in batches by primary key with a handful of queries per batch,
 so memory stays flat however many people there are.
@@ -15,9 +16,11 @@ so memory stays flat however many people there are.
 import datetime
 from collections import defaultdict
 
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from mentorship.importing import fast_bulk_update
 from mentorship.models import Participant, User
 from mentorship.timezones import local_date, local_today
 from mentorship.weekly import due_now, weekday_for
@@ -194,18 +197,25 @@ def claim_due(now=None, batch_size=500):
         todo = [(user, key) for user, key in due.values() if key not in done]
         if not todo:
             continue
-        contents = build_contents([user for user, _ in todo], now)
-        rows = []
-        for user, key in todo:
-            content = contents[user.pk]
-            status = SentEmail.Status.PENDING if content["pairs"] else SentEmail.Status.SKIPPED
-            reason = "" if content["pairs"] else "Nothing to say this week."
-            rows.append(
-                outbox.new_row(KIND, key, user, content, now, status=status, last_error=reason)
+        with transaction.atomic():
+            # Insert first, build after: the unique (kind, key) decides which claimer
+            # builds each nudge. A concurrent claim inserting the same keys waits for this
+            # transaction and then inserts none (or all, if this one rolled back), so two
+            # workers running the round never build the same nudges twice; until the
+            # commit no worker can deliver the rows.
+            rows = outbox.queue_many(
+                [outbox.new_row(KIND, key, user, {}, now) for user, key in todo]
             )
-        # Count what this claim inserted: a concurrent claim may have written the rest.
-        for row in outbox.queue_many(rows):
-            counts[row.status] += 1
+            if not rows:
+                continue
+            contents = build_contents([row.user for row in rows], now)
+            for row in rows:
+                row.context = contents[row.user.pk]
+                if not row.context["pairs"]:
+                    row.status = SentEmail.Status.SKIPPED
+                    row.last_error = "Nothing to say this week."
+                counts[row.status] += 1
+            fast_bulk_update(rows, ["context", "status", "last_error"])
     return counts
 
 

@@ -7,7 +7,9 @@
 - a database connection lost right after the server accepted an email is logged as
   such (not as an email that "could not be built"), and the email goes out again with
   the same Message-ID once its lease passes;
-- two nudge claims at once report only the rows each inserted.
+- two nudge claims at once build each nudge once and report only the rows each inserted;
+- a recipient refused in the middle of a batch is retried alone: the rest are sent and
+  marked, and every nudge reaches the server once.
 """
 
 import collections
@@ -234,7 +236,9 @@ def test_a_database_loss_after_a_send_is_logged_as_such_and_repeats_with_one_mes
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_nudge_claims_at_once_each_report_only_the_rows_they_inserted(world, monkeypatch):
+def test_two_nudge_claims_at_once_build_each_nudge_once_and_report_their_own_rows(
+    world, monkeypatch
+):
     require_postgres()
     for n in range(12):
         mentor = make_participant(world.program, make_user(f"m{n}@example.com"), role="mentor")
@@ -242,16 +246,69 @@ def test_two_nudge_claims_at_once_each_report_only_the_rows_they_inserted(world,
         make_action(make_pair(mentor, mentee), text="Something", owner="both")
     monday = datetime.datetime(2026, 11, 9, 9, 20, tzinfo=datetime.UTC)
     barrier = threading.Barrier(2)
-    build = nudges.build_contents
+    insert, build = outbox.queue_many, nudges.build_contents
+    built = collections.Counter()
 
-    def build_together(users, now):
+    def insert_together(rows):
         # Both claims have read "not yet recorded" before either inserts: the race.
         barrier.wait(30)
+        return insert(rows)
+
+    def build_counted(users, now):
+        built.update(u.pk for u in users)
         return build(users, now)
 
-    monkeypatch.setattr(nudges, "build_contents", build_together)
+    monkeypatch.setattr(outbox, "queue_many", insert_together)
+    monkeypatch.setattr(nudges, "build_contents", build_counted)
     results = []
     run_threads([lambda: results.append(nudges.claim_due(monday))] * 2)
     rows = SentEmail.objects.filter(kind="nudge")
     assert sum(r["pending"] for r in results) == rows.filter(status="pending").count() == 26
     assert sum(r["skipped"] for r in results) == rows.filter(status="skipped").count()
+    # The loser of each insert waited for the winner's commit and built nothing.
+    assert set(built.values()) == {1} and sum(built.values()) == rows.count()
+    assert not rows.filter(status="pending", context={}).exists()
+
+
+class RefusingCollector(Collector):
+    """A Collector whose server refuses one recipient (550) while `refuse` names them."""
+
+    def __init__(self, refuse, **kwargs):
+        super().__init__(**kwargs)
+        self.refuse = refuse
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        if address == self.refuse:
+            return "550 mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_refused_nudge_in_a_batch_is_retried_alone_and_each_goes_out_once(world, smtp_at):
+    require_postgres()
+    for n in range(6):
+        mentor = make_participant(world.program, make_user(f"m{n}@example.com"), role="mentor")
+        mentee = make_participant(world.program, make_user(f"e{n}@example.com"))
+        make_action(make_pair(mentor, mentee), text="Something", owner="both")
+    monday = datetime.datetime(2026, 11, 9, 9, 20, tzinfo=datetime.UTC)
+    nudges.claim_due(monday)
+    expected = SentEmail.objects.filter(kind="nudge", status="pending").count()
+    sink = smtp_at()
+    sink.collector = RefusingCollector("e3@example.com")
+    sink.controller.handler = sink.collector
+
+    counts = outbox.deliver_due(monday, threads=1)  # one claimed batch, one connection
+    assert counts["sent"] == expected - 1 and counts["retry"] == 1
+    refused = SentEmail.objects.get(kind="nudge", status="pending")
+    assert refused.to_email == "e3@example.com" and refused.attempts == 1
+    assert "550" in refused.last_error
+    sent = SentEmail.objects.filter(kind="nudge", status="sent")
+    assert sent.count() == expected - 1 and not sent.filter(sent_at=None).exists()
+
+    sink.collector.refuse = None  # the mailbox is back; the retry goes out after its delay
+    later = refused.next_attempt_at + datetime.timedelta(seconds=1)
+    assert outbox.deliver_due(later, threads=1)["sent"] == 1
+    keys = keys_of(sink)
+    assert len(keys) == expected and set(keys.values()) == {1}
+    assert SentEmail.objects.filter(kind="nudge", status="sent").count() == expected
