@@ -391,6 +391,9 @@ def main():
         "DEBUG": "false",
         "DJANGO_ENV": "development",
         "HEALTH_CACHE_SECONDS": "0",
+        # A broker, as in a deployment: a session log's email is queued by the request,
+        # not delivered inside it (without one, tasks run eagerly in the request).
+        "CELERY_BROKER_URL": "memory://",
         "LOG_LEVEL": "WARNING",
     }
     port, bare_port = free_port(), free_port()
