@@ -88,7 +88,19 @@ class CheckIn(models.Model):
         indexes = [
             models.Index(fields=["user", "answered_at"], name="checkin_user_open"),
             models.Index(fields=["user", "updated_at"], name="checkin_user_updated"),
-            models.Index(fields=["pair", "answered_at"], name="checkin_pair_answered"),
+            # Program health over years of check-ins: its two aggregates (by due and by
+            # answer time) read only these index entries, pair by pair of the program,
+            # never the table (a ten-year range scanned every program's check-ins).
+            models.Index(
+                fields=["pair", "answered_at"],
+                name="checkin_pair_answered",
+                include=["id", "score"],
+            ),
+            models.Index(
+                fields=["pair", "due_at"],
+                name="checkin_pair_due",
+                include=["id", "answered_at", "score", "good_fit", "wants_help"],
+            ),
         ]
 
 

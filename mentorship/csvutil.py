@@ -7,11 +7,14 @@ from django.http import StreamingHttpResponse
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+_FIRST = frozenset("".join(FORMULA_STARTS))  # each start is one character
+
+
 def safe_cell(value):
     if value is None:
         return ""
-    text = str(value)
-    if text.startswith(FORMULA_STARTS):
+    text = value if type(value) is str else str(value)  # noqa: E721 - exact type, fast path
+    if text and text[0] in _FIRST:
         # A leading apostrophe makes spreadsheets show the text, not evaluate it.
         return "'" + text
     return text

@@ -64,11 +64,7 @@ def participants(program, q="", role="", status="", skill="", matched=""):
     """The filtered participants of program, with what the list shows, in one query each."""
     qs = Participant.objects.filter(program=program).select_related("user")
     if q:
-        qs = qs.filter(
-            Q(user__email__icontains=q)
-            | Q(user__display_name__icontains=q)
-            | Q(department__icontains=q)
-        )
+        qs = qs.filter(search_q(q))
     if role in Participant.Role.values:
         qs = qs.filter(role=role)
     if status in Participant.Status.values:
@@ -99,6 +95,34 @@ def participants(program, q="", role="", status="", skill="", matched=""):
     return qs.prefetch_related(
         Prefetch("teaches", queryset=skills_qs), Prefetch("learns", queryset=skills_qs)
     ).order_by("user__display_name", "user__email", "pk")
+
+
+def search_q(q):
+    """The participants list's search: name, email or department contains q."""
+    return (
+        Q(user__email__icontains=q)
+        | Q(user__display_name__icontains=q)
+        | Q(department__icontains=q)
+    )
+
+
+PICK_SHOWN = 10  # a person picker lists at most this many matches
+
+
+def find_people(program, q, may=None, shown=PICK_SHOWN):
+    """Active participants of program that the search q finds (and the filter `may`
+    allows), by name: (at most `shown` of them, whether more match). One query; none
+    for an empty search."""
+    q = (q or "").strip()[:100]
+    if not q:
+        return [], False
+    found = list(
+        Participant.objects.filter(program=program, status=Participant.Status.ACTIVE)
+        .filter(search_q(q), may or Q())
+        .select_related("user")
+        .order_by("user__display_name", "user__email", "pk")[: shown + 1]
+    )
+    return found[:shown], len(found) > shown
 
 
 def page_of(queryset, number):

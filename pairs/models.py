@@ -57,6 +57,9 @@ class Pair(models.Model):
         indexes = [
             models.Index(fields=["program", "status"]),
             models.Index(fields=["updated_at"], name="pair_updated"),
+            # The admins' pair list, newest first: a page is read from here, not sorted
+            # after joining every pair of the program to its two people.
+            models.Index(fields=["program", "-created_at", "-id"], name="pair_program_newest"),
         ]
 
     def __str__(self):
@@ -134,7 +137,9 @@ class Suggestion(models.Model):
 
     class Meta:
         ordering = ["-score", "pk"]
-        indexes = [models.Index(fields=["run", "status"])]
+        # The review's order: its page of a 2,000-row run is read from the index, not
+        # sorted after joining every suggestion to its two people.
+        indexes = [models.Index(fields=["run", "status", "-score", "id"], name="suggestion_review")]
 
 
 class Exclusion(models.Model):

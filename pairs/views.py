@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from mentorship.bounds import small_int
 from mentorship.models import Participant
+from mentorship.programs import find_people
 from notifications.after_commit import enqueue
 from pairs import exclusions, lifecycle, pairing
 from pairs import partner_requests as pair_requests
@@ -24,7 +26,7 @@ from pairs.access import (
 from pairs.forms import MatchingSettingsForm
 from pairs.models import Exclusion, MatchRun, Pair, PairRequest, Suggestion
 
-PAGE_SIZE = 100
+PAGE_SIZE = 50  # rendering a row costs more than reading it: 2,000 at once took seconds
 SKIPPED_SHOWN = 100  # skipped rows reported one by one after a bulk action
 
 
@@ -33,6 +35,29 @@ def _participant(program, pk):
         program=program, pk=small_int(pk)
     )
     return person.first()
+
+
+# The matching page's person pickers (pair by hand, never suggest together): a search field
+# each, ?<name>_q=, answered with a few matches to choose from (the participants list's
+# search), for htmx with ?pick=<name>. Who each may list: a filter of the program's people.
+PICKERS = {
+    "mentor": Participant.may_mentor_q,
+    "mentee": Participant.may_be_mentee_q,
+    "first": None,
+    "second": None,
+}
+
+
+def _pickers(request, program, names):
+    """{name: what its picker shows}: one query for each picker searched, none otherwise."""
+    out = {}
+    for name in names:
+        q = request.GET.get(f"{name}_q", "")
+        may = PICKERS[name]
+        people, more = find_people(program, q, may(program) if may else None)
+        chosen = small_int(request.GET.get(name))
+        out[name] = {"name": name, "q": q, "people": people, "more": more, "chosen": chosen}
+    return out
 
 
 def _latest_run(program):
@@ -69,25 +94,21 @@ def _review_context(request, program, run):
 @require_GET
 def matching(request, slug):
     program = get_program_for_admin(request.user, slug)
+    pick = request.GET.get("pick")
+    if request.htmx and pick in PICKERS:
+        picker = _pickers(request, program, [pick])[pick]
+        return render(request, "pairs/matching.html#picker", {"pick": picker})
     context = _review_context(request, program, _latest_run(program))
     if request.htmx and request.GET.get("partial") == "table":
         return render(request, "pairs/matching.html#review-table", context)
-    everyone = list(
-        Participant.objects.filter(
-            program=program,
-            status__in=[Participant.Status.ACTIVE, Participant.Status.INVITED],
-        )
-        .select_related("user")
-        .order_by("user__display_name", "user__email")
-    )
-    people = [p for p in everyone if p.status == Participant.Status.ACTIVE]
     # Before a run: who it matches and who it leaves out (invited, not joined yet).
-    context["active_count"] = len(people)
-    context["invited_count"] = len(everyone) - len(people)
-    for person in people:
-        person.program = program  # may_mentor reads the program's kind
-    context["mentors"] = [p for p in people if p.may_mentor]
-    context["mentees"] = [p for p in people if p.may_be_mentee]
+    counts = Participant.objects.filter(program=program).aggregate(
+        active=Count("pk", filter=Q(status=Participant.Status.ACTIVE)),
+        invited=Count("pk", filter=Q(status=Participant.Status.INVITED)),
+    )
+    context["active_count"] = counts["active"]
+    context["invited_count"] = counts["invited"]
+    context["pickers"] = _pickers(request, program, PICKERS)
     context["exclusions"] = Exclusion.objects.filter(program=program).select_related(
         "first__user", "second__user"
     )

@@ -259,6 +259,9 @@ def pages(world, session, both, batch, token):
             ("webhook", f"/programs/{slug}/webhooks/{endpoint.pk}/"),
             ("webhook-delete", f"/programs/{slug}/webhooks/{endpoint.pk}/delete/"),
             ("matching", f"/programs/{slug}/matching/"),
+            # Without JavaScript a search reloads the page with matches to choose from.
+            ("matching-found",
+             f"/programs/{slug}/matching/?mentor_q=a&mentee_q=a&first_q=a&second_q=zzz"),
             ("manual", f"/programs/{slug}/matching/manual/"),
             ("swap", f"/programs/{slug}/matching/suggestions/{suggestion}/swap/"),
             ("health", f"/programs/{slug}/health/"),

@@ -44,3 +44,29 @@ def test_run_review_swap_and_accept(page, live_server, smtp_sink, settings):
     messages = smtp_sink.wait_for(2)
     assert sorted(m.envelope_to[0] for m in messages) == ["maya@example.com", "theo@example.com"]
     assert page.console_errors == []
+
+
+def test_pair_by_hand_with_the_search_fields_from_the_keyboard(page, live_server):
+    admin = make_user("admin@example.com", display_name="Ada Admin")
+    program = make_program("Guild", admins=[admin], slug="guild")
+    for name, role in [("Maya", "mentor"), ("Sam", "mentor"), ("Theo", "mentee")]:
+        user = make_user(f"{name.lower()}@example.com", display_name=name)
+        make_participant(program, user, role=role, teaches=["SQL"], learns=["SQL"])
+
+    sign_in(page, "admin@example.com", PASSWORD)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/programs/guild/matching/")
+    page.evaluate("window.__stillHere = true")
+    # Typing asks for a few matches (htmx); they come as radios named for the field.
+    page.get_by_role("searchbox", name="Mentor").fill("sa")
+    page.locator("#mentor-choices").get_by_text("1 person found.").wait_for()
+    page.get_by_role("radio", name="Sam sam@example.com").check()
+    page.get_by_role("searchbox", name="Mentee").press_sequentially("the")
+    page.get_by_role("radio", name="Theo theo@example.com").focus()
+    page.keyboard.press("Space")
+    page.locator("#manual-preview").get_by_text("/ 100").first.wait_for()
+    assert page.evaluate("window.__stillHere") is True  # no reload so far
+    page.get_by_role("button", name="Pair them").click()
+    page.get_by_text("Sam and Theo are now paired.").wait_for()
+    assert Pair.objects.get(mentee__user__email="theo@example.com").mentor.user.name == "Sam"
+    assert page.console_errors == []

@@ -467,3 +467,87 @@ def test_runs_and_manual_pairs_score_goals_the_same_way(
     # "grow" is filler: only "leadership" is shared (1 of 3 and 1 of 2 keywords).
     assert score.breakdown["goals"] == pytest.approx(0.3 / 6**0.5, abs=1e-4)
     assert "shared goals: leadership" in reasons_line(score.reasons)
+
+
+# -- issue 19: person pickers search, not a list of everyone -------------------------------
+
+
+def test_the_page_lists_nobody_until_a_picker_searches(client, world):
+    quiet = make_participant(
+        world.program, make_user("quinn@example.com", display_name="Quinn Quiet"), role="mentor"
+    )
+    client.force_login(world.admin)
+    page = client.get(url("matching", "main")).content.decode()
+    assert 'id="mentor-q"' in page and 'form="pick-find"' in page
+    assert "Quinn Quiet" not in page and f'value="{quiet.pk}"' not in page
+    assert '<select id="manual-mentor"' not in page
+
+
+def test_a_picker_finds_people_by_name_email_or_department_with_htmx(client, world):
+    world.mentor.department = "Platform"
+    world.mentor.save()
+    client.force_login(world.admin)
+    for q in ("maya", "MENTOR@example", "platf"):
+        body = client.get(url("matching", "main"), {"pick": "mentor", "mentor_q": q}, **HTMX)
+        body = body.content.decode()
+        assert "<html" not in body and "1 person found." in body
+        assert f'<input type="radio" name="mentor" value="{world.mentor.pk}">' in body
+    body = client.get(url("matching", "main"), {"pick": "mentor", "mentor_q": "zzz"}, **HTMX)
+    assert "Nobody found." in body.content.decode()
+
+
+def test_a_picker_lists_only_who_may_take_that_place(client, world):
+    client.force_login(world.admin)
+    # Olga is a mentee of a classic program: never offered as a mentor; Maya never as mentee.
+    mentor = client.get(url("matching", "main"), {"pick": "mentor", "mentor_q": "o"}, **HTMX)
+    mentee = client.get(url("matching", "main"), {"pick": "mentee", "mentee_q": "o"}, **HTMX)
+    assert f'value="{world.other.pk}"' not in mentor.content.decode()
+    assert f'value="{world.mentor.pk}"' in mentor.content.decode()
+    assert f'value="{world.other.pk}"' in mentee.content.decode()
+    assert f'value="{world.mentor.pk}"' not in mentee.content.decode()
+    world.other.status = "withdrawn"
+    world.other.save()
+    mentee = client.get(url("matching", "main"), {"pick": "mentee", "mentee_q": "olga"}, **HTMX)
+    assert "Nobody found." in mentee.content.decode()
+    # Other programs' people are never found.
+    stranger = make_participant(world.other_program, make_user(display_name="Olga Elsewhere"))
+    first = client.get(url("matching", "main"), {"pick": "first", "first_q": "olga"}, **HTMX)
+    assert f'value="{stranger.pk}"' not in first.content.decode()
+
+
+def test_a_picker_shows_a_few_and_says_there_are_more(client, world):
+    for i in range(12):
+        make_participant(world.program, make_user(display_name=f"Sam {i:02}"), role="mentor")
+    client.force_login(world.admin)
+    body = client.get(url("matching", "main"), {"pick": "mentor", "mentor_q": "sam"}, **HTMX)
+    body = body.content.decode()
+    assert body.count('type="radio"') == 10
+    assert "The first 10 found: type more of the name to narrow it down." in body
+    assert "Sam 00" in body and "Sam 11" not in body  # by name
+
+
+def test_without_javascript_the_find_button_reloads_the_page_with_choices(client, world):
+    client.force_login(world.admin)
+    page = client.get(url("matching", "main"), {"mentor_q": "maya", "mentee_q": "olga"})
+    body = page.content.decode()
+    manual = body[body.index('id="manual-title"') : body.index('id="excl-title"')]
+    assert f'<input type="radio" name="mentor" value="{world.mentor.pk}">' in manual
+    assert f'<input type="radio" name="mentee" value="{world.other.pk}">' in manual
+    assert 'value="maya"' in manual  # the search stays in its field
+    # The radios post with the pair form: the pair is made from what was chosen.
+    client.post(
+        url("manual", "main"), {"mentor": world.mentor.pk, "mentee": world.other.pk}, follow=True
+    )
+    assert Pair.objects.filter(mentor=world.mentor, mentee=world.other).exists()
+
+
+def test_review_page_queries_stay_flat_with_many_participants(client, world):
+    client.force_login(world.admin)
+    client.get(url("matching", "main"))
+    with CaptureQueriesContext(connection) as small:
+        client.get(url("matching", "main"))
+    for _ in range(30):
+        make_participant(world.program, role="mentor")
+    with CaptureQueriesContext(connection) as large:
+        client.get(url("matching", "main"), {"mentor_q": "x"})
+    assert len(large) == len(small) + 1  # the one search

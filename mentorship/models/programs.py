@@ -218,6 +218,11 @@ class Participant(models.Model):
         """may_mentor as a filter on a program's participants."""
         return Q() if program.kind == Program.Kind.PEER else Q(role__in=cls.MENTOR_ROLES)
 
+    @classmethod
+    def may_be_mentee_q(cls, program):
+        """may_be_mentee as a filter on a program's participants."""
+        return Q() if program.kind == Program.Kind.PEER else Q(role__in=cls.MENTEE_ROLES)
+
 
 class Invite(models.Model):
     class Status(models.TextChoices):
