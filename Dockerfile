@@ -24,4 +24,5 @@ RUN SECRET_KEY=build-only-secret-key-not-used-at-runtime-0123456789abcdef \
 
 USER mentorship
 EXPOSE 8000
-CMD ["gunicorn", "mentorship.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# gunicorn.conf.py: 3 processes of 8 threads (WEB_CONCURRENCY, WEB_THREADS).
+CMD ["gunicorn", "mentorship.wsgi", "-c", "gunicorn.conf.py", "--access-logfile", "-"]

@@ -5,8 +5,8 @@
     .venv/bin/python bench/scale.py --pages dashboard,pair_page   # only these pages
 
 Seeds (or reuses) the x10 set of bench/_scale_seed.py in its own database, serves it
-with gunicorn as the Dockerfile does (sync workers, --workers 3) with the health cache
-off (HEALTH_CACHE_SECONDS=0: every health request computes its figures), and measures:
+with gunicorn as the Dockerfile does (gunicorn.conf.py: 3 processes of 8 threads) with the
+health cache off (HEALTH_CACHE_SECONDS=0: every health request computes its figures), and measures:
 
 - each page's latency with --clients concurrent clients (keep-alive, back to back):
   program health over random presets and custom ranges, the member dashboard, the pair
@@ -348,7 +348,9 @@ def main():
     parser.add_argument("--db", default=None, help="default mentorship_scale_x10 (or _f<n>)")
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--requests", type=int, default=80, help="per page")
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn sync workers")
+    parser.add_argument(
+        "--workers", type=int, default=3, help="gunicorn processes (of WEB_THREADS threads)"
+    )
     parser.add_argument("--saturate", type=float, default=10, help="seconds per rps figure")
     parser.add_argument("--plans", action="store_true", help="print every plan in full")
     parser.add_argument(
@@ -417,7 +419,7 @@ def main():
             if page[0] not in chosen:
                 continue
             measure(port, cookies, page, args.clients, args.clients)  # warm every worker
-            # An export holds a sync worker while it streams the whole file: fewer of them.
+            # Each export streams a whole file (seconds): fewer of them, to keep the run short.
             count = args.requests if "export" not in page[0] else 2 * args.clients
             latencies, errors = measure(port, cookies, page, args.clients, count)
             results[page[0]] = latencies
@@ -452,7 +454,8 @@ def main():
             print(f"      {line}")
     load = os.getloadavg()
     print(
-        f"\n{args.clients} clients, gunicorn {args.workers} sync workers, {os.cpu_count()} "
+        f"\n{args.clients} clients, gunicorn {args.workers} processes x "
+        f"{os.environ.get('WEB_THREADS', 8)} threads, {os.cpu_count()} "
         f"cores shared with the clients, PostgreSQL and other work; load average "
         f"{load[0]:.1f} {load[1]:.1f} {load[2]:.1f}; seeded now: "
         f"{'no (kept)' if seeded is None else f'{seeded:.0f} s'}"
