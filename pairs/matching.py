@@ -306,6 +306,16 @@ def _hash_rows(matrix, rng):
     return _hash_entries(rows, cols, matrix[rows, cols], matrix.shape[0], rng)
 
 
+def _bits(matrix):
+    """Rows of a 0/1 matrix packed as bit sets, word by word: (words, rows) of uint64,
+    each word's row contiguous (gathers of single pairs read one array per word)."""
+    packed = np.packbits(matrix.astype(bool), axis=1, bitorder="little")
+    width = -(-packed.shape[1] // 8) * 8
+    padded = np.zeros((matrix.shape[0], max(8, width)), dtype=np.uint8)
+    padded[:, : packed.shape[1]] = packed
+    return np.ascontiguousarray(padded.view(np.uint64).T)
+
+
 class Scorer:
     """Scores of every (row, column) pair, in blocks of rows (float32 arrays).
 
@@ -328,10 +338,17 @@ class Scorer:
         a_rows, a_cols = self._slots(self.mentees), self._slots(self.mentors)
         # Only slots someone on each side has can overlap; the rest would multiply zeros.
         used = (a_rows.sum(axis=0) > 0) & (a_cols.sum(axis=0) > 0)
-        # Scaled so that min(product, availability weight) is the availability term.
-        scale = SLOT_MINUTES / 60 / TARGET_HOURS * weights.availability
-        self.a_rows = np.ascontiguousarray(a_rows[:, used] * dtype(scale))
+        # Shared slots are counted exactly (0/1 entries), then scaled once: the term is
+        # min(count * scale, availability weight), the same float32 whether a whole block
+        # or one pair is scored (`bounded_block` and `availability` rely on it).
+        self._avail_scale = dtype(SLOT_MINUTES / 60 / TARGET_HOURS * weights.availability)
+        self._avail_cap = dtype(weights.availability)
+        self.a_rows = np.ascontiguousarray(a_rows[:, used])
         self.a_cols = np.ascontiguousarray(a_cols[:, used].T)
+        # The same slots as bit sets (64 slots a word), for scoring single pairs.
+        self._bits_rows, self._bits_cols = _bits(self.a_rows), _bits(self.a_cols.T)
+        # The most each person's availability can add to any pair of theirs.
+        self.avail_bound = np.minimum(self.a_rows.sum(axis=1) * self._avail_scale, self._avail_cap)
         # Each person has a few features and slots: sparse rows times dense columns do a
         # fraction of the dense product's work, and sum each pair in the same order
         # whatever the block.
@@ -574,24 +591,60 @@ class Scorer:
         indices = np.asarray(indices, dtype=np.int64)
         return self._score(indices, indices.tolist(), np.asarray(columns, dtype=np.int64))
 
-    def _score(self, sel, row_ids, cols=None, floored=True, constrained=True):
-        w = self.weights
-        y, a_cols, dep_cols = self.y, self.a_cols, self.dep_cols
-        if cols is not None:
-            y, a_cols = self.y[:, cols], self.a_cols[:, cols]
-            dep_cols = None if dep_cols is None else dep_cols[cols]
+    def bounded_block(self, start, stop):
+        """Rows start:stop against every column without the availability term, constraints
+        applied (-inf), and per row the most availability can add (`avail_bound`): a
+        pair scores at most block + bound, and exactly block + `availability(rows, cols)`
+        (the float32 `block(..., floored=False)` holds)."""
+        sel = slice(start, stop)
+        out = self._skills(sel, np.arange(start, stop), None)
+        self._constrain(out, sel, range(start, stop), None)
+        return out, self.avail_bound[start:stop]
+
+    def availability(self, rows, cols):
+        """The availability term of the pairs (rows[k], cols[k]), as in `block`."""
+        if not self.a_cols.shape[0]:
+            return np.zeros(len(rows), dtype=self.dtype)
+        shared = np.zeros(len(rows), dtype=np.uint16)
+        for mine, theirs in zip(self._bits_rows, self._bits_cols, strict=True):
+            shared += np.bitwise_count(mine[rows] & theirs[cols])
+        term = shared.astype(self.dtype) * self._avail_scale
+        return np.minimum(term, self._avail_cap, out=term)
+
+    def availability_block(self, start, stop):
+        """The availability term of rows start:stop against every column, as in `block`."""
+        if not self.a_cols.shape[0]:
+            return np.zeros((stop - start, len(self.mentors)), dtype=self.dtype)
+        overlap = np.asarray(self._a_rows[start:stop] @ self.a_cols, dtype=self.dtype)
+        overlap *= self._avail_scale
+        return np.minimum(overlap, self._avail_cap, out=overlap)
+
+    def _skills(self, sel, ids, cols):
+        y = self.y if cols is None else self.y[:, cols]
         out = np.asarray(self._x_rows[sel] @ y, dtype=self.dtype)
-        ids = np.arange(sel.start, sel.stop) if isinstance(sel, slice) else sel
         self._sparse(out, ids, cols)
+        return out
+
+    def _score(self, sel, row_ids, cols=None, floored=True, constrained=True):
+        a_cols = self.a_cols if cols is None else self.a_cols[:, cols]
+        ids = np.arange(sel.start, sel.stop) if isinstance(sel, slice) else sel
+        out = self._skills(sel, ids, cols)
         if a_cols.shape[0]:
             overlap = np.asarray(self._a_rows[sel] @ a_cols, dtype=self.dtype)
-            np.minimum(overlap, w.availability, out=overlap)
+            overlap *= self._avail_scale
+            np.minimum(overlap, self._avail_cap, out=overlap)
             out += overlap
         if floored:
             np.putmask(out, out < self.floor, -np.inf)
-        if not constrained:
-            return out
+        if constrained:
+            self._constrain(out, sel, row_ids, cols)
+        return out
+
+    def _constrain(self, out, sel, row_ids, cols):
+        dep_cols = self.dep_cols
         if self.dep_rows is not None:
+            if cols is not None:
+                dep_cols = dep_cols[cols]
             rows = self.dep_rows[sel][:, None]
             out[(rows == dep_cols[None, :]) & (rows > 0)] = -np.inf
         for offset, i in enumerate(row_ids):
@@ -602,7 +655,6 @@ class Scorer:
                 out[offset, forbidden] = -np.inf
             else:
                 out[offset, np.isin(cols, forbidden)] = -np.inf
-        return out
 
 
 class PeerScorer:

@@ -245,6 +245,36 @@ def test_program_families_reach_the_anchor(name, objective):
     check_against_anchor(Scorer(mentors, mentees, weights), objective, keep=8)
 
 
+@pytest.mark.parametrize("name", ["uniform", "tie-heavy", "huge-vocabulary", "plentiful"])
+def test_the_availability_bound_holds_and_single_pairs_score_as_blocks(name):
+    mentors, mentees, weights = family(name, 300, seed=5)
+    scorer = Scorer(mentors, mentees, weights)
+    n, m = scorer.shape
+    whole = scorer.block(0, n, floored=False)
+    base, bound = scorer.bounded_block(0, n)
+    allowed = np.isfinite(whole)
+    assert (np.isfinite(base) == allowed).all()
+    assert (whole[allowed] <= (base + bound[:, None])[allowed]).all()
+    r, c = np.nonzero(allowed)
+    assert np.array_equal(base[r, c] + scorer.availability(r, c), whole[r, c])
+    assert np.array_equal(base + scorer.availability_block(0, n), whole)
+
+
+@pytest.mark.parametrize("share", [0.0, 1.0])
+@pytest.mark.parametrize("name", ["uniform", "tie-heavy", "huge-vocabulary", "scarce"])
+def test_the_bounded_scan_keeps_what_whole_blocks_keep(name, share, monkeypatch):
+    monkeypatch.setattr(assignment, "BOUNDED_COLUMNS", 0)
+    monkeypatch.setattr(assignment, "BOUNDED_SHARE", share)
+    mentors, mentees, weights = family(name, 800, seed=6)
+    scorer = Scorer(mentors, mentees, weights)
+    kept, graph = assignment._scan(scorer, 8, 4, bounded=True)
+    plain, plain_graph = assignment._scan(scorer, 8, 4, bounded=False)
+    for a, b in ((kept.rows, plain.rows), (kept.cols, plain.cols), (kept.vals, plain.vals)):
+        assert np.array_equal(a, b)
+    assert np.array_equal(kept.tau1, plain.tau1) and np.array_equal(graph, plain_graph)
+    check_against_anchor(scorer, "score", keep=8)
+
+
 def random_matrix(rng, n, m, forbidden=0.0, levels=None):
     matrix = rng.random((n, m)) if levels is None else rng.choice(levels, size=(n, m))
     matrix[rng.random((n, m)) < forbidden] = -np.inf
