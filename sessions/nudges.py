@@ -7,7 +7,9 @@ runs every ~15 minutes and calls claim_due(): for each person whose day it is it
 SentEmail(kind="nudge", key="user:YYYY-Www"); the unique key means two beat
 processes, or the task fired twice, still make one nudge, and the rows are inserted
 before their contents are built, so two workers running the round at once never build the
-same nudge twice. A nudge with nothing in it is recorded as skipped and never sent.
+same nudge twice; a batch another worker is claiming at that moment is skipped, not waited
+for (mentorship.locks), so two workers split the round. A nudge with nothing in it is
+recorded as skipped and never sent.
 
 People are processed in batches by primary key with a handful of queries per batch,
 so memory stays flat however many people there are.
@@ -20,6 +22,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from mentorship import locks
 from mentorship.importing import fast_bulk_update
 from mentorship.models import Participant, User
 from mentorship.timezones import local_date, local_today
@@ -176,46 +179,53 @@ def claim_due(now=None, batch_size=500):
     now = now or timezone.now()
     counts = {"pending": 0, "skipped": 0}
     for users in _batches(_candidates(), batch_size):
-        ids = [u.pk for u in users]
-        prefs = {p.user_id: p for p in EmailPreference.objects.filter(user_id__in=ids)}
-        weekdays = _weekdays(ids, prefs)
-        due = {}
-        for user in users:
-            pref = prefs.get(user.pk)
-            if pref is not None and not pref.nudges:
-                continue
-            week, is_due = due_now(user.time_zone, weekdays[user.pk], now)
-            if is_due:
-                due[user.pk] = (user, f"{user.pk}:{week}")
-        if not due:
-            continue
-        done = set(
-            SentEmail.objects.filter(
-                kind=KIND, key__in=[key for _, key in due.values()]
-            ).values_list("key", flat=True)
-        )
-        todo = [(user, key) for user, key in due.values() if key not in done]
-        if not todo:
-            continue
         with transaction.atomic():
-            # Insert first, build after: the unique (kind, key) decides which claimer
-            # builds each nudge. A concurrent claim inserting the same keys waits for this
-            # transaction and then inserts none (or all, if this one rolled back), so two
-            # workers running the round never build the same nudges twice; until the
-            # commit no worker can deliver the rows.
-            rows = outbox.queue_many(
-                [outbox.new_row(KIND, key, user, {}, now) for user, key in todo]
-            )
-            if not rows:
-                continue
-            contents = build_contents([row.user for row in rows], now)
-            for row in rows:
-                row.context = contents[row.user.pk]
-                if not row.context["pairs"]:
-                    row.status = SentEmail.Status.SKIPPED
-                    row.last_error = "Nothing to say this week."
-                counts[row.status] += 1
-            fast_bulk_update(rows, ["context", "status", "last_error"])
+            # A batch another worker is claiming right now is theirs: skip it rather than
+            # wait for their commit and find every key taken (the unique key still decides).
+            if locks.try_batch(KIND, users[0].pk):
+                _claim_batch(users, now, counts)
+    return counts
+
+
+def _claim_batch(users, now, counts):
+    ids = [u.pk for u in users]
+    prefs = {p.user_id: p for p in EmailPreference.objects.filter(user_id__in=ids)}
+    weekdays = _weekdays(ids, prefs)
+    due = {}
+    for user in users:
+        pref = prefs.get(user.pk)
+        if pref is not None and not pref.nudges:
+            continue
+        week, is_due = due_now(user.time_zone, weekdays[user.pk], now)
+        if is_due:
+            due[user.pk] = (user, f"{user.pk}:{week}")
+    if not due:
+        return
+    done = set(
+        SentEmail.objects.filter(kind=KIND, key__in=[key for _, key in due.values()]).values_list(
+            "key", flat=True
+        )
+    )
+    todo = [(user, key) for user, key in due.values() if key not in done]
+    if not todo:
+        return
+    # Insert first, build after: the unique (kind, key) decides which claimer builds each
+    # nudge. A concurrent claim inserting the same keys waits for this transaction and
+    # then inserts none (or all, if this one rolled back), so two workers running the
+    # round never build the same nudges twice; until the commit no worker can deliver
+    # the rows.
+    rows = outbox.queue_many([outbox.new_row(KIND, key, user, {}, now) for user, key in todo])
+    if not rows:
+        return
+    contents = build_contents([row.user for row in rows], now)
+    for row in rows:
+        row.context = contents[row.user.pk]
+        if not row.context["pairs"]:
+            row.status = SentEmail.Status.SKIPPED
+            row.last_error = "Nothing to say this week."
+        counts[row.status] += 1
+    fast_bulk_update(rows, ["context", "status", "last_error"])
+
     return counts
 
 

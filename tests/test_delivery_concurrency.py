@@ -260,6 +260,8 @@ def test_two_nudge_claims_at_once_build_each_nudge_once_and_report_their_own_row
 
     monkeypatch.setattr(outbox, "queue_many", insert_together)
     monkeypatch.setattr(nudges, "build_contents", build_counted)
+    # As if their batches did not line up: the batch lock does not keep them apart here.
+    monkeypatch.setattr(nudges.locks, "try_batch", lambda name, number: True)
     results = []
     run_threads([lambda: results.append(nudges.claim_due(monday))] * 2)
     rows = SentEmail.objects.filter(kind="nudge")
@@ -268,6 +270,59 @@ def test_two_nudge_claims_at_once_build_each_nudge_once_and_report_their_own_row
     # The loser of each insert waited for the winner's commit and built nothing.
     assert set(built.values()) == {1} and sum(built.values()) == rows.count()
     assert not rows.filter(status="pending", context={}).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_second_nudge_claim_skips_the_batch_being_claimed_and_takes_the_rest(world, monkeypatch):
+    require_postgres()
+    for n in range(12):
+        mentor = make_participant(world.program, make_user(f"m{n}@example.com"), role="mentor")
+        mentee = make_participant(world.program, make_user(f"e{n}@example.com"))
+        make_action(make_pair(mentor, mentee), text="Something", owner="both")
+    monday = datetime.datetime(2026, 11, 9, 9, 20, tzinfo=datetime.UTC)
+    build = nudges.build_contents
+    first_batch_held, second_done = threading.Event(), threading.Event()
+    built, waited_out = {}, []
+
+    def build_slowly(users, now):
+        name = threading.current_thread().name
+        built.setdefault(name, []).extend(u.pk for u in users)
+        if name == "first" and not first_batch_held.is_set():
+            first_batch_held.set()  # holding batch 1's lock until the other claim is done
+            if not second_done.wait(15):
+                waited_out.append("the second claim waited for the first batch")
+        return build(users, now)
+
+    monkeypatch.setattr(nudges, "build_contents", build_slowly)
+    results = {}
+
+    def claim(name):
+        results[name] = nudges.claim_due(monday, batch_size=10)
+
+    def second():
+        assert first_batch_held.wait(60)
+        claim("second")
+        second_done.set()
+
+    threads = [
+        threading.Thread(target=lambda: (claim("first"), connection.close()), name="first"),
+        threading.Thread(target=lambda: (second(), connection.close()), name="second"),
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert not waited_out
+    rows = SentEmail.objects.filter(kind="nudge")
+    # 27 people (24 in pairs + the world's): batches of 10, 10 and 7. The second claim did
+    # not wait for the first batch; it took the other two, and nobody was built twice.
+    assert rows.count() == 27
+    assert len(built["first"]) == 10 and len(built["second"]) == 17
+    assert not set(built["first"]) & set(built["second"])
+    assert (
+        results["first"]["pending"] + results["second"]["pending"]
+        == rows.filter(status="pending").count()
+    )
 
 
 class RefusingCollector(Collector):
