@@ -67,6 +67,7 @@ CLASS_PAIRS = 4_000_000  # tie-aware reduction: at most this many pairs of class
 CLASS_GAIN = 4  # and at least this many times fewer than pairs of people
 BOUNDED_SHARE = 0.08  # pairs scored one by one when the bound leaves at most this share
 BOUNDED_COLUMNS = 30_000  # and only from this many mentors (fewer: whole blocks are faster)
+FUSED_COLUMNS = 10_000  # the compiled pass from this many mentors (fewer: BLAS is as fast)
 
 
 @dataclass
@@ -77,10 +78,11 @@ class Assignment:
     stats: dict = field(default_factory=dict)
 
 
-def _blocks(scorer):
+def _blocks(scorer, whole_rows=False):
     n, m = scorer.shape
     # A few hundred rows per block: large enough for BLAS, small enough to stay in cache.
-    step = max(1, min(BLOCK_ROWS, BLOCK_ELEMENTS // max(1, m)))
+    # whole_rows: no block is held whole (pairs.scan_kernel), BLOCK_ROWS rows at a time.
+    step = BLOCK_ROWS if whole_rows else max(1, min(BLOCK_ROWS, BLOCK_ELEMENTS // max(1, m)))
     for start in range(0, n, step):
         yield start, min(n, start + step)
 
@@ -124,6 +126,13 @@ class _Kept:
         self.keys = np.sort(np.concatenate([self.keys, rows * self.m + cols]))
 
 
+def _where(mask):
+    """np.nonzero of a 2-D mask, row-major like it: through the flat array, about ten times
+    faster on wide blocks (numpy's 2-D nonzero was a third of the scoring pass at 50,000)."""
+    flat = np.flatnonzero(mask)
+    return np.divmod(flat, mask.shape[1]) if mask.shape[1] else (flat, flat)
+
+
 def _cap_per_row(rows, priority, k):
     """Mask of at most k entries per row, highest priority first (ties: earlier first)."""
     if len(rows) == 0 or np.bincount(rows).max() <= k:
@@ -157,7 +166,7 @@ def _rotation(rows, m):
     return (rows.astype(np.int64) * 2654435761) % max(1, m)
 
 
-def _scan(scorer, keep, seed, progress=None, bounded=True):
+def _scan(scorer, keep, seed, progress=None, bounded=True, fused=True):
     """One scoring pass: the kept pairs, the first graph and the per-row bound tau.
 
     Every pair not kept scores at most tau of its row. Pairs above tau are kept; pairs
@@ -173,20 +182,27 @@ def _scan(scorer, keep, seed, progress=None, bounded=True):
     out_r, out_c, out_v, out_seed = [], [], [], []
     tau = np.full(n, -np.inf)
     step = max(1, m // SAMPLE_COLUMNS)
-    bounded = bounded and hasattr(scorer, "bounded_block") and m >= BOUNDED_COLUMNS
-    for start, stop in _blocks(scorer):
-        if bounded:
+    # Compiled (pairs.scan_kernel): no block is ever written out whole.
+    fused = fused and hasattr(scorer, "fused") and m >= FUSED_COLUMNS and scorer.fused()
+    bounded = fused or (bounded and hasattr(scorer, "bounded_block") and m >= BOUNDED_COLUMNS)
+    for start, stop in _blocks(scorer, whole_rows=fused):
+        if fused:
+            block, bound = None, scorer.avail_bound[start:stop]
+            dtype = scorer.x.dtype.type
+        elif bounded:
             block, bound = scorer.bounded_block(start, stop)
+            dtype = block.dtype.type
         else:
             block = _raw_block(scorer, start, stop)
-        below = np.nextafter(block.dtype.type(floor), block.dtype.type(-np.inf))
-        threshold = np.full(stop - start, below, dtype=block.dtype)
+            dtype = block.dtype.type
+        below = np.nextafter(dtype(floor), dtype(-np.inf))
+        threshold = np.full(stop - start, below, dtype=dtype)
         if m > keep:
             # About `keep` per row, read off a sample of columns: no sort of whole rows.
-            sample = block[:, ::step]
+            at = np.arange(0, m, step)
+            sample = scorer.bounded_sample(start, stop, at) if fused else block[:, ::step]
             q = sample.shape[1]
             if bounded:
-                at = np.arange(0, m, step)
                 sample = sample + scorer.availability(
                     np.repeat(np.arange(start, stop), q), np.tile(at, stop - start)
                 ).reshape(stop - start, q)
@@ -195,10 +211,12 @@ def _scan(scorer, keep, seed, progress=None, bounded=True):
         tied_rows = threshold > below
         # Every pair not kept scores at most tau (-inf: every allowed pair is kept).
         tau[start:stop] = np.where(tied_rows, threshold, -np.inf)
-        if bounded:
+        if fused:
+            r, c, v = scorer.fused_pairs(start, stop, _reach(threshold, bound), threshold)
+        elif bounded:
             r, c, v = _bounded_pairs(scorer, block, bound, start, threshold)
         else:
-            r, c = np.nonzero(block >= threshold[:, None])
+            r, c = _where(block >= threshold[:, None])
             v = block[r, c]
         above = v > threshold[r]
         quota = np.maximum(0, keep - np.bincount(r[above], minlength=stop - start))
@@ -226,18 +244,24 @@ def _scan(scorer, keep, seed, progress=None, bounded=True):
     return _Kept(m, rows, cols, vals, tau), seed_mask
 
 
+def _reach(threshold, bound):
+    """Per row, the least score without availability that can still reach threshold once
+    availability (at most bound) is added, with a margin far above float32 rounding."""
+    limit = threshold.astype(np.float64) - bound - 1e-5 * (1.0 + np.abs(threshold))
+    return limit.astype(threshold.dtype)
+
+
 def _bounded_pairs(scorer, block, bound, start, threshold):
     """The pairs of a block (rows from `start`) scoring at least their row's threshold,
     with their scores, row-major: block + bound (the most the availability term adds)
     rules the rest out, with a margin far above float32 rounding."""
-    limit = threshold.astype(np.float64) - bound - 1e-5 * (1.0 + np.abs(threshold))
-    reach = block >= limit.astype(block.dtype)[:, None]
+    reach = block >= _reach(threshold, bound)[:, None]
     if np.count_nonzero(reach) > BOUNDED_SHARE * reach.size:
         # The bound rules little out (small scores, huge vocabularies): whole block.
         block += scorer.availability_block(start, start + len(block))
-        r, c = np.nonzero(block >= threshold[:, None])
+        r, c = _where(block >= threshold[:, None])
         return r, c, block[r, c]
-    r, c = np.nonzero(reach)
+    r, c = _where(reach)
     v = block[r, c] + scorer.availability(r + start, c)
     on = v >= threshold[r]
     return r[on], c[on], v[on]
@@ -333,7 +357,7 @@ def _solve_classes(scorer, capacity, coverage, stats, progress=None):
     step = max(1, BLOCK_ELEMENTS // max(1, n_cols))
     for start in range(0, n_rows, step):
         block = scorer.sub(rep_rows[start : start + step], rep_cols).astype(np.float64)
-        r, c = np.nonzero(np.isfinite(block))
+        r, c = _where(np.isfinite(block))
         ar.append(r + start)
         ac.append(c)
         av.append(block[r, c])
@@ -524,7 +548,7 @@ def _check_left_out(scorer, kept, costs, u, v, near, snapshot, stats, fuzz):
     for chunk, cols, block, inside in _prefixes(scorer, perm, lengths):
         for key, limit in others:
             inside &= key[cols][None, :] < limit[chunk][:, None]
-        r, c = np.nonzero((block > costs.lower(u[chunk], v[cols], near)) & inside)
+        r, c = _where((block > costs.lower(u[chunk], v[cols], near)) & inside)
         r, c, val = chunk[r], cols[c], block[r, c].astype(np.float64)
         gap = costs(val) - u[r] - v[c]
         add = (gap > -near) & ~kept.has(r, c)
@@ -744,7 +768,7 @@ def _near_optimal_pairs(scorer, kept, weights, costs, u, v, slack, fuzz):
     perm = np.argsort(v, kind="stable")
     lengths = np.searchsorted(v[perm], _tau_cost(costs, kept.tau1) + fuzz - u + slack, "right")
     for chunk, cols, block, inside in _prefixes(scorer, perm, lengths):
-        r, c = np.nonzero(np.isfinite(block) & inside)
+        r, c = _where(np.isfinite(block) & inside)
         r, c, val = chunk[r], cols[c], block[r, c].astype(np.float64)
         near = (costs(val) - u[r] - v[c] >= -slack) & ~kept.has(r, c)
         for out, x in zip(found, (r, c, val), strict=True):
@@ -823,7 +847,7 @@ def solve_greedy(scorer, objective="score"):
     rows, cols, vals = [], [], []
     for start, stop in _blocks(scorer):
         block = scorer.block(start, stop).astype(np.float64)
-        r, c = np.nonzero(np.isfinite(block))
+        r, c = _where(np.isfinite(block))
         rows.append(r + start)
         cols.append(c)
         vals.append(block[r, c])
@@ -929,7 +953,7 @@ def _peer_exact(pool, keep, time_limit):
     full = pool.block(0, n).astype(np.float64) if n else np.zeros((0, 0))
     allowed = np.isfinite(full) & np.isfinite(full.T)
     np.fill_diagonal(allowed, False)
-    a, b = np.nonzero(np.triu(allowed, 1))
+    a, b = _where(np.triu(allowed, 1))
     if len(a) == 0:
         return Assignment([], 0.0, 0, stats)
     w = np.maximum(full[a, b], full[b, a])
@@ -1025,7 +1049,7 @@ def _peer_relaxed(pool, keep):
         block = (full[free] if full is not None else scorer.rows(np.array(free)))[:, free]
         upper = np.triu(block, 1)
         upper[np.tril_indices(len(free))] = -np.inf
-        fr, fc = np.nonzero(np.isfinite(upper))
+        fr, fc = _where(np.isfinite(upper))
         order = np.lexsort((fc, fr, -upper[fr, fc]))
         taken = set()
         for e in order.tolist():

@@ -353,6 +353,8 @@ class Scorer:
         # fraction of the dense product's work, and sum each pair in the same order
         # whatever the block.
         self._x_rows = sparse.csr_matrix(self.x)
+        self._kernel_features = None  # pairs.scan_kernel's view of y, built on first use
+        self._kernel_width = 1024  # its output per chunk of mentors, grown as needed
         self._a_rows = sparse.csr_matrix(self.a_rows)
         self.row_empty = np.array([not p.slots for p in self.mentees])
         self.capacity = np.array([max(0, int(p.capacity)) for p in self.mentors], dtype=np.int64)
@@ -600,6 +602,52 @@ class Scorer:
         out = self._skills(sel, np.arange(start, stop), None)
         self._constrain(out, sel, range(start, stop), None)
         return out, self.avail_bound[start:stop]
+
+    def fused(self):
+        """True if `fused_pairs` can score this program: dense skill features only."""
+        return not len(self._row_f)
+
+    def bounded_sample(self, start, stop, cols):
+        """bounded_block(start, stop)[0][:, cols], scoring only those columns."""
+        sel = slice(start, stop)
+        out = self._skills(sel, np.arange(start, stop), cols)
+        self._constrain(out, sel, range(start, stop), cols)
+        return out
+
+    def fused_pairs(self, start, stop, reach, threshold):
+        """(rows from start, cols, scores) of rows start:stop scoring at least threshold,
+        the same float32 scores as block(start, stop, floored=False), in one compiled pass
+        (pairs.scan_kernel); pairs whose score without availability is under `reach`
+        are not completed. Only where fused()."""
+        # Imported here, not at the top: numba adds about 110 MB and 0.25 s to every
+        # process that imports it, and only programs of 30,000+ mentors come here.
+        from pairs import scan_kernel
+
+        if self._kernel_features is None:
+            self._kernel_features = scan_kernel.mentor_features(self.y)
+        r, c, v, self._kernel_width = scan_kernel.bounded_pairs(
+            self.x[start:stop],
+            self._kernel_features,
+            self._bits_rows[:, start:stop],
+            self._bits_cols,
+            self._avail_scale,
+            self._avail_cap,
+            reach,
+            threshold,
+            self._kernel_width,
+        )
+        allowed = np.ones(len(r), dtype=bool)
+        if self.dep_rows is not None:
+            dep = self.dep_rows[start + r]
+            allowed &= (dep != self.dep_cols[c]) | (dep <= 0)
+        banned = [
+            (i - start) * len(self.mentors) + np.asarray(self._forbidden[i], dtype=np.int64)
+            for i in range(start, stop)
+            if i in self._forbidden
+        ]
+        if banned:
+            allowed &= ~np.isin(r * len(self.mentors) + c, np.concatenate(banned))
+        return r[allowed], c[allowed], v[allowed]
 
     def availability(self, rows, cols):
         """The availability term of the pairs (rows[k], cols[k]), as in `block`."""

@@ -1,5 +1,6 @@
 """Optimal assignment: equals the dense anchor, beats greedy, deterministic; peer pools."""
 
+import dataclasses
 import sys
 from pathlib import Path
 
@@ -273,6 +274,40 @@ def test_the_bounded_scan_keeps_what_whole_blocks_keep(name, share, monkeypatch)
         assert np.array_equal(a, b)
     assert np.array_equal(kept.tau1, plain.tau1) and np.array_equal(graph, plain_graph)
     check_against_anchor(scorer, "score", keep=8)
+
+
+@pytest.mark.parametrize("name", ["uniform", "plentiful", "tie-heavy", "scarce", "clustered"])
+@pytest.mark.parametrize("department", [False, True])
+def test_the_compiled_scan_keeps_what_whole_blocks_keep(name, department, monkeypatch):
+    """pairs.scan_kernel scores each pair as Scorer.block does, bit for bit: the same pairs,
+    scores, bounds and first graph, with managers, blocked pairs and departments excluded."""
+    monkeypatch.setattr(assignment, "FUSED_COLUMNS", 0)
+    mentors, mentees, weights = family(name, 700, seed=8)
+    weights = dataclasses.replace(weights, different_department=department)
+    blocked = {
+        (mentors[i].key, mentees[3 * i % len(mentees)].key) for i in range(0, len(mentors), 7)
+    }
+    scorer = Scorer(mentors, mentees, weights, blocked)
+    assert scorer.fused() and scorer._forbidden
+    kept, graph = assignment._scan(scorer, 8, 4, fused=True)
+    plain, plain_graph = assignment._scan(scorer, 8, 4, bounded=False, fused=False)
+    for a, b in ((kept.rows, plain.rows), (kept.cols, plain.cols), (kept.vals, plain.vals)):
+        assert np.array_equal(a, b)
+    assert np.array_equal(kept.tau1, plain.tau1) and np.array_equal(graph, plain_graph)
+    forbidden = {(i, int(j)) for i, cols in scorer._forbidden.items() for j in cols}
+    assert not forbidden & set(zip(kept.rows.tolist(), kept.cols.tolist(), strict=True))
+    check_against_anchor(scorer, "score", keep=8)
+
+
+def test_the_compiled_scan_grows_its_output_when_a_row_keeps_many():
+    """Every score tied (empty profiles, minimum 0): each row keeps pairs far beyond the
+    kernel's first output width, and none is lost."""
+    mentors = [Profile(i, f"m{i}", capacity=1) for i in range(3000)]
+    mentees = [Profile(10_000 + i, f"e{i}") for i in range(40)]
+    scorer = Scorer(mentors, mentees, Weights(min_score=0.0))
+    r, c, v = scorer.fused_pairs(0, 40, np.full(40, -1, np.float32), np.zeros(40, np.float32))
+    assert len(r) == 40 * 3000 and (v == 0).all()
+    assert np.array_equal(r * 3000 + c, np.arange(40 * 3000))
 
 
 def random_matrix(rng, n, m, forbidden=0.0, levels=None):
