@@ -5,7 +5,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     DJANGO_ENV=production \
-    MENTORSHIP_VAR_DIR=/app/var
+    MENTORSHIP_VAR_DIR=/app/var \
+    NUMBA_CACHE_DIR=/app/var/numba-cache
 
 WORKDIR /app
 # SAML sign-in (python3-saml → xmlsec) installs from manylinux wheels that bundle libxmlsec1,
@@ -23,6 +24,8 @@ RUN SECRET_KEY=build-only-secret-key-not-used-at-runtime-0123456789abcdef \
  && mkdir -p /app/var && chown -R mentorship /app/var
 
 USER mentorship
+# NUMBA_CACHE_DIR: the matching's compiled scoring loop (pairs/scan_kernel.py) is kept
+# where the app may write, so each process does not compile it again.
 EXPOSE 8000
 # gunicorn.conf.py: 3 processes of 8 threads (WEB_CONCURRENCY, WEB_THREADS).
 CMD ["gunicorn", "mentorship.wsgi", "-c", "gunicorn.conf.py", "--access-logfile", "-"]
