@@ -80,6 +80,15 @@ def due_reminders(world, count, now):
     return SentEmail.objects.filter(status="pending").count()
 
 
+def pairs_due_a_nudge(world, count):
+    """`count` pairs, each with an open action: nudges due at the moment returned."""
+    for n in range(count):
+        mentor = make_participant(world.program, make_user(f"m{n}@example.com"), role="mentor")
+        mentee = make_participant(world.program, make_user(f"e{n}@example.com"))
+        make_action(make_pair(mentor, mentee), text="Something", owner="both")
+    return datetime.datetime(2026, 11, 9, 9, 20, tzinfo=datetime.UTC)  # a Monday morning
+
+
 def keys_of(sink):
     return collections.Counter(str(m["X-Mentorship-Email"]).strip() for m in sink.messages)
 
@@ -240,11 +249,7 @@ def test_two_nudge_claims_at_once_build_each_nudge_once_and_report_their_own_row
     world, monkeypatch
 ):
     require_postgres()
-    for n in range(12):
-        mentor = make_participant(world.program, make_user(f"m{n}@example.com"), role="mentor")
-        mentee = make_participant(world.program, make_user(f"e{n}@example.com"))
-        make_action(make_pair(mentor, mentee), text="Something", owner="both")
-    monday = datetime.datetime(2026, 11, 9, 9, 20, tzinfo=datetime.UTC)
+    monday = pairs_due_a_nudge(world, 12)
     barrier = threading.Barrier(2)
     insert, build = outbox.queue_many, nudges.build_contents
     built = collections.Counter()
@@ -275,11 +280,7 @@ def test_two_nudge_claims_at_once_build_each_nudge_once_and_report_their_own_row
 @pytest.mark.django_db(transaction=True)
 def test_a_second_nudge_claim_skips_the_batch_being_claimed_and_takes_the_rest(world, monkeypatch):
     require_postgres()
-    for n in range(12):
-        mentor = make_participant(world.program, make_user(f"m{n}@example.com"), role="mentor")
-        mentee = make_participant(world.program, make_user(f"e{n}@example.com"))
-        make_action(make_pair(mentor, mentee), text="Something", owner="both")
-    monday = datetime.datetime(2026, 11, 9, 9, 20, tzinfo=datetime.UTC)
+    monday = pairs_due_a_nudge(world, 12)
     build = nudges.build_contents
     first_batch_held, second_done = threading.Event(), threading.Event()
     built, waited_out = {}, []
@@ -342,11 +343,7 @@ class RefusingCollector(Collector):
 @pytest.mark.django_db(transaction=True)
 def test_one_refused_nudge_in_a_batch_is_retried_alone_and_each_goes_out_once(world, smtp_at):
     require_postgres()
-    for n in range(6):
-        mentor = make_participant(world.program, make_user(f"m{n}@example.com"), role="mentor")
-        mentee = make_participant(world.program, make_user(f"e{n}@example.com"))
-        make_action(make_pair(mentor, mentee), text="Something", owner="both")
-    monday = datetime.datetime(2026, 11, 9, 9, 20, tzinfo=datetime.UTC)
+    monday = pairs_due_a_nudge(world, 6)
     nudges.claim_due(monday)
     expected = SentEmail.objects.filter(kind="nudge", status="pending").count()
     sink = smtp_at()
