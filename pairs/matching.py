@@ -620,7 +620,7 @@ class Scorer:
         (pairs.scan_kernel); pairs whose score without availability is under `reach`
         are not completed. Only where fused()."""
         # Imported here, not at the top: numba adds about 110 MB and 0.25 s to every
-        # process that imports it, and only programs of 30,000+ mentors come here.
+        # process that imports it, and only programs of FUSED_COLUMNS (10,000)+ mentors come here.
         from pairs import scan_kernel
 
         if self._kernel_features is None:

@@ -1,4 +1,4 @@
-"""The scoring pass's inner loop for programs with tens of thousands of mentors, compiled.
+"""The scoring pass's inner loop for programs of 10,000+ mentors, compiled.
 
 At 50,000 mentees and 100,000 mentors the pass scores 5 billion pairs. In NumPy each
 block of rows is written out whole (skill scores), compared with a bound, searched for the
@@ -31,8 +31,8 @@ def _pairs(x_t, ptr, feat, val, bits_rows, bits_cols, scale, cap, reach, thresho
     feat/val[ptr[j]:ptr[j+1]], increasing): the mentors with skills + availability at or
     above threshold[i], where only pairs with skills >= reach[i] can (reach = threshold
     minus the most availability adds). Mentors are split into one chunk per output row of
-    out_c/out_v (each chunk writes its own); returns the count per chunk and row (a
-    count above the width means that chunk overflowed and must be run again wider)."""
+    out_c/out_v (each chunk writes its own, as keys row * m + column); returns the count per
+    chunk (a count above the width means that chunk overflowed: run again wider)."""
     rows = x_t.shape[1]
     m = ptr.shape[0] - 1
     chunks, width = out_c.shape[0], out_c.shape[1]
