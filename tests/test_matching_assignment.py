@@ -504,3 +504,111 @@ def test_peer_pairing_equals_the_milp(seed):
     scorer = PeerScorer(people, weights)
     result = assignment.solve_peer(scorer)
     assert result.total == pytest.approx(anchors.solve_peer_exact(scorer), abs=1e-5)
+
+
+# -- whole programs drawn apart from bench/_matching_data.py ----------------------------------
+
+
+def drawn_program(rng, n, m, vocabulary, empty, capacity_top):
+    """Profiles as people fill them in: skills from a small or large vocabulary (or none),
+    shared or scattered availability, departments, managers, blocked pairs, full mentors."""
+
+    def skills(count):
+        if empty or count == 0:
+            return frozenset()
+        return frozenset(
+            f"Skill {int(i)}" for i in np.minimum(rng.zipf(1.3, count) - 1, vocabulary - 1)
+        )
+
+    mode = int(rng.integers(0, 3))
+
+    def slots():
+        if mode == 0:
+            return frozenset()
+        if mode == 1:
+            return frozenset(range(18, 34))
+        start = int(rng.integers(0, 336))
+        return frozenset(s % 336 for s in range(start, start + int(rng.integers(1, 40))))
+
+    departments = ["", "Sales", "Ops"]
+
+    def someone(key, name, capacity, manager=""):
+        return Profile(
+            key=key,
+            name=name,
+            teaches=skills(int(rng.integers(0, 6))),
+            learns=skills(int(rng.integers(0, 5))),
+            goals=skills(int(rng.integers(0, 3))),
+            slots=slots(),
+            department=str(rng.choice(departments)),
+            email=f"{name}@example.com",
+            manager_email=manager,
+            capacity=capacity,
+        )
+
+    mentors = [someone(i, f"m{i}", int(rng.integers(0, capacity_top + 1))) for i in range(m)]
+    mentees = [
+        someone(
+            m + i, f"e{i}", 1, f"m{int(rng.integers(0, m))}@example.com" if m and i % 7 == 3 else ""
+        )
+        for i in range(n)
+    ]
+    blocked = (
+        frozenset(
+            (int(rng.integers(0, m)), m + int(rng.integers(0, n)))
+            for _ in range(int(rng.integers(0, 9)))
+        )
+        if m and n
+        else frozenset()
+    )
+    weights = Weights(
+        teach=float(rng.choice([0.0, 1.0, 5.0])),
+        learn=float(rng.choice([0.0, 0.6, 5.0])),
+        goals=float(rng.choice([0.0, 0.3, 5.0])),
+        availability=float(rng.choice([0.0, 0.4, 5.0])),
+        min_score=float(rng.choice([0.0, 0.1, 1.0])),
+        different_department=bool(rng.random() < 0.3),
+    )
+    return Scorer(mentors, mentees, weights, blocked=blocked)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.integers(0, 150),
+    st.sampled_from([0.0, 0.05, 0.3, 1.0, 3.0]),
+    st.sampled_from([1, 2, 3, 5, 40, 2000]),
+    st.booleans(),
+    st.sampled_from([1, 2, 10]),
+    st.integers(0, 2**32 - 1),
+    st.sampled_from(["score", "coverage"]),
+    st.sampled_from([2, assignment.DEFAULT_KEEP]),
+)
+def test_whole_programs_drawn_independently_match_the_anchor(
+    n, ratio, vocabulary, empty, capacity_top, seed, objective, keep
+):
+    rng = np.random.default_rng(seed)
+    m = int(n * ratio) + int(rng.integers(0, 3))
+    scorer = drawn_program(rng, n, m, vocabulary, empty, capacity_top)
+    if n == 0 or m == 0:
+        result = assignment.solve(scorer, objective)
+        assert result.stats["certified_optimal"] and result.matched == 0
+        return
+    check_against_anchor(scorer, objective, keep=keep)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 40), st.sampled_from([1, 3, 40]), st.booleans(), st.integers(0, 2**32 - 1))
+def test_peer_pools_drawn_independently_match_networkx(size, vocabulary, empty, seed):
+    rng = np.random.default_rng(seed)
+    drawn = drawn_program(rng, size, size, vocabulary, empty, 2)
+    people = [dataclasses.replace(p, key=i) for i, p in enumerate(drawn.mentees + drawn.mentors)]
+    scorer = PeerScorer(people, drawn.weights)
+    result = assignment.solve_peer(scorer)
+    used = [x for r, c, _ in result.pairs for x in (r, c)]
+    assert len(used) == len(set(used))
+    assert all(people[x].capacity > 0 for x in used)
+    assert result.stats["certified_optimal"]
+    # Two references: networkx's blossom (the solver's own method, here on the raw scores)
+    # and HiGHS's integer program, which shares nothing with it.
+    assert result.total == pytest.approx(networkx_optimum(scorer), abs=1e-5)
+    assert result.total == pytest.approx(anchors.solve_peer_exact(scorer), abs=1e-5)
