@@ -972,7 +972,7 @@ def _peer_exact(pool, keep):
     if len(a) == 0:
         return Assignment([], 0.0, 0, stats)
     w = np.maximum(full[a, b], full[b, a])
-    costs, unit = _small_costs(w, n, 2 * len(a), False)
+    costs, _unit = _small_costs(w, n, 2 * len(a), False)
     rows, cols, both = np.concatenate([a, b]), np.concatenate([b, a]), np.concatenate([costs] * 2)
     ones = np.ones(n, dtype=np.int64)
     picked = _min_cost_flow(n, n, ones, rows, cols, both, False)
