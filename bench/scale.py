@@ -372,6 +372,11 @@ def main():
     # As the minutely task does in a deployment: health reads folded day rows, not the
     # millions of change rows the seed's COPY left (the first run folds them, ~30 s).
     rollups.fold()
+    # The seed's millions of change rows are dead after the fold: reclaim them, as autovacuum
+    # does in a deployment between minutely folds (else every health read walks 400 MB of
+    # dead index entries: healthall 97 ms -> 142 ms on the x10 set).
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE insights_programdaychange")
 
     from sessions.models import NextAction, Session, SessionSide
 
