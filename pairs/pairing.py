@@ -470,29 +470,39 @@ def draft_problems(run, shown=()):
     the `shown` suggestions (with people and users loaded), whether every draft of the
     run can be accepted together, how many drafts there are). Two queries whatever the
     size of the run."""
-    drafts = list(
-        run.suggestions.filter(status=Suggestion.Status.DRAFT).values_list(
-            "pk",
-            "mentor_id",
-            "mentee_id",
-            "mentor__status",
-            "mentee__status",
-            "mentor__capacity",
-            "mentee__capacity",
-        )
+    # A run's people are its program's: saying so lets PostgreSQL read only this
+    # program's participants (an index) rather than hash all of them, twice.
+    program_id = run.program_id
+    drafts = run.suggestions.filter(
+        status=Suggestion.Status.DRAFT,
+        mentor__program_id=program_id,
+        mentee__program_id=program_id,
+    ).values_list(
+        "pk",
+        "mentor_id",
+        "mentee_id",
+        "mentor__status",
+        "mentee__status",
+        "mentor__capacity",
+        "mentee__capacity",
     )
     used, paired = {}, set()
-    for mentor_id, mentee_id, status in Pair.objects.filter(program_id=run.program_id).values_list(
+    occupying = {status.value for status in Pair.OCCUPYING}
+    for mentor_id, mentee_id, status in Pair.objects.filter(program_id=program_id).values_list(
         "mentor_id", "mentee_id", "status"
     ):
-        paired.add(frozenset((mentor_id, mentee_id)))
-        if status in Pair.OCCUPYING:
-            for person in (mentor_id, mentee_id):
-                used[person] = used.get(person, 0) + 1
+        paired.add((mentor_id, mentee_id))
+        if status in occupying:
+            used[mentor_id] = used.get(mentor_id, 0) + 1
+            used[mentee_id] = used.get(mentee_id, 0) + 1
+    active = Participant.Status.ACTIVE.value
     codes, need, capacity = {}, {}, {}
+    count = 0
     for pk, mentor_id, mentee_id, mentor_status, mentee_status, mentor_cap, mentee_cap in drafts:
+        count += 1
         found = []
-        if frozenset((mentor_id, mentee_id)) in paired:
+        # Paired either way round: a person in both roles may have been the mentee.
+        if (mentor_id, mentee_id) in paired or (mentee_id, mentor_id) in paired:
             found.append(("paired", None))
         for person, status, cap in (
             (mentor_id, mentor_status, mentor_cap),
@@ -500,12 +510,13 @@ def draft_problems(run, shown=()):
         ):
             capacity[person] = cap
             need[person] = need.get(person, 0) + 1
-            if status != Participant.Status.ACTIVE:
+            if status != active:
                 found.append(("inactive", person))
             elif used.get(person, 0) >= cap:
                 found.append(("full", person))
-        codes[pk] = found
-    together = all(not found for found in codes.values()) and all(
+        if found:
+            codes[pk] = found
+    together = not codes and all(
         used.get(person, 0) + n <= capacity[person] for person, n in need.items()
     )
     out = {}
@@ -524,7 +535,7 @@ def draft_problems(run, shown=()):
                 reasons.append(_("%(name)s has no capacity left") % {"name": names[person]})
         if reasons:
             out[suggestion.pk] = reasons
-    return out, together, len(drafts)
+    return out, together, count
 
 
 def swap_suggestion(suggestion, new_mentor, by):
