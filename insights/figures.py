@@ -11,8 +11,8 @@ import logging
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, DateTimeField, Exists, OuterRef, Q, Sum
-from django.db.models.functions import Cast, TruncMonth, TruncWeek
+from django.db.models import Count, DateTimeField, Exists, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Cast, Coalesce, TruncMonth, TruncWeek
 from django.utils import timezone
 
 from checkins import figures as checkin_figures
@@ -20,7 +20,7 @@ from insights import rollups
 from insights.models import SIDE_COUNTS, ProgramDay, ProgramDayChange
 from insights.ranges import DAYS_PER_MONTH, DateRange, buckets
 from insights.stalled import nudged_today, stalled_pairs
-from mentorship.models import Participant
+from mentorship.models import Participant, Program
 from mentorship.timezones import as_local_date
 from pairs.models import Pair
 from sessions.models import AgendaItem, Goal, NextAction, Session, SessionSide
@@ -229,10 +229,37 @@ def _count_done(program, when):
 
 
 def _open_now(program, today):
-    """Open and overdue actions now: index-only over the program's open actions."""
+    """Open and overdue actions now, counted from the rows: index-only over the program's
+    open actions."""
     return NextAction.objects.filter(program=program, status=NextAction.Status.OPEN).aggregate(
         open=Count("*"), overdue=Count("due_on", filter=NextAction.overdue_q(today, program))
     )  # action_program_open_pair
+
+
+def _open_now_from_rollups(program, today):
+    """_open_now in one query of three small ones. Open: due_open over all the program's
+    days (every action has a program and a due day). Overdue: from the program's live pairs,
+    an index range each, not from its open actions (most are ended pairs', not overdue)."""
+
+    def open_in(model):
+        days = model.objects.filter(program=program).order_by().values("program")
+        return Coalesce(Subquery(days.annotate(n=Sum("due_open")).values("n")), 0)
+
+    overdue = (
+        NextAction.objects.filter(NextAction.overdue_q(today), pair__program=program)
+        .order_by()
+        .values("pair__program")
+        .annotate(n=Count("*"))
+        .values("n")
+    )  # pairs_pair (program, status), then action (pair, status, due_on)
+    return (
+        Program.objects.filter(pk=program.pk)
+        .values(
+            open=open_in(ProgramDay) + open_in(ProgramDayChange),
+            overdue=Coalesce(Subquery(overdue), 0),
+        )
+        .get()
+    )
 
 
 def range_figures(program, date_range, today):
@@ -255,7 +282,8 @@ def recount(program, date_range, today):
     balance = _count_sides(program, _in_range("occurred_at", date_range))
     actions, by_bucket = _count_came_due(program, date_range, today, weekly)
     done = _count_done(program, _in_range("done_at", date_range))
-    return _assemble(program, spans, weekly, logged, balance, actions, by_bucket, done, today)
+    actions.update(_open_now(program, today))
+    return _assemble(spans, weekly, logged, balance, actions, by_bucket, done)
 
 
 def _from_rollups(program, date_range, today):
@@ -328,11 +356,11 @@ def _from_rollups(program, date_range, today):
     if days.edge_days:
         for owner, n in _count_done(program, days.pieces("done_at", edges_only=True)).items():
             done[owner] += n
-    return _assemble(program, spans, weekly, logged, balance, actions, by_bucket, done, today)
+    actions.update(_open_now_from_rollups(program, today))
+    return _assemble(spans, weekly, logged, balance, actions, by_bucket, done)
 
 
-def _assemble(program, spans, weekly, logged, balance, actions, by_bucket, done, today):
-    actions.update(_open_now(program, today))
+def _assemble(spans, weekly, logged, balance, actions, by_bucket, done):
     for owner in ("mentor", "mentee", "both"):
         actions[f"done_{owner}"] = done.get(owner, 0)
     sessions = [(a, b, logged.get(a, 0)) for a, b in spans]

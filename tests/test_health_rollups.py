@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from insights import figures, ranges, rollups
 from insights.models import COUNTS, ProgramDay, ProgramDayChange
+from pairs.models import Pair
 from sessions.models import NextAction, Session, SessionSide
 from tests.factories import make_pair, make_participant, make_program, make_user
 
@@ -59,7 +60,7 @@ def step(rng, pairs):
     sessions = list(Session.objects.filter(pair__in=pairs).order_by("pk"))
     actions = list(NextAction.objects.filter(pair__in=pairs).order_by("pk"))
     sides = list(SessionSide.objects.filter(session__pair__in=pairs).order_by("pk"))
-    kind = rng.randrange(12)
+    kind = rng.randrange(13)
     if kind <= 2 or not sessions:
         Session.objects.create(
             pair=pair,
@@ -115,6 +116,8 @@ def step(rng, pairs):
         action = rng.choice(actions)
         action.due_on += datetime.timedelta(days=rng.randint(-5, 5))
         action.save()
+    elif kind == 11:  # an ended pair's open actions are no longer overdue
+        Pair.objects.filter(pk=pair.pk).update(status=rng.choice(list(Pair.Status.values)))
     else:
         rng.choice(actions).delete()
 
