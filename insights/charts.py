@@ -8,8 +8,8 @@ direct label. All text is escaped here; the result is marked safe only once buil
 
 import dataclasses
 
-from django.utils.formats import date_format
-from django.utils.html import escape
+from django.utils.formats import date_format, localize
+from django.utils.html import conditional_escape, escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -35,6 +35,24 @@ class Chart:
     header: list
     rows: list
     svg_narrow: str = ""
+
+    @property
+    def body(self):
+        """The table's rows as HTML, as the template would render them cell by cell (a
+        whole-program range has some 1,700 cells: a template loop costs milliseconds)."""
+        return mark_safe(  # noqa: S308 - every cell is escaped
+            "".join(
+                f'<tr><th scope="row">{_cell(label)}</th>'
+                + "".join(f"<td>{_cell(cell)}</td>" for cell in cells)
+                + "</tr>"
+                for label, *cells in self.rows
+            )
+        )
+
+
+def _cell(value):
+    """A cell as {{ value }} renders it: localized, then escaped."""
+    return conditional_escape(localize(value))
 
 
 def _num(value):
