@@ -10,8 +10,20 @@ import datetime
 import logging
 
 from django.conf import settings
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.cache import cache
-from django.db.models import Count, DateTimeField, Exists, OuterRef, Q, Subquery, Sum
+from django.db.models import (
+    BooleanField,
+    Count,
+    DateTimeField,
+    Exists,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+)
 from django.db.models.functions import Cast, Coalesce, TruncMonth, TruncWeek
 from django.utils import timezone
 
@@ -162,6 +174,24 @@ def agenda_figures(program, date_range):
     )
 
 
+def _of_pairs_of(program):
+    """A filter on a pair's rows (goals, check-ins) for the program's pairs. On PostgreSQL,
+    `pair_id = ANY(ARRAY(the pairs' ids))`: one index scan for the program's pairs, where a
+    join to pairs_pair hashes the whole table (the x10 goals: 2.7 ms, not 10-13 ms)."""
+    if rollups.enabled():
+        ids = ArraySubquery(Pair.objects.filter(program=program).order_by().values("pk"))
+        return Q(_AnyOf(F("pair_id"), ids))
+    return Q(pair__program=program)
+
+
+class _AnyOf(Func):
+    """`value = ANY(array)`, as a filter."""
+
+    arg_joiner = " = ANY("
+    template = "(%(expressions)s))"
+    output_field = BooleanField()
+
+
 def goal_figures(program, date_range):
     """Counts only (a goal's text is never read): live pairs and how many have goals set,
     goals by side, goals reached (all time, and within the range)."""
@@ -172,7 +202,7 @@ def goal_figures(program, date_range):
     )
     reached = Q(status=Goal.Status.REACHED)
     row.update(
-        Goal.objects.filter(pair__program=program).aggregate(
+        Goal.objects.filter(_of_pairs_of(program)).aggregate(
             goals=Count("pk"),
             goals_mentor=Count("pk", filter=Q(side="mentor")),
             goals_mentee=Count("pk", filter=Q(side="mentee")),
