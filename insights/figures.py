@@ -318,7 +318,7 @@ def recount(program, date_range, today):
 
 def _from_rollups(program, date_range, today):
     """range_figures from the rollups: two aggregates over at most ten years of day rows
-    (and two over the changes not folded yet), summed by bucket in the database, and the
+    and the changes not folded yet (UNION ALL), summed by bucket in the database, and the
     cut days from their rows."""
     weekly, spans = buckets(date_range)
     trunc = TruncWeek if weekly else TruncMonth
@@ -361,7 +361,7 @@ def _from_rollups(program, date_range, today):
 
     logged, balance = {}, dict.fromkeys(SIDE_COUNTS, 0)
     done = dict.fromkeys(("mentor", "mentee", "both"), 0)
-    for row in [*by_day(ProgramDay), *by_day(ProgramDayChange)]:  # folded, then not yet
+    for row in by_day(ProgramDay).union(by_day(ProgramDayChange), all=True):  # folded, not yet
         start = as_local_date(row["bucket"])
         logged[start] = logged.get(start, 0) + (row["sessions"] or 0)
         for name in SIDE_COUNTS:
@@ -370,7 +370,7 @@ def _from_rollups(program, date_range, today):
             done[owner] += row[f"done_{owner}"] or 0
     actions = {"due": 0, "due_done": 0, "due_dropped": 0}
     by_bucket = {}
-    for row in [*by_due(ProgramDay), *by_due(ProgramDayChange)]:
+    for row in by_due(ProgramDay).union(by_due(ProgramDayChange), all=True):
         came_due = (row["done"] or 0) + (row["open"] or 0) + (row["dropped"] or 0)
         actions["due"] += came_due
         actions["due_done"] += row["done"] or 0
