@@ -7,7 +7,9 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.html import escape
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -76,8 +78,7 @@ def _review_context(request, program, run):
     if run is not None:
         rows = list(page.object_list)
         problems, together, drafts = pairing.draft_problems(run, rows)
-        for s in rows:
-            s.problems = problems.get(s.pk, [])
+        _prepare_rows(program, rows, problems)
         page.object_list = rows
     return {
         "program": program,
@@ -87,7 +88,54 @@ def _review_context(request, program, run):
         # "Proven optimal" only stands next to drafts that can all be accepted.
         "drafts_hold": together,
         "objectives": program.Objective.choices,
+        "words": _row_words(),
+        "row_error": None,  # set for the one row sent back after a failed decision
     }
+
+
+def _row_words():
+    """The fixed words of a review row, translated once for all the rows of a page rather
+    than in each row: the page and the one row sent back after a decision share them."""
+    return {
+        "select": _("Select"),
+        "mentor": _("Mentor"),
+        "mentee": _("Mentee"),
+        "score": _("Score"),
+        "why": _("Why"),
+        "decision": _("Decision"),
+        "cannot": _("Cannot be accepted:"),
+        "accept": _("Accept"),
+        "reject": _("Reject"),
+        "swap": _("Swap mentor"),
+        "accepted": _("Accepted"),
+        "rejected": _("Rejected"),
+    }
+
+
+PLACEHOLDER = "999999999"
+
+
+def _url_pattern(name, *args):
+    """reverse() once with a placeholder id; rows fill in their own (cheap for 50 rows)."""
+    return reverse(name, args=[*args, PLACEHOLDER])
+
+
+def _prepare_rows(program, rows, problems):
+    """What a review row shows beyond its suggestion's fields, worked out here once rather
+    than by template lookups and tags in each of the 50 rows."""
+    decide = _url_pattern("pairs:decide", program.slug)
+    swap = _url_pattern("pairs:swap", program.slug)
+    for s in rows:
+        pk = str(s.pk)
+        s.problems = problems.get(s.pk, [])
+        s.warnings = (s.breakdown or {}).get("warnings", ())
+        s.decide_url = decide.replace(PLACEHOLDER, pk)
+        s.swap_url = swap.replace(PLACEHOLDER, pk)
+        # As {% blocktranslate %} does it: the names escaped, the translation as it is.
+        s.select_label = mark_safe(
+            _("Select %(a)s and %(b)s")
+            % {"a": escape(s.mentor.user.name), "b": escape(s.mentee.user.name)}
+        )
 
 
 @login_required
@@ -174,10 +222,11 @@ def _row_outcome(request, program, suggestion, error, success):
         suggestion = Suggestion.objects.select_related("mentor__user", "mentee__user").get(
             pk=suggestion.pk
         )
+        _prepare_rows(program, [suggestion], {})
         return render(
             request,
             "pairs/matching.html#suggestion-row",
-            {"program": program, "s": suggestion, "row_error": error},
+            {"program": program, "s": suggestion, "row_error": error, "words": _row_words()},
         )
     if error:
         messages.error(request, error)
