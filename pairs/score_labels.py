@@ -9,6 +9,7 @@ through `describe`.
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 # (lowest points, label), highest first: the first band a score reaches names it.
@@ -38,6 +39,12 @@ class Part:
     label: str
     points: int
     out_of: int
+
+    @property
+    def text(self):
+        """Its points of the most it can give ("22 of 43"), in words here rather than by
+        {% blocktranslate %}: a review page shows four parts in each of its 50 rows."""
+        return gettext("%(n)s of %(top)s") % {"n": self.points, "top": self.out_of}
 
 
 @dataclass(frozen=True)
