@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from mentorship.bounds import small_int
 from mentorship.models import Participant
 from mentorship.programs import find_people
+from mentorship.templatetags.people import avatar
 from notifications.after_commit import enqueue
 from pairs import exclusions, lifecycle, pairing
 from pairs import partner_requests as pair_requests
@@ -91,10 +92,9 @@ def _review_context(request, program, run):
     page = Paginator(suggestions, PAGE_SIZE).get_page(request.GET.get("page"))
     drafts, together = 0, True
     if run is not None:
-        rows = list(page.object_list)
-        problems, together, drafts = pairing.draft_problems(run, rows)
-        _prepare_rows(program, rows, problems)
-        page.object_list = rows
+        shown = list(page.object_list)
+        problems, together, drafts = pairing.draft_problems(run, shown)
+        page.object_list = _review_rows(program, shown, problems)
     return {
         "program": program,
         "run": run,
@@ -135,22 +135,38 @@ def _url_pattern(name, *args):
     return reverse(name, args=[*args, PLACEHOLDER])
 
 
-def _prepare_rows(program, rows, problems):
-    """What a review row shows beyond its suggestion's fields, worked out here once rather
-    than by template lookups and tags in each of the 50 rows."""
+def _review_rows(program, suggestions, problems):
+    """Each row as the review shows it, a dict (a template reads a dict's keys faster than a
+    model's attributes), with its links, select label and avatars made here once per row
+    rather than by template tags: a page has 50 rows."""
     decide = _url_pattern("pairs:decide", program.slug)
     swap = _url_pattern("pairs:swap", program.slug)
-    for s in rows:
+    rows = []
+    for s in suggestions:
         pk = str(s.pk)
-        s.problems = problems.get(s.pk, [])
-        s.warnings = (s.breakdown or {}).get("warnings", ())
-        s.decide_url = decide.replace(PLACEHOLDER, pk)
-        s.swap_url = swap.replace(PLACEHOLDER, pk)
-        # As {% blocktranslate %} does it: the names escaped, the translation as it is.
-        s.select_label = mark_safe(
-            _("Select %(a)s and %(b)s")
-            % {"a": escape(s.mentor.user.name), "b": escape(s.mentee.user.name)}
+        mentor, mentee = s.mentor.user.name, s.mentee.user.name
+        rows.append(
+            {
+                "pk": s.pk,
+                "status": s.status,
+                "score": s.score,
+                "breakdown": s.breakdown,
+                "reasons": s.reasons,
+                "warnings": (s.breakdown or {}).get("warnings", ()),
+                "problems": problems.get(s.pk, []),
+                "mentor": mentor,
+                "mentee": mentee,
+                "mentor_avatar": avatar(mentor, "small"),
+                "mentee_avatar": avatar(mentee, "small"),
+                "decide_url": decide.replace(PLACEHOLDER, pk),
+                "swap_url": swap.replace(PLACEHOLDER, pk),
+                # As {% blocktranslate %} does it: the names escaped, the translation as is.
+                "select_label": mark_safe(
+                    _("Select %(a)s and %(b)s") % {"a": escape(mentor), "b": escape(mentee)}
+                ),
+            }
         )
+    return rows
 
 
 @login_required
@@ -237,12 +253,13 @@ def _row_outcome(request, program, suggestion, error, success):
         suggestion = Suggestion.objects.select_related("mentor__user", "mentee__user").get(
             pk=suggestion.pk
         )
-        _prepare_rows(program, [suggestion], {})
-        return render(
-            request,
-            "pairs/matching.html#suggestion-row",
-            {"program": program, "s": suggestion, "row_error": error, "words": _row_words()},
-        )
+        context = {
+            "program": program,
+            "s": _review_rows(program, [suggestion], {})[0],
+            "row_error": error,
+            "words": _row_words(),
+        }
+        return render(request, "pairs/matching.html#suggestion-row", context)
     if error:
         messages.error(request, error)
     else:
