@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,8 +14,10 @@ from checkins import figures as checkin_figures
 from insights import charts, exports, figures, pair_list, ranges, stalled
 from insights.forms import PairFilterForm
 from insights.growth import growth_for
+from mentorship import template_text as text
 from mentorship.access import get_program_for_admin
 from mentorship.listing import render_filtered_list
+from mentorship.templatetags.people import avatar
 from pairs.models import Pair
 from sessions import cadence
 
@@ -48,6 +51,57 @@ def _stalled_rows(program, result, now):
                 "nudged": pair.pk in result.nudged,
                 "nudge_url": nudge_url.format(pair.pk),
                 "pair_url": Pair.url_for(pair.pk),
+            }
+        )
+    return rows
+
+
+def _pair_rows(program, page):
+    """The Pairs page's rows with their sentences, dates and links built here, once per page:
+    through the template engine they cost ~1 ms a row (25 rows a page)."""
+    pair_url = _url_pattern("sessions:pair")
+    person_url = _url_pattern("programs:person", program.slug)
+    status_url = _url_pattern("pairs:status")
+    status_labels = {value: str(label) for value, label in Pair.Status.choices}
+    # The templates' {% blocktranslate %} msgids, translated once for all the rows.
+    title = _("%(mentor)s and %(mentee)s")
+    actions = _("%(open)s open, %(overdue)s overdue")
+    sides = _("mentor %(m)s · mentee %(e)s")
+    per_month = {}  # by rate: a handful of values on a page
+    rows = []
+    for pair in page.object_list:
+        mentor, mentee = pair.mentor.user.name, pair.mentee.user.name
+        figures = pair.figures
+        days, rate = figures["days_since"], figures["per_month"]
+        if rate not in per_month:
+            per_month[rate] = text.blocktranslate(
+                "%(n)s (cadence: %(e)s)",
+                n=floatformat(rate, 1),
+                e=floatformat(figures["expected_per_month"], 1),
+            )
+        rows.append(
+            {
+                "pk": pair.pk,
+                "status": pair.status,
+                "status_label": status_labels.get(pair.status, pair.status),
+                "avatars": avatar(mentor, "small") + avatar(mentee, "small"),
+                "url": pair_url.format(pair.pk),
+                "title": text.fill(title, mentor=mentor, mentee=mentee),
+                "behind": figures["behind"],
+                "mentor": mentor,
+                "mentor_url": person_url.format(pair.mentor_id),
+                "mentee": mentee,
+                "mentee_url": person_url.format(pair.mentee_id),
+                "started": text.date(pair.started_on) if pair.started_on else "—",
+                "last_session": pair.last_session and text.date(pair.last_session),
+                "days_ago": text.blocktranslate_count(
+                    "%(n)s day ago", "%(n)s days ago", days, n=days
+                ),
+                "next_session": pair.next_session and text.date(pair.next_session),
+                "per_month": per_month[rate],
+                "actions": text.fill(actions, open=pair.open_actions, overdue=pair.overdue),
+                "sides": text.fill(sides, m=pair.mentor_sides, e=pair.mentee_sides),
+                "status_url": status_url.format(pair.pk),
             }
         )
     return rows
@@ -141,5 +195,9 @@ def pairs(request, slug):
         form=form,
         filters=filters,
         page=page,
-        extra={"help_requests": checkin_figures.open_requests(program)},
+        extra={
+            "help_requests": checkin_figures.open_requests(program),
+            "rows": _pair_rows(program, page),
+            "next_path": request.get_full_path(),
+        },
     )
