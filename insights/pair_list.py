@@ -19,6 +19,13 @@ from sessions.models import NextAction, Session, SessionSide
 
 RECENT_DAYS = 90  # "sessions per month" is measured over this window
 ATTENTION = ("behind", "stalled", "overdue")
+# The columns the page reads (not the match scores, reasons, goals or availability, whose
+# JSON would be decoded for every row).
+SHOWN = [
+    "program_id", "status", "started_on", "created_at",
+    "mentor__user__display_name", "mentor__user__email",
+    "mentee__user__display_name", "mentee__user__email",
+]  # fmt: skip
 
 
 def _count(queryset):
@@ -51,6 +58,7 @@ def pairs_for_admin(program, now=None, q="", status="", attention=""):
     pairs = (
         Pair.objects.filter(program=program)
         .select_related("mentor__user", "mentee__user")
+        .only(*SHOWN)
         .annotate(
             last_session=Subquery(logged.order_by("-occurred_at").values("occurred_at")[:1]),
             next_session=Subquery(scheduled.order_by("occurred_at").values("occurred_at")[:1]),
