@@ -62,7 +62,7 @@ def _pair_rows(program, page):
     pair_url = _url_pattern("sessions:pair")
     person_url = _url_pattern("programs:person", program.slug)
     status_url = _url_pattern("pairs:status")
-    status_labels = {value: str(label) for value, label in Pair.Status.choices}
+    status_labels = text.choice_labels(Pair.Status)
     # The templates' {% blocktranslate %} msgids, translated once for all the rows.
     title = _("%(mentor)s and %(mentee)s")
     actions = _("%(open)s open, %(overdue)s overdue")

@@ -13,7 +13,7 @@ from django.template.defaultfilters import date as date_filter
 from django.utils.html import escape
 from django.utils.safestring import SafeData, SafeString
 from django.utils.timezone import template_localtime
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import get_language, gettext, ngettext
 
 # What a template's {{ value }} writes: localised, in the current time zone, escaped.
 _OUTPUT = Context(autoescape=True)
@@ -50,3 +50,17 @@ def blocktranslate_count(singular, plural, count, **values):
     """{% blocktranslate count n=count %}…{% plural %}…{% endblocktranslate %}; `values`
     holds the counter too (under its own name, as the msgids use it)."""
     return SafeString(ngettext(singular, plural, count) % {k: text(v) for k, v in values.items()})
+
+
+_LABELS = {}  # (choices class, language) -> {value: label}
+
+
+def choice_labels(choices):
+    """{value: label} of a TextChoices in the active language, translated once per language
+    and process: get_FOO_display rebuilds its dict on each call, and a lazy label
+    translates again each time a page writes it (hundreds of times on the pair page)."""
+    key = (choices, get_language())
+    labels = _LABELS.get(key)
+    if labels is None:
+        labels = _LABELS[key] = {value: str(label) for value, label in choices.choices}
+    return labels

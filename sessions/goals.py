@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mentorship import bounds
+from mentorship.template_text import choice_labels
 from pairs.models import Pair
 from sessions.models import Goal, Milestone, NextAction
 
@@ -48,11 +49,8 @@ def with_progress(queryset):
     )
 
 
-STATUS_LABELS = dict(Goal.Status.choices)
-
-
 def label(goal):
-    goal.status_label = STATUS_LABELS.get(goal.status, goal.status)
+    goal.status_label = choice_labels(Goal.Status).get(goal.status, goal.status)
     return goal
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from mentorship.template_text import choice_labels
 from mentorship.timezones import as_local_date
 from sessions.models import AgendaItem, NextAction, Session, SessionSide
 
@@ -24,20 +25,15 @@ TIMELINE_ACTION_FIELDS = (
 )  # fmt: skip
 
 
-FORMAT_LABELS = dict(Session.Format.choices)
-OWNER_LABELS = dict(NextAction.Owner.choices)
-STATUS_LABELS = dict(NextAction.Status.choices)
-
-
 def label_action(action):
     """Display labels looked up once (get_FOO_display rebuilds its choices on every call)."""
-    action.owner_label = OWNER_LABELS.get(action.owner, action.owner)
-    action.status_label = STATUS_LABELS.get(action.status, action.status)
+    action.owner_label = choice_labels(NextAction.Owner).get(action.owner, action.owner)
+    action.status_label = choice_labels(NextAction.Status).get(action.status, action.status)
     return action
 
 
 def label_session(session):
-    session.format_label = FORMAT_LABELS.get(session.format, session.format)
+    session.format_label = choice_labels(Session.Format).get(session.format, session.format)
     return session
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
 from mentorship import template_text as text
+from pairs.models import Pair
 
 LANGUAGES = ["en", "de", "fr", "es"]
 ZONES = ["UTC", "Pacific/Kiritimati", "America/Los_Angeles"]
@@ -72,3 +73,15 @@ def test_blocktranslate_count_is_the_tag(locale):
             n=n,
         )
         assert got == want
+
+
+def test_choice_labels_are_the_display_labels_in_the_active_language():
+    for lang in LANGUAGES:
+        with translation.override(lang):
+            labels = text.choice_labels(Pair.Status)
+            for value, label in Pair.Status.choices:
+                assert labels[value] == str(label) == Pair(status=value).get_status_display()
+    with translation.override("de"):
+        german = text.choice_labels(Pair.Status)["active"]
+    with translation.override("en"):
+        assert text.choice_labels(Pair.Status)["active"] == "Active" != german
