@@ -342,7 +342,7 @@ def _checkins(cursor, world, rng):
     a track with the next round for every live pair, and open help requests in 1% of them."""
     now, user_of = world["now"], world["user_of"]
     rows, tracks, helps = [], [], []
-    for pk, _prog, mentor, mentee, status, started, _ended in world["pairs"]:
+    for pk, prog, mentor, mentee, status, started, _ended in world["pairs"]:
         live = status in ("active", "paused")
         first = datetime.datetime.combine(started, datetime.time(9), tzinfo=datetime.UTC)
         last = min(now, first + datetime.timedelta(days=PAIR_DAYS))
@@ -352,7 +352,7 @@ def _checkins(cursor, world, rng):
             kind = "first" if r == 1 else ("final" if r == rounds and not live else "regular")
             for person in (mentor, mentee):
                 answered = rng.random() < 0.8
-                rows.append((pk, user_of[person], r, kind, _ts(due),
+                rows.append((pk, prog, user_of[person], r, kind, _ts(due),
                              _ts(due + datetime.timedelta(days=1)) if answered else None,
                              rng.randint(1, 5) if answered else None,
                              "SECRET-CHECKIN" if answered else "", answered and rng.random() < 0.3,
@@ -363,8 +363,8 @@ def _checkins(cursor, world, rng):
             if rng.random() < 0.01:
                 helps.append((pk, user_of[mentee], "help", _ts(now)))
     _copy(cursor, "checkins_checkin",
-          ["pair_id", "user_id", "round", "kind", "due_at", "answered_at", "score", "learned",
-           "shared", "created_at", "updated_at"], rows)  # fmt: skip
+          ["pair_id", "program_id", "user_id", "round", "kind", "due_at", "answered_at", "score",
+           "learned", "shared", "created_at", "updated_at"], rows)  # fmt: skip
     _copy(
         cursor,
         "checkins_pairtrack",

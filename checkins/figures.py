@@ -14,7 +14,7 @@ ANSWERED = Q(answered_at__isnull=False)
 def program_figures(program, start, end):
     """Check-ins due in [start, end): invited, answered, average score, "not a good fit"
     (count and share of those who answered the question), help and re-match requests."""
-    due = CheckIn.objects.filter(pair__program=program, due_at__gte=start, due_at__lt=end)
+    due = CheckIn.objects.filter(program=program, due_at__gte=start, due_at__lt=end)
     row = due.aggregate(
         invited=Count("pk"),
         answered=Count("pk", filter=ANSWERED),
@@ -33,7 +33,7 @@ def score_series(program, start, end, weekly):
     trunc = TruncWeek if weekly else TruncMonth
     rows = (
         CheckIn.objects.filter(
-            pair__program=program, answered_at__gte=start, answered_at__lt=end, score__isnull=False
+            program=program, answered_at__gte=start, answered_at__lt=end, score__isnull=False
         )
         .annotate(bucket=trunc("answered_at"))
         .values("bucket")

@@ -4,7 +4,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from mentorship.models import Program
 from pairs.models import Pair
+from sessions.models import fill_program
 
 MAX_TEXT = 2000
 
@@ -53,6 +55,11 @@ class CheckIn(models.Model):
         FINAL = "final", _("Closing check-in")
 
     pair = models.ForeignKey(Pair, on_delete=models.CASCADE, related_name="checkins")
+    # The pair's program, copied (a pair never changes program) so program health reads
+    # one index range instead of one per pair of the program (2,000 at x10).
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, related_name="+", db_index=False, editable=False
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="checkins"
     )
@@ -88,20 +95,28 @@ class CheckIn(models.Model):
         indexes = [
             models.Index(fields=["user", "answered_at"], name="checkin_user_open"),
             models.Index(fields=["user", "updated_at"], name="checkin_user_updated"),
-            # Program health over years of check-ins: its two aggregates (by due and by
-            # answer time) read only these index entries, pair by pair of the program,
-            # never the table (a ten-year range scanned every program's check-ins).
             models.Index(
                 fields=["pair", "answered_at"],
                 name="checkin_pair_answered",
                 include=["id", "score"],
             ),
+            # Program health over years of check-ins: its two aggregates (by due and by
+            # answer time) read one range of these index entries, never the table.
             models.Index(
-                fields=["pair", "due_at"],
-                name="checkin_pair_due",
+                fields=["program", "answered_at"],
+                name="checkin_program_answered",
+                include=["id", "score"],
+            ),
+            models.Index(
+                fields=["program", "due_at"],
+                name="checkin_program_due",
                 include=["id", "answered_at", "score", "good_fit", "wants_help"],
             ),
         ]
+
+    def save(self, *args, **kwargs):
+        fill_program(self)
+        super().save(*args, **kwargs)
 
 
 class HelpRequest(models.Model):

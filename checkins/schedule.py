@@ -194,7 +194,11 @@ def _open_round(pair, n, kind, due_at, now, muted, checkins, emails):
     for user in _people(pair):
         if not user.is_active:
             continue
-        checkins.append(CheckIn(pair=pair, user=user, round=n, kind=kind, due_at=due_at))
+        checkins.append(
+            CheckIn(
+                pair=pair, program_id=pair.program_id, user=user, round=n, kind=kind, due_at=due_at
+            )
+        )
         if user.pk not in muted:
             context = {"pair": pair.pk, "round": n}
             emails.append(

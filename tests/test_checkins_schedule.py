@@ -5,6 +5,7 @@ import datetime
 import pytest
 import time_machine
 from django.core import mail
+from django.db.models import F
 
 from checkins import schedule
 from checkins.models import CheckIn, PairTrack
@@ -12,6 +13,7 @@ from mentorship.models import Program
 from notifications.models import EmailPreference, SentEmail
 from pairs import lifecycle
 from tests.checkins_helpers import START, at, run, sent_to, start_pair
+from tests.factories import make_pair, make_participant, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -221,3 +223,25 @@ def test_a_program_loaded_without_its_rhythm_costs_no_query_per_row(
     assert programs and not hasattr(programs[0], "_checkin_rhythm")
     full = Program.objects.get(pk=world.program.pk)
     assert full._checkin_rhythm[-1] == world.program.cadence_days
+
+
+def test_every_check_in_carries_its_pairs_program(world):
+    """CheckIn.program is a copy of the pair's (program health reads it): set whether the
+    round was opened in bulk, created one by one, or by get_or_create (the demo)."""
+    other_pair = make_pair(
+        make_participant(world.other_program, make_user("m2@example.com"), role="mentor"),
+        make_participant(world.other_program, make_user("e2@example.com"), role="mentee"),
+    )
+    start_pair(world.pair)
+    start_pair(other_pair)
+    run(at(2026, 12, 2, 9))
+    CheckIn.objects.create(pair=other_pair, user=world.stranger, round=9, due_at=at(2026, 1, 1))
+    CheckIn.objects.get_or_create(
+        pair=world.pair, user=world.stranger, round=9, defaults={"due_at": at(2026, 1, 1)}
+    )
+    assert CheckIn.objects.count() == 6
+    assert set(CheckIn.objects.values_list("program_id", flat=True)) == {
+        world.program.pk,
+        world.other_program.pk,
+    }
+    assert not CheckIn.objects.exclude(program=F("pair__program")).exists()
