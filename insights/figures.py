@@ -12,6 +12,7 @@ import logging
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import (
     BooleanField,
     Count,
@@ -21,10 +22,9 @@ from django.db.models import (
     Func,
     OuterRef,
     Q,
-    Subquery,
     Sum,
 )
-from django.db.models.functions import Cast, Coalesce, TruncMonth, TruncWeek
+from django.db.models.functions import Cast, TruncMonth, TruncWeek
 from django.utils import timezone
 
 from checkins import figures as checkin_figures
@@ -32,7 +32,7 @@ from insights import rollups
 from insights.models import SIDE_COUNTS, ProgramDay, ProgramDayChange
 from insights.ranges import DAYS_PER_MONTH, DateRange, buckets
 from insights.stalled import nudged_today, stalled_pairs
-from mentorship.models import Participant, Program
+from mentorship.models import Participant
 from mentorship.timezones import as_local_date
 from pairs.models import Pair
 from sessions.models import AgendaItem, Goal, NextAction, Session, SessionSide
@@ -61,6 +61,10 @@ def participants_figures(program):
         mentees=Count("pk", filter=active & Q(role__in=Participant.MENTEE_ROLES)),
         matched=Count("pk", filter=active & in_live_pair),
     )
+    return _with_matched_ratio(row)
+
+
+def _with_matched_ratio(row):
     row["matched_ratio"] = _ratio(row["matched"], row["active"])
     return row
 
@@ -212,6 +216,10 @@ def goal_figures(program, date_range):
             ),
         )
     )
+    return _with_goals_ratio(row)
+
+
+def _with_goals_ratio(row):
     row["with_goals_ratio"] = _ratio(row["pairs_with_goals"], row["live_pairs"])
     return row
 
@@ -266,57 +274,202 @@ def _open_now(program, today):
     )  # action_program_open_pair
 
 
-def _open_now_from_rollups(program, today):
-    """_open_now in one query of three small ones. Open: due_open over all the program's
-    days (every action has a program and a due day). Overdue: from the program's live pairs,
-    an index range each, not from its open actions (most are ended pairs', not overdue)."""
+def open_now(program, today):
+    """Open and overdue actions now: on PostgreSQL from the rollups (OPEN_NOW_SQL), else
+    counted from the rows."""
+    if rollups.enabled():
+        return _read_sql({"open_now": OPEN_NOW_SQL}, _params(program, None, today))["open_now"]
+    return _open_now(program, today)
 
-    def open_in(model):
-        days = model.objects.filter(program=program).order_by().values("program")
-        return Coalesce(Subquery(days.annotate(n=Sum("due_open")).values("n")), 0)
 
-    overdue = (
-        NextAction.objects.filter(NextAction.overdue_q(today), pair__program=program)
-        .order_by()
-        .values("pair__program")
-        .annotate(n=Count("*"))
-        .values("n")
-    )  # pairs_pair (program, status), then action (pair, status, due_on)
-    return (
-        Program.objects.filter(pk=program.pk)
-        .values(
-            open=open_in(ProgramDay) + open_in(ProgramDayChange),
-            overdue=Coalesce(Subquery(overdue), 0),
+# --- The fixed figures in one statement (PostgreSQL) ----------------------------------------
+#
+# The figures that are one aggregate each (participants, pairs, goals, the agenda, check-ins,
+# open and overdue actions) are read on PostgreSQL in one SELECT of one-row subqueries: one
+# round trip, and no ORM to build and compile a dozen queries on every request (about 1 ms of
+# CPU each). Each section is (columns: {name: SQL}, the rest of its SELECT); the functions
+# above are their reference (count_fixed), held equal by tests/test_health_fixed.py.
+
+PARTICIPANTS_SQL = (
+    {
+        "active": "count(*) FILTER (WHERE status = %(participant_active)s)",
+        "invited": "count(*) FILTER (WHERE status = %(participant_invited)s)",
+        "mentors": "count(*) FILTER (WHERE status = %(participant_active)s"
+        " AND role = ANY(%(mentor_roles)s))",
+        "mentees": "count(*) FILTER (WHERE status = %(participant_active)s"
+        " AND role = ANY(%(mentee_roles)s))",
+        "matched": "count(*) FILTER (WHERE status = %(participant_active)s AND (id IN ("
+        "SELECT mentor_id FROM pairs_pair WHERE program_id = %(program)s AND status = ANY(%(live)s)"
+        ") OR id IN ("
+        "SELECT mentee_id FROM pairs_pair WHERE program_id = %(program)s AND status = ANY(%(live)s)"
+        ")))",
+    },
+    "FROM mentorship_participant WHERE program_id = %(program)s",
+)
+PAIRS_SQL = (
+    {
+        "total": "count(*)",
+        "overlapping": "count(*) FILTER (WHERE status = ANY(%(started)s)"
+        " AND (started_on <= %(end_day)s OR (started_on IS NULL AND created_at < %(end)s))"
+        " AND (ended_on IS NULL OR ended_on >= %(start_day)s))",
+        **{
+            f"status_{s}": f"count(*) FILTER (WHERE status = '{s}')"  # the choices' own values
+            for s in Pair.Status.values
+        },
+    },
+    "FROM pairs_pair WHERE program_id = %(program)s",
+)
+AGENDA_SQL = (
+    {
+        "agenda_mentor": "count(*) FILTER (WHERE side = 'mentor')",
+        "agenda_mentee": "count(*) FILTER (WHERE side = 'mentee')",
+    },
+    "FROM session_logs_agendaitem WHERE pair_id = ANY(ARRAY("
+    "SELECT id FROM pairs_pair WHERE program_id = %(program)s))"
+    " AND created_at >= %(start)s AND created_at < %(end)s",
+)
+LIVE_PAIRS_SQL = (
+    {
+        "live_pairs": "count(*)",
+        "pairs_with_goals": "count(*) FILTER (WHERE EXISTS("
+        "SELECT 1 FROM session_logs_goal g WHERE g.pair_id = p.id))",
+    },
+    "FROM pairs_pair p WHERE program_id = %(program)s AND status = ANY(%(live)s)",
+)
+GOALS_SQL = (
+    {
+        "goals": "count(*)",
+        "goals_mentor": "count(*) FILTER (WHERE side = 'mentor')",
+        "goals_mentee": "count(*) FILTER (WHERE side = 'mentee')",
+        "reached": "count(*) FILTER (WHERE status = %(reached)s)",
+        "reached_in_range": "count(*) FILTER (WHERE status = %(reached)s"
+        " AND reached_at >= %(start)s AND reached_at < %(end)s)",
+    },
+    "FROM session_logs_goal WHERE pair_id = ANY(ARRAY("
+    "SELECT id FROM pairs_pair WHERE program_id = %(program)s))",
+)
+# Open: due_open over all the program's days (every action has a program and a due day).
+# Overdue: from the program's live pairs, an index range each, not from its open actions
+# (most are ended pairs', not overdue); NextAction.overdue_q is the rule.
+OPEN_NOW_SQL = (
+    {
+        "open": "coalesce((SELECT sum(due_open) FROM insights_programday"
+        " WHERE program_id = %(program)s), 0)"
+        " + coalesce((SELECT sum(due_open) FROM insights_programdaychange"
+        " WHERE program_id = %(program)s), 0)",
+        "overdue": "(SELECT count(*) FROM session_logs_nextaction a"
+        " JOIN pairs_pair p ON p.id = a.pair_id WHERE p.program_id = %(program)s"
+        " AND p.status = ANY(%(live)s) AND a.status = %(action_open)s AND a.due_on < %(today)s)",
+    },
+    "",
+)
+
+
+def _params(program, date_range, today):
+    params = {
+        "program": program.pk,
+        "live": list(Pair.LIVE),
+        "action_open": NextAction.Status.OPEN,
+        "today": today,
+    }
+    if date_range is not None:
+        start, end = date_range.bounds()
+        params.update(
+            start=start,
+            end=end,
+            start_day=date_range.start,
+            end_day=date_range.end,
+            started=list(STARTED),
+            participant_active=Participant.Status.ACTIVE,
+            participant_invited=Participant.Status.INVITED,
+            mentor_roles=list(Participant.MENTOR_ROLES),
+            mentee_roles=list(Participant.MENTEE_ROLES),
+            reached=Goal.Status.REACHED,
         )
-        .get()
+    return params
+
+
+def _read_sql(sections, params):
+    """{section: {column: value}} from one SELECT of the sections' one-row subqueries."""
+    subqueries = ", ".join(
+        f"(SELECT {', '.join(f'{sql} AS {name}' for name, sql in columns.items())} {rest}) s{i}"
+        for i, (columns, rest) in enumerate(sections.values())
     )
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT * FROM {subqueries}", params)  # noqa: S608 - constants only
+        values = iter(cursor.fetchone())
+    return {
+        section: {name: next(values) for name in columns}
+        for section, (columns, _) in sections.items()
+    }
 
 
-def range_figures(program, date_range, today):
+FIXED_SQL = {
+    "participants": PARTICIPANTS_SQL,
+    "pairs": PAIRS_SQL,
+    "agenda": AGENDA_SQL,
+    "live_pairs": LIVE_PAIRS_SQL,
+    "goals": GOALS_SQL,
+    "checkins": checkin_figures.PROGRAM_FIGURES_SQL,
+    "open_now": OPEN_NOW_SQL,
+}
+
+
+def fixed_figures(program, date_range, today):
+    """{participants, pairs, agenda, goals, checkins, open_now}: the figures that are one
+    aggregate each; on PostgreSQL in one statement, elsewhere counted by count_fixed."""
+    if not rollups.enabled():
+        return count_fixed(program, date_range, today)
+    row = _read_sql(FIXED_SQL, _params(program, date_range, today))
+    return {
+        "participants": _with_matched_ratio(row["participants"]),
+        "pairs": row["pairs"],
+        "agenda": row["agenda"],
+        "goals": _with_goals_ratio({**row["live_pairs"], **row["goals"]}),
+        "checkins": checkin_figures.with_shares(row["checkins"]),
+        "open_now": row["open_now"],
+    }
+
+
+def count_fixed(program, date_range, today):
+    """fixed_figures from the ORM's queries (any database; the statement's reference)."""
+    start, end = date_range.bounds()
+    return {
+        "participants": participants_figures(program),
+        "pairs": pair_figures(program, date_range),
+        "agenda": agenda_figures(program, date_range),
+        "goals": goal_figures(program, date_range),
+        "checkins": checkin_figures.program_figures(program, start, end),
+        "open_now": _open_now(program, today),
+    }
+
+
+def range_figures(program, date_range, today, open_actions=None):
     """(weekly, sessions, balance, actions, completion): everything the range decides.
 
     sessions: [(start, end, logged)]; balance: sides by role and what they brought;
     actions: due / due_done / due_dropped (came due in the range: due by today, or already
     done), open and overdue (now), done_mentor / done_mentee / done_both (done within the
     range, by owner); completion: [(start, end, came due, done)] by due date.
+    open_actions: open_now's figures when the caller read them already.
     """
     if rollups.enabled():
-        return _from_rollups(program, date_range, today)
-    return recount(program, date_range, today)
+        return _from_rollups(program, date_range, today, open_actions)
+    return recount(program, date_range, today, open_actions)
 
 
-def recount(program, date_range, today):
+def recount(program, date_range, today, open_actions=None):
     """range_figures counted from the rows (any database; the rollups' reference)."""
     weekly, spans = buckets(date_range)
     logged = _count_sessions(program, weekly, _in_range("occurred_at", date_range))
     balance = _count_sides(program, _in_range("occurred_at", date_range))
     actions, by_bucket = _count_came_due(program, date_range, today, weekly)
     done = _count_done(program, _in_range("done_at", date_range))
-    actions.update(_open_now(program, today))
+    actions.update(open_actions or _open_now(program, today))
     return _assemble(spans, weekly, logged, balance, actions, by_bucket, done)
 
 
-def _from_rollups(program, date_range, today):
+def _from_rollups(program, date_range, today, open_actions=None):
     """range_figures from the rollups: two aggregates over at most ten years of day rows
     and the changes not folded yet (UNION ALL), summed by bucket in the database, and the
     cut days from their rows."""
@@ -386,7 +539,7 @@ def _from_rollups(program, date_range, today):
     if days.edge_days:
         for owner, n in _count_done(program, days.pieces("done_at", edges_only=True)).items():
             done[owner] += n
-    actions.update(_open_now_from_rollups(program, today))
+    actions.update(open_actions or open_now(program, today))
     return _assemble(spans, weekly, logged, balance, actions, by_bucket, done)
 
 
@@ -398,11 +551,10 @@ def _assemble(spans, weekly, logged, balance, actions, by_bucket, done):
     return weekly, sessions, balance, actions, completion
 
 
-def checkin_stats(program, date_range, weekly):
-    """(figures, series) of check-ins in the range: series is (start, end, average, n) per
-    bucket, average None where nobody answered."""
+def checkin_stats(program, date_range, weekly, figures):
+    """(figures, series) of check-ins in the range (figures: read by fixed_figures): series
+    is (start, end, average, n) per bucket, average None where nobody answered."""
     start, end = date_range.bounds()
-    figures = checkin_figures.program_figures(program, start, end)
     by_bucket = {
         as_local_date(k): v
         for k, v in checkin_figures.score_series(program, start, end, weekly).items()
@@ -492,21 +644,22 @@ def cached_program_health(program, date_range, now=None):
 
 
 def program_health(program, date_range, now=None, with_nudged=True):
-    """Everything the dashboard shows: a fixed number of queries (six from the rollups, a
-    few more when the viewer's midnight cuts UTC days, three for goals and the agenda), and
-    one more if any pair is stalled."""
+    """Everything the dashboard shows: a fixed number of queries (on PostgreSQL: one for
+    the fixed figures, two from the rollups, a few more when the viewer's midnight cuts UTC
+    days, one for the check-in series), and one more if any pair is stalled."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    participants = participants_figures(program)
-    pairs = pair_figures(program, date_range)
-    weekly, sessions, balance, actions, completion = range_figures(program, date_range, today)
+    fixed = fixed_figures(program, date_range, today)
+    participants, pairs, goals = fixed["participants"], fixed["pairs"], fixed["goals"]
+    weekly, sessions, balance, actions, completion = range_figures(
+        program, date_range, today, fixed["open_now"]
+    )
     total = sum(n for _, _, n in sessions)
     pair_months = pairs["overlapping"] * date_range.months
-    balance = {**balance, **agenda_figures(program, date_range)}
-    goals = goal_figures(program, date_range)
+    balance = {**balance, **fixed["agenda"]}
     stalled = stalled_pairs(program, now)
     shown = stalled[:STALLED_SHOWN]
-    checkins, checkin_scores = checkin_stats(program, date_range, weekly)
+    checkins, checkin_scores = checkin_stats(program, date_range, weekly, fixed["checkins"])
     return Health(
         program=program,
         date_range=date_range,

@@ -1,0 +1,126 @@
+"""Program health's fixed figures read in one statement on PostgreSQL equal the ORM's
+queries that count them (count_fixed), on seeded random programs, for ranges in zones
+whose midnight cuts UTC days."""
+
+import datetime
+import random
+import zoneinfo
+
+import pytest
+from django.utils import timezone
+
+from checkins.models import CheckIn
+from insights import figures, ranges, rollups
+from mentorship.models import Participant
+from pairs.models import Pair
+from sessions.models import AgendaItem, Goal, NextAction
+from tests.factories import make_pair, make_participant, make_program, make_user
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
+NOW = datetime.datetime(2026, 11, 20, 12, 0, tzinfo=datetime.UTC)
+ZONES = ("UTC", "Pacific/Auckland", "America/Los_Angeles")
+
+
+@pytest.fixture(autouse=True)
+def _postgres_only():
+    if not rollups.enabled():
+        pytest.skip("the single statement is PostgreSQL's")
+
+
+def moment(rng):
+    """Some moment in the last 60 days or the next 5, often near a midnight."""
+    day = NOW + datetime.timedelta(days=rng.randint(-60, 5))
+    base = day.replace(hour=rng.choice([0, 11, 23]), minute=0)
+    return base + datetime.timedelta(minutes=rng.randint(-70, 70))
+
+
+def random_program(rng):
+    program = make_program()
+    people = [
+        make_participant(
+            program,
+            role=rng.choice(list(Participant.Role.values)),
+            status=rng.choice(list(Participant.Status.values)),
+        )
+        for _ in range(14)
+    ]
+    pairs = []
+    for n in range(8):
+        mentor, mentee = people[n], people[n + 6]  # each (mentor, mentee) once
+        started = moment(rng).date() if rng.random() < 0.8 else None
+        ended = started + datetime.timedelta(days=rng.randint(0, 30)) if started else None
+        pair = make_pair(
+            mentor,
+            mentee,
+            status=rng.choice(list(Pair.Status.values)),
+            started_on=started,
+            ended_on=ended if rng.random() < 0.5 else None,
+        )
+        Pair.objects.filter(pk=pair.pk).update(created_at=moment(rng))
+        pairs.append(pair)
+    for pair in pairs:
+        author = pair.mentee.user
+        for _ in range(rng.randint(0, 3)):
+            status = rng.choice(list(Goal.Status.values))
+            Goal.objects.create(
+                pair=pair, owner=author, side=rng.choice(["mentor", "mentee"]), text="x",
+                target_on=NOW.date(), status=status,
+                reached_at=moment(rng) if status == Goal.Status.REACHED else None,
+            )  # fmt: skip
+        for _ in range(rng.randint(0, 3)):
+            item = AgendaItem.objects.create(
+                pair=pair, author=author, side=rng.choice(["mentor", "mentee"]), text="x"
+            )
+            AgendaItem.objects.filter(pk=item.pk).update(created_at=moment(rng))
+        for n in range(rng.randint(0, 4)):
+            answered = rng.random() < 0.7
+            CheckIn.objects.create(
+                pair=pair, user=make_user(), round=n + 1, due_at=moment(rng),
+                answered_at=moment(rng) if answered else None,
+                score=rng.randint(1, 5) if answered and rng.random() < 0.9 else None,
+                good_fit=rng.choice([True, False, None]), wants_help=rng.random() < 0.3,
+            )  # fmt: skip
+        for _ in range(rng.randint(0, 4)):
+            status = rng.choice(list(NextAction.Status.values))
+            NextAction.objects.create(
+                pair=pair, text="x", owner=rng.choice(["mentor", "mentee", "both"]),
+                due_on=moment(rng).date(), status=status,
+                done_at=moment(rng) if status == NextAction.Status.DONE else None,
+            )  # fmt: skip
+    return program
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_single_statement_equals_the_orm_counts(seed):
+    rng = random.Random(seed)
+    programs = [random_program(rng), random_program(rng)]
+    today = NOW.date()
+    checked = 0
+    for program in programs:
+        for zone in ZONES:
+            with timezone.override(zoneinfo.ZoneInfo(zone)):
+                for start, end in (
+                    (today - datetime.timedelta(days=29), today),
+                    (today - datetime.timedelta(days=6), today + datetime.timedelta(days=3)),
+                    (today - datetime.timedelta(days=400), today),
+                ):
+                    date_range = ranges.DateRange(start, end)
+                    fixed = figures.fixed_figures(program, date_range, today)
+                    counted = figures.count_fixed(program, date_range, today)
+                    assert fixed == counted, (seed, zone, start, end)
+                    checked += any(fixed["checkins"].values()) and fixed["goals"]["goals"]
+    assert checked  # the random programs had check-ins and goals to count
+
+
+def test_open_now_from_the_rollups_equals_the_rows(world):
+    today = NOW.date()
+    for due, status in ((-3, "open"), (0, "open"), (2, "open"), (-1, "done"), (-5, "dropped")):
+        NextAction.objects.create(
+            pair=world.pair, text="x", owner="mentor", status=status,
+            due_on=today + datetime.timedelta(days=due),
+            done_at=NOW if status == "done" else None,
+        )  # fmt: skip
+    assert figures.open_now(world.program, today) == {"open": 3, "overdue": 1}
+    assert figures.open_now(world.program, today) == figures._open_now(world.program, today)
+    Pair.objects.filter(pk=world.pair.pk).update(status=Pair.Status.ENDED)
+    assert figures.open_now(world.program, today) == {"open": 3, "overdue": 0}
