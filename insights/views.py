@@ -1,13 +1,16 @@
 """Views for program health, my growth and exports: access check, service, render."""
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from checkins import figures as checkin_figures
@@ -32,22 +35,24 @@ def _url_pattern(name, *args):
 
 
 def _stalled_rows(program, result, now):
+    """The stalled pairs' table rows, their cells' text ready: the template only places
+    them (its tags, filters and translations cost more per row than this)."""
     today = timezone.localdate(now)
     nudge_url = _url_pattern("health:nudge_pair", program.slug)
     viewer = timezone.get_current_timezone()  # the request runs in the viewer's zone
     rows = []
     for pair in result.stalled:
-        last = timezone.localdate(pair.last_session) if pair.last_session else None
         days = cadence.days_since(
             pair.last_session, pair.started_on, pair.created_at, today, viewer
         )
         rows.append(
             {
                 "pair": pair,
-                "started": pair.started_on or timezone.localdate(pair.created_at),
-                "last_session": last,
-                "last_done": timezone.localdate(pair.last_done) if pair.last_done else None,
-                "days": days,
+                "names": f"{pair.mentor_name} ↔ {pair.mentee_name}",
+                "started": _date(pair.started_on or timezone.localdate(pair.created_at)),
+                "last_session": _date(pair.last_session),
+                "last_done": _date(pair.last_done),
+                "quiet_for": ngettext("%(days)s day", "%(days)s days", days) % {"days": days},
                 "nudged": pair.pk in result.nudged,
                 "nudge_url": nudge_url.format(pair.pk),
                 "pair_url": Pair.url_for(pair.pk),
@@ -105,6 +110,15 @@ def _pair_rows(program, page):
             }
         )
     return rows
+
+
+def _date(value):
+    """A date, or a moment's date in the viewer's zone, as the template's |date:"DATE_FORMAT"."""
+    if value is None:
+        return None
+    if isinstance(value, datetime.datetime):
+        value = timezone.localdate(value)
+    return formats.date_format(value, "DATE_FORMAT")
 
 
 @login_required
