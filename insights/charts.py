@@ -7,7 +7,9 @@ direct label. All text is escaped here; the result is marked safe only once buil
 """
 
 import dataclasses
+import html
 
+from django.conf import settings
 from django.utils.formats import date_format, localize
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import mark_safe
@@ -51,7 +53,14 @@ class Chart:
 
 
 def _cell(value):
-    """A cell as {{ value }} renders it: localized, then escaped."""
+    """A cell as {{ value }} renders it: localized, then escaped. Most cells are counts
+    and labels: localize() gives an int as str() does unless thousands are grouped, and
+    leaves a str as it is (escape() is html.escape); the rest go the whole way."""
+    kind = type(value)
+    if kind is int and not settings.USE_THOUSAND_SEPARATOR:
+        return str(value)
+    if kind is str:
+        return html.escape(value)
     return conditional_escape(localize(value))
 
 
