@@ -566,13 +566,26 @@ def _assemble(spans, weekly, logged, balance, actions, by_bucket, done):
 def checkin_stats(program, date_range, weekly, figures):
     """(figures, series) of check-ins in the range (figures: read by fixed_figures): series
     is (start, end, average, n) per bucket, average None where nobody answered."""
+    if not rollups.enabled():
+        return figures, count_checkin_series(program, date_range, weekly)
+    start, end = date_range.bounds()
+    _, spans = buckets(date_range)
+    tz = timezone.get_current_timezone()  # a bucket starts at its first day's local midnight
+    edges = [datetime.datetime.combine(a, datetime.time.min, tzinfo=tz) for a, _ in spans]
+    found = checkin_figures.score_series_by_edges(program, start, end, edges)
+    return figures, [(a, b, *found.get(i, (None, 0))) for i, (a, b) in enumerate(spans)]
+
+
+def count_checkin_series(program, date_range, weekly):
+    """checkin_stats' series by truncating each answer's local time (any database; the
+    reference of the PostgreSQL statement)."""
     start, end = date_range.bounds()
     by_bucket = {
         as_local_date(k): v
         for k, v in checkin_figures.score_series(program, start, end, weekly).items()
     }
     _, spans = buckets(date_range)
-    return figures, [(a, b, *by_bucket.get(a, (None, 0))) for a, b in spans]
+    return [(a, b, *by_bucket.get(a, (None, 0))) for a, b in spans]
 
 
 @dataclasses.dataclass

@@ -108,6 +108,10 @@ def test_the_single_statement_equals_the_orm_counts(seed):
                     fixed = figures.fixed_figures(program, date_range, today)
                     counted = figures.count_fixed(program, date_range, today)
                     assert fixed == counted, (seed, zone, start, end)
+                    weekly, _ = ranges.buckets(date_range)
+                    _, series = figures.checkin_stats(program, date_range, weekly, {})
+                    reference = figures.count_checkin_series(program, date_range, weekly)
+                    assert series == reference, (seed, zone, start, end)
                     checked += any(fixed["checkins"].values()) and fixed["goals"]["goals"]
     assert checked  # the random programs had check-ins and goals to count
 
