@@ -3,11 +3,17 @@ wrote (no query here selects a text column). The pairs where someone asked for h
 listed by names and dates only.
 """
 
+import dataclasses
+import datetime
+
 from django.db import connection
 from django.db.models import Avg, Count, Q
 from django.db.models.functions import TruncMonth, TruncWeek
+from django.urls import reverse
 
 from checkins.models import CheckIn, HelpRequest
+from mentorship.models import User
+from pairs.models import Pair
 
 ANSWERED = Q(answered_at__isnull=False)
 
@@ -82,13 +88,53 @@ def score_series_by_edges(program, start, end, edges):
         return {i: (float(average), n) for i, average, n in cursor.fetchall()}
 
 
+@dataclasses.dataclass
+class OpenRequest:
+    """An open help or re-match request as the admins' list shows it: plain values."""
+
+    pk: int
+    pair_id: int
+    kind: str
+    kind_label: str
+    created_at: datetime.datetime
+    user_name: str
+    names: str  # "mentor ↔ mentee"
+    pair_url: str
+    resolve_url: str
+
+
 def open_requests(program, limit=50):
-    """Open help and re-match requests (admins' tasks), oldest first: who, which pair, when."""
-    return list(
+    """Open help and re-match requests (admins' tasks), oldest first: who, which pair, when.
+    Read as plain values (no five models per row) with their links made here (one reverse()
+    per list, not one {% url %} per row)."""
+    rows = (
         HelpRequest.objects.filter(pair__program=program, resolved_at__isnull=True)
-        .select_related("user", "pair__mentor__user", "pair__mentee__user")
-        .order_by("created_at", "pk")[:limit]
-    )
+        .order_by("created_at", "pk")
+        .values_list(
+            "pk", "pair_id", "kind", "created_at", "user__display_name", "user__email",
+            "pair__mentor__user__display_name", "pair__mentor__user__email",
+            "pair__mentee__user__display_name", "pair__mentee__user__email",
+        )[:limit]
+    )  # fmt: skip
+    resolve = reverse("checkins:resolve", args=[program.slug, 999999999])
+    labels = dict(HelpRequest.Kind.choices)
+    found = []
+    for pk, pair_id, kind, created_at, *people in rows:
+        user, mentor, mentee = (User.name_of(*people[i : i + 2]) for i in (0, 2, 4))
+        found.append(
+            OpenRequest(
+                pk=pk,
+                pair_id=pair_id,
+                kind=kind,
+                kind_label=labels.get(kind, kind),
+                created_at=created_at,
+                user_name=user,
+                names=f"{mentor} ↔ {mentee}",
+                pair_url=Pair.url_for(pair_id),
+                resolve_url=resolve.replace("999999999", str(pk)),
+            )
+        )
+    return found
 
 
 def pairs_asking_for_help(program):

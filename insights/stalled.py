@@ -8,6 +8,7 @@ import datetime
 from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
+from mentorship.models import User
 from notifications import outbox
 from notifications.emails import absolute_url
 from notifications.models import SentEmail
@@ -32,10 +33,6 @@ class StalledPair:
     created_at: datetime.datetime
     last_session: datetime.datetime | None
     last_done: datetime.datetime | None
-
-
-def _name(display_name, email):
-    return display_name or email.split("@")[0]  # as User.name
 
 
 def stalled_pairs(program, now=None, who=None):
@@ -67,8 +64,8 @@ def stalled_pairs(program, now=None, who=None):
     return [
         StalledPair(
             pk=pk,
-            mentor_name=_name(mentor_display, mentor_email),
-            mentee_name=_name(mentee_display, mentee_email),
+            mentor_name=User.name_of(mentor_display, mentor_email),
+            mentee_name=User.name_of(mentee_display, mentee_email),
             mentor_user_id=mentor_id,
             mentee_user_id=mentee_id,
             started_on=started_on,

@@ -69,7 +69,12 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def name(self):
-        return self.display_name or self.email.split("@")[0]
+        return User.name_of(self.display_name, self.email)
+
+    @staticmethod
+    def name_of(display_name, email):
+        """A user's name from those two columns (for rows read without the model)."""
+        return display_name or email.split("@")[0]
 
     def get_short_name(self):
         return self.name
