@@ -64,6 +64,10 @@ def _cell(value):
     return conditional_escape(localize(value))
 
 
+def _escape(text):
+    return html.escape(str(text))
+
+
 def _num(value):
     return f"{value:.1f}".rstrip("0").rstrip(".") if isinstance(value, float) else str(value)
 
@@ -151,7 +155,9 @@ def bar_chart(
     bar_w = max(2.0, slot * 0.7)
     every = _label_every(n, plot_w)
     value_every = _label_every(n, plot_w, label_px=34)
-    for i, (label, value) in enumerate(zip(labels, values, strict=True)):
+    # Per bar, html.escape (what escape() runs, without its lazy-string check): a
+    # whole-program range draws some 600 bars.
+    for i, (label, value) in enumerate(zip(map(_escape, labels), values, strict=True)):
         x = LEFT + slot * i + (slot - bar_w) / 2
         h = plot_h * (value or 0) / top_value
         y = TOP + plot_h - h
@@ -159,18 +165,18 @@ def bar_chart(
         if value is not None:
             parts.append(
                 f'<rect class="chart-bar" x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}" '
-                f'height="{h:.1f}" fill="{MENTOR_FILL}"><title>{escape(label)}: '
-                f"{escape(shown)}</title></rect>"
+                f'height="{h:.1f}" fill="{MENTOR_FILL}"><title>{label}: '
+                f"{_escape(shown)}</title></rect>"
             )
         if n <= MAX_VALUE_LABELS and i % value_every == 0:
             parts.append(
                 f'<text x="{x + bar_w / 2:.1f}" y="{y - 4:.1f}" text-anchor="middle" '
-                f'fill="{INK}">{escape(shown)}</text>'
+                f'fill="{INK}">{_escape(shown)}</text>'
             )
         if i % every == 0:
             parts.append(
                 f'<text x="{x + bar_w / 2:.1f}" y="{HEIGHT - BOTTOM + 18}" '
-                f'text-anchor="middle" fill="{INK}">{escape(label)}</text>'
+                f'text-anchor="middle" fill="{INK}">{label}</text>'
             )
         t = targets[i] if i < len(targets) else None
         if t:
