@@ -10,10 +10,11 @@ import pytest
 from django.utils import timezone
 
 from checkins.models import CheckIn
-from insights import figures, ranges, rollups
+from insights import figures, ranges, rollups, stalled
 from mentorship.models import Participant
 from pairs.models import Pair
-from sessions.models import AgendaItem, Goal, NextAction
+from sessions import cadence
+from sessions.models import AgendaItem, Goal, NextAction, Session
 from tests.factories import make_pair, make_participant, make_program, make_user
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
@@ -52,7 +53,7 @@ def random_program(rng):
         pair = make_pair(
             mentor,
             mentee,
-            status=rng.choice(list(Pair.Status.values)),
+            status="active" if n % 2 else rng.choice(list(Pair.Status.values)),
             started_on=started,
             ended_on=ended if rng.random() < 0.5 else None,
         )
@@ -80,6 +81,10 @@ def random_program(rng):
                 score=rng.randint(1, 5) if answered and rng.random() < 0.9 else None,
                 good_fit=rng.choice([True, False, None]), wants_help=rng.random() < 0.3,
             )  # fmt: skip
+        for _ in range(rng.randint(0, 3)):
+            Session.objects.create(
+                pair=pair, occurred_at=moment(rng), status=rng.choice(list(Session.Status.values))
+            )
         for _ in range(rng.randint(0, 4)):
             status = rng.choice(list(NextAction.Status.values))
             NextAction.objects.create(
@@ -128,3 +133,20 @@ def test_open_now_from_the_rollups_equals_the_rows(world):
     assert figures.open_now(world.program, today) == figures._open_now(world.program, today)
     Pair.objects.filter(pk=world.pair.pk).update(status=Pair.Status.ENDED)
     assert figures.open_now(world.program, today) == {"open": 3, "overdue": 0}
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_stalled_pairs_statement_equals_the_orm(seed):
+    rng = random.Random(seed)
+    programs = [random_program(rng), random_program(rng)]
+    found = 0
+    for program in programs:
+        for zone in ZONES:
+            with timezone.override(zoneinfo.ZoneInfo(zone)):
+                for days in (-20, 0, 30):
+                    now = NOW + datetime.timedelta(days=days)
+                    threshold, day = cadence.stalled_threshold(program, now)
+                    rows = stalled.stalled_pairs(program, now)
+                    assert rows == stalled.count_stalled(program, threshold, day), (zone, days)
+                    found += len(rows)
+    assert found  # some pairs were stalled
