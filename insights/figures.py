@@ -468,9 +468,10 @@ def recount(program, date_range, today, open_actions=None):
 
 
 # The rollups' two aggregates (PostgreSQL), each over the day rows and the changes not
-# folded yet. A bucket is the local date its week or month starts on: a UTC day's rollup is
-# bucketed by its local start (as TruncWeek/TruncMonth of the day as a moment would), an
-# action's due day by itself.
+# folded yet. A UTC day's rollup goes to the bucket its start (a moment) falls in, found
+# by width_bucket among the buckets' first moments (_edges: as a truncation of its local
+# time would, without a time zone conversion per row); an action's due day goes to the
+# bucket its week or month starts on.
 _ROLLUP_COLUMNS = ", ".join(("program_id", "day", *COUNTS))
 _ROLLUP_DAYS = f"""
 SELECT {{bucket}} AS bucket, {{sums}} FROM (
@@ -480,7 +481,7 @@ SELECT {{bucket}} AS bucket, {{sums}} FROM (
 GROUP BY 1
 """  # noqa: S608 - built from constants only
 _BY_DAY_SQL = _ROLLUP_DAYS.format(
-    bucket="DATE_TRUNC(%(unit)s, day::timestamptz AT TIME ZONE %(tz)s)::date",
+    bucket="width_bucket(day::timestamptz, %(edges)s::timestamptz[]) - 1",
     sums=", ".join(
         [
             # sessions and sides of a cut day come from its rows
@@ -500,6 +501,12 @@ _BY_DUE_SQL = _ROLLUP_DAYS.format(
 )
 
 
+def _edges(spans):
+    """The buckets' first moments: their first days' local midnights."""
+    tz = timezone.get_current_timezone()
+    return [datetime.datetime.combine(a, datetime.time.min, tzinfo=tz) for a, _ in spans]
+
+
 def _from_rollups(program, date_range, today, open_actions=None):
     """range_figures from the rollups: two aggregates over at most ten years of day rows
     and the changes not folded yet (UNION ALL), summed by bucket in the database, and the
@@ -515,7 +522,7 @@ def _from_rollups(program, date_range, today, open_actions=None):
     params = {
         "program": program.pk,
         "unit": "week" if weekly else "month",
-        "tz": timezone.get_current_timezone_name(),
+        "edges": _edges(spans),
         "cut": sorted(days.cut),
         "today": today,
     }
@@ -526,7 +533,8 @@ def _from_rollups(program, date_range, today, open_actions=None):
         by_due = cursor.fetchall()
     logged, balance = {}, dict.fromkeys(SIDE_COUNTS, 0)
     done = dict.fromkeys(("mentor", "mentee", "both"), 0)
-    for start, sessions, *counts in by_day:
+    for i, sessions, *counts in by_day:
+        start = spans[i][0]
         logged[start] = logged.get(start, 0) + (sessions or 0)
         for name, n in zip((*SIDE_COUNTS, *done), counts, strict=True):
             if name in done:
@@ -570,9 +578,7 @@ def checkin_stats(program, date_range, weekly, figures):
         return figures, count_checkin_series(program, date_range, weekly)
     start, end = date_range.bounds()
     _, spans = buckets(date_range)
-    tz = timezone.get_current_timezone()  # a bucket starts at its first day's local midnight
-    edges = [datetime.datetime.combine(a, datetime.time.min, tzinfo=tz) for a, _ in spans]
-    found = checkin_figures.score_series_by_edges(program, start, end, edges)
+    found = checkin_figures.score_series_by_edges(program, start, end, _edges(spans))
     return figures, [(a, b, *found.get(i, (None, 0))) for i, (a, b) in enumerate(spans)]
 
 
