@@ -454,7 +454,7 @@ def main():
     print(f"\nEXPLAIN of {len(plans)} hot queries (reading {', '.join(HOT_TABLES)}):")
     for page, sql, plan, seq in plans:
         mark = "SEQ SCAN " if seq else "ok       "
-        print(f"  {mark}{page:<16} {sql[:110]}")
+        print(f"  {mark}{page:<16} {' '.join(sql.split())[:110]}")
         for line in plan if (args.plans or seq) else plan[:3]:
             print(f"      {line}")
     load = os.getloadavg()
