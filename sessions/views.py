@@ -126,7 +126,9 @@ def pair_page(request, pk):
     context["agreement"] = agreement
     context["agreement_confirmed"] = agreement_service.confirmed_by(agreement, pair)
     if access.can_write:
-        context["open_actions"] = timeline_service.open_actions(pair)
+        context["open_actions"] = timeline_service.with_due_text(
+            timeline_service.open_actions(pair)
+        )
         context["session_formats"] = Session.Format.choices
         context["goals"] = goal_service.pair_goals(pair, request.user)
         context["agenda_items"] = agenda_service.open_items(pair)
