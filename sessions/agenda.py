@@ -27,11 +27,18 @@ class AgendaError(Exception):
 
 def open_items(pair):
     """The open agenda, oldest first, with each author's side (1 query)."""
-    return list(
-        AgendaItem.objects.filter(pair=pair, status=AgendaItem.Status.OPEN)
-        .select_related("author")
-        .order_by("created_at", "pk")[:SHOWN]
+    items = list(
+        AgendaItem.objects.filter(pair=pair, status=AgendaItem.Status.OPEN).order_by(
+            "created_at", "pk"
+        )[:SHOWN]
     )
+    # Only the pair's two people write its agenda, and the pair has them loaded already:
+    # no join and no second copy of each user.
+    people = {person.user_id: person.user for person in (pair.mentor, pair.mentee)}
+    for item in items:
+        if item.author_id in people:
+            item.author = people[item.author_id]
+    return items
 
 
 @transaction.atomic
