@@ -40,6 +40,20 @@ def label_session(session):
     return session
 
 
+def side_labels():
+    """sessions/_side.html's headings, translated once per page: a {% translate %} in the
+    include ran for each side (up to 20 sides and 80 headings on the pair page)."""
+    return {
+        "learned": gettext("Learned"),
+        "shared": gettext("Shared or taught"),
+        "questions": gettext("Questions"),
+        "unsure": gettext("Unsure about"),
+        "private_note": gettext("My private note"),
+        "only_you": gettext("only you"),
+        "not_added": gettext("Not added yet."),
+    }
+
+
 def _url_pattern(name, *args):
     """reverse() once with a placeholder id; rows fill in their own."""
     return reverse(name, args=[*args, 999999999]).replace("999999999", "{}")

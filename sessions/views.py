@@ -121,6 +121,7 @@ def pair_page(request, pk):
         "undo_token": undo if lifecycle.read_undo(pair, undo) is not None else "",
         "undo_minutes": lifecycle.UNDO_SECONDS // 60,
         "panels": panels.pair_panels(access, timezone.now()),
+        "side_labels": timeline_service.side_labels(),
     }
     agreement = agreement_service.for_pair(pair)
     context["agreement"] = agreement
@@ -434,6 +435,7 @@ def _render_log(request, access, forms, error, mode, **extra):
         "error_fields": _error_fields(forms) if error else [],
         "new_errors": any(form.is_bound and form.errors for form in forms["new_forms"]),
         "max_new_actions": MAX_NEW_ACTIONS,
+        "side_labels": timeline_service.side_labels(),
         **forms,
         **extra,
     }
