@@ -12,10 +12,13 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from mentorship import bounds
+from mentorship import template_text as text
 from mentorship.template_text import choice_labels
 from pairs.models import Pair
 from sessions.models import Goal, Milestone, NextAction
@@ -68,7 +71,17 @@ def pair_goals(pair, user):
         Goal.objects.filter(pair=pair).filter(visible_to(user)).order_by("target_on", "pk")
     )
     by_side = {"mentor": [], "mentee": []}
+    goal_url = reverse("sessions:goal", args=[999999999]).replace("999999999", "{}")
+    by, milestones = gettext("by %(date)s"), gettext("%(done)s/%(total)s milestones")
+    actions = gettext("%(done)s/%(total)s actions done")
     for goal in goals:
+        # The row's link and sentences written once here, not by tags in sessions/_goals.html.
+        goal.page_url = goal_url.format(goal.pk)
+        goal.by_text = text.fill(by, date=text.date(goal.target_on))
+        done, total = goal.milestones_done, goal.milestones_total
+        goal.milestones_text = text.fill(milestones, done=done, total=total) if total else ""
+        done, total = goal.actions_done, goal.actions_total
+        goal.actions_text = text.fill(actions, done=done, total=total) if total else ""
         by_side.setdefault(goal.side, []).append(label(goal))
     return PairGoals(
         columns=[
