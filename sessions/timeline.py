@@ -91,23 +91,35 @@ class Timeline:
     entries: list
     page: int
     has_older: bool
+    upcoming: list = field(default_factory=list)  # the next scheduled sessions
+    open_actions: list = field(default_factory=list)  # with_open_actions only
 
 
-def timeline(pair, page=1):
-    """Logged sessions, newest first, PAGE_SIZE per page, with sides and actions (3 queries)."""
+def timeline(pair, page=1, *, now=None, with_open_actions=False):
+    """Logged sessions, newest first, PAGE_SIZE per page, with sides and actions; the next
+    scheduled sessions (`upcoming`) and, with_open_actions, the open actions (3 queries:
+    the page's and the upcoming sessions are one UNION ALL, the page's and the open actions
+    another)."""
     page = max(1, page)
     start = (page - 1) * PAGE_SIZE
-    sessions = list(
-        Session.objects.filter(pair=pair, status=Session.Status.LOGGED).order_by(
-            "-occurred_at", "-pk"
-        )[start : start + PAGE_SIZE + 1]
+    now = now or timezone.now()
+    logged = (
+        Session.objects.filter(pair=pair, status=Session.Status.LOGGED)
+        .annotate(part=Value(_PAGE))
+        .order_by("-occurred_at", "-pk")[start : start + PAGE_SIZE + 1]
     )
+    rows = list(logged.union(_upcoming(pair, now).annotate(part=Value(_NEXT)), all=True))
+    sessions = sorted(
+        (s for s in rows if s.part == _PAGE), key=lambda s: (s.occurred_at, s.pk), reverse=True
+    )
+    coming = sorted((s for s in rows if s.part == _NEXT), key=lambda s: (s.occurred_at, s.pk))
     has_older = len(sessions) > PAGE_SIZE
     sessions = sessions[:PAGE_SIZE]
     entries = {s.pk: TimelineEntry(session=s) for s in sessions}
     for s in sessions:
         s.pair = pair
         label_session(s)
+    actions = []
     if entries:
         for side in SessionSide.objects.filter(session_id__in=entries):
             entry = entries[side.session_id]
@@ -116,30 +128,68 @@ def timeline(pair, page=1):
             else:
                 entry.mentee_side = side
         ids = list(entries)
-        for action in (
+        actions = (
             NextAction.objects.filter(pair=pair)
             .filter(Q(created_in_id__in=ids) | Q(reviewed_in_id__in=ids))
             .only(*TIMELINE_ACTION_FIELDS)
-        ):
-            label_action(action)
-            if action.created_in_id in entries:
-                entries[action.created_in_id].created.append(action)
-            if action.reviewed_in_id in entries:
-                entries[action.reviewed_in_id].reviewed.append(action)
+            .annotate(part=Value(_PAGE))
+            .order_by()
+        )
+    if with_open_actions:
+        shown = _open_actions(pair).only(*TIMELINE_ACTION_FIELDS).annotate(part=Value(_NEXT))
+        actions = actions.union(shown, all=True) if entries else shown
+    # NextAction's own order (due date, then pk), which the union does not keep.
+    actions = sorted(actions, key=lambda a: (a.due_on, a.pk))
+    for action in actions:
+        label_action(action)
+        if action.part == _NEXT:
+            continue
+        if action.created_in_id in entries:
+            entries[action.created_in_id].created.append(action)
+        if action.reviewed_in_id in entries:
+            entries[action.reviewed_in_id].reviewed.append(action)
     for entry in entries.values():
         entry.sides = [
             (pair.mentor.user, entry.mentor_side),
             (pair.mentee.user, entry.mentee_side),
         ]
     _write_entries(entries.values())
-    return Timeline(entries=list(entries.values()), page=page, has_older=has_older)
+    return Timeline(
+        entries=list(entries.values()),
+        page=page,
+        has_older=has_older,
+        upcoming=_write_upcoming(pair, coming),
+        open_actions=with_due_text([a for a in actions if a.part == _NEXT]),
+    )
+
+
+_PAGE, _NEXT = 1, 2  # which part of timeline()'s unions a row comes from
+
+
+def _open_actions(pair):
+    return NextAction.objects.filter(pair=pair, status=NextAction.Status.OPEN).order_by(
+        "due_on", "pk"
+    )[:OPEN_ACTIONS_SHOWN]
+
+
+def _upcoming(pair, now):
+    return Session.objects.filter(
+        pair=pair, status=Session.Status.SCHEDULED, occurred_at__gte=now
+    ).order_by("occurred_at")[:3]
+
+
+def _write_upcoming(pair, sessions):
+    ics_url, log_url = _url_pattern("sessions:ics"), reverse("sessions:log", args=[pair.pk])
+    for s in sessions:
+        label_session(s)
+        s.when_text = text.date(s.occurred_at, "DATETIME_FORMAT")
+        s.ics_url = ics_url.format(s.pk)
+        s.log_url = f"{log_url}?scheduled={s.pk}"
+    return sessions
 
 
 def open_actions(pair):
-    actions = NextAction.objects.filter(pair=pair, status=NextAction.Status.OPEN).order_by(
-        "due_on", "pk"
-    )[:OPEN_ACTIONS_SHOWN]
-    return [label_action(a) for a in actions]
+    return [label_action(a) for a in _open_actions(pair)]
 
 
 def with_due_text(actions):
@@ -147,22 +197,6 @@ def with_due_text(actions):
     for action in actions:
         action.due_text = text.date(action.due_on)
     return actions
-
-
-def upcoming(pair, now=None):
-    now = now or timezone.now()
-    sessions = Session.objects.filter(
-        pair=pair, status=Session.Status.SCHEDULED, occurred_at__gte=now
-    ).order_by("occurred_at")[:3]
-    ics_url, log_url = _url_pattern("sessions:ics"), reverse("sessions:log", args=[pair.pk])
-    out = []
-    for s in sessions:
-        label_session(s)
-        s.when_text = text.date(s.occurred_at, "DATETIME_FORMAT")
-        s.ics_url = ics_url.format(s.pk)
-        s.log_url = f"{log_url}?scheduled={s.pk}"
-        out.append(s)
-    return out
 
 
 def counts(pair, today=None):

@@ -105,6 +105,7 @@ def pair_page(request, pk):
     pair = access.pair
     page = _page_number(request)
     rows = timeline_service.balance(pair)
+    timeline = timeline_service.timeline(pair, page, with_open_actions=access.can_write)
     # Whoever just completed or ended the pair comes back with a token to take it back.
     undo = request.GET.get("undo", "")
     context = {
@@ -113,9 +114,9 @@ def pair_page(request, pk):
         "pair_role": access.role,
         # Called by the template only when pair_role is empty: no query for the members.
         "is_program_admin": lambda: access.is_program_admin,
-        "timeline": timeline_service.timeline(pair, page),
+        "timeline": timeline,
         "counts": timeline_service.counts(pair),
-        "upcoming": timeline_service.upcoming(pair),
+        "upcoming": timeline.upcoming,
         "balance_rows": rows,
         "balance_charts": timeline_service.balance_sparklines(rows),
         "undo_token": undo if lifecycle.read_undo(pair, undo) is not None else "",
@@ -127,9 +128,7 @@ def pair_page(request, pk):
     context["agreement"] = agreement
     context["agreement_confirmed"] = agreement_service.confirmed_by(agreement, pair)
     if access.can_write:
-        context["open_actions"] = timeline_service.with_due_text(
-            timeline_service.open_actions(pair)
-        )
+        context["open_actions"] = timeline.open_actions
         context["session_formats"] = Session.Format.choices
         context["goals"] = goal_service.pair_goals(pair, request.user)
         context["agenda_items"] = agenda_service.open_items(pair)

@@ -164,3 +164,32 @@ def test_query_count_is_fixed_whatever_the_history(client, world, django_assert_
         assert client.get(url(world)).status_code == 200
     with django_assert_num_queries(len(small.captured_queries)):
         assert client.get(url(world, page=2)).status_code == 200
+
+
+def test_upcoming_sessions_and_open_actions_come_in_date_order(client, world):
+    # timeline() reads them in the same queries as the page's sessions and actions.
+    history(world, 2)
+    later = make_session(
+        world.pair, when=NOW + datetime.timedelta(days=14), status=Session.Status.SCHEDULED
+    )
+    sooner = make_session(
+        world.pair, when=NOW + datetime.timedelta(days=3), status=Session.Status.SCHEDULED
+    )
+    past = make_session(
+        world.pair, when=NOW - datetime.timedelta(days=3), status=Session.Status.SCHEDULED
+    )
+    make_action(world.pair, text="OPEN-LATE", due_on=datetime.date(2027, 1, 5))
+    make_action(world.pair, text="OPEN-EARLY", due_on=datetime.date(2026, 11, 20))
+    client.force_login(world.mentor.user)
+    html = client.get(url(world)).content.decode()
+    log = reverse("sessions:log", args=[world.pair.pk])
+    assert html.index(f"{log}?scheduled={sooner.pk}") < html.index(f"{log}?scheduled={later.pk}")
+    assert f"?scheduled={past.pk}" not in html
+    open_list = html[html.index('id="open-actions"') :]
+    assert (
+        open_list.index("OPEN-EARLY") < open_list.index("ACTION-0") < open_list.index("OPEN-LATE")
+    )
+    assert "ACTION-1" not in open_list[: open_list.index("</section>")]  # done
+    client.force_login(world.admin)
+    html = client.get(url(world)).content.decode()
+    assert "OPEN-EARLY" not in html and f"?scheduled={sooner.pk}" not in html
