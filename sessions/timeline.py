@@ -59,7 +59,20 @@ def _url_pattern(name, *args):
     return reverse(name, args=[*args, 999999999]).replace("999999999", "{}")
 
 
-def _write_entries(entries):
+def _day_texts():
+    """text.date for one page, each day written once: many of a pair's actions share a due
+    date (and a request has one language and time zone)."""
+    memo = {}
+
+    def write(day):
+        if day not in memo:
+            memo[day] = text.date(day)
+        return memo[day]
+
+    return write
+
+
+def _write_entries(entries, day_text):
     """The timeline's dates, sentences and links written here, once per page: through the
     template engine each |date, {% blocktranslate %} and {% url %} costs 10-40 µs, several
     per entry (the same output: tests/test_template_text.py)."""
@@ -70,10 +83,10 @@ def _write_entries(entries):
         session.when_text = text.date(session.occurred_at, "DATETIME_FORMAT")
         entry.side_url = side_url.format(session.pk)
         for action in entry.created:
-            action.due_text = text.date(action.due_on)
+            action.due_text = day_text(action.due_on)
         for action in entry.reviewed:
             if action.status == NextAction.Status.OPEN:
-                action.carried_text = text.fill(carried, d=text.date(action.due_on))
+                action.carried_text = text.fill(carried, d=day_text(action.due_on))
 
 
 @dataclass
@@ -153,13 +166,14 @@ def timeline(pair, page=1, *, now=None, with_open_actions=False):
             (pair.mentor.user, entry.mentor_side),
             (pair.mentee.user, entry.mentee_side),
         ]
-    _write_entries(entries.values())
+    day_text = _day_texts()
+    _write_entries(entries.values(), day_text)
     return Timeline(
         entries=list(entries.values()),
         page=page,
         has_older=has_older,
         upcoming=_write_upcoming(pair, coming),
-        open_actions=with_due_text([a for a in actions if a.part == _NEXT]),
+        open_actions=_with_due_text([a for a in actions if a.part == _NEXT], day_text),
     )
 
 
@@ -192,10 +206,10 @@ def open_actions(pair):
     return [label_action(a) for a in _open_actions(pair)]
 
 
-def with_due_text(actions):
+def _with_due_text(actions, day_text):
     """The pair page's open actions with their due dates written once (see _write_entries)."""
     for action in actions:
-        action.due_text = text.date(action.due_on)
+        action.due_text = day_text(action.due_on)
     return actions
 
 
