@@ -8,7 +8,10 @@ Seeds (or reuses) the x10 set of bench/_scale_seed.py in its own database, serve
 with gunicorn as the Dockerfile does (gunicorn.conf.py: 3 processes of 8 threads) with the
 health cache off (HEALTH_CACHE_SECONDS=0: every health request computes its figures), and measures:
 
-- each page's latency with --clients concurrent clients (keep-alive, back to back):
+- each page's server time with --clients concurrent clients (keep-alive, back to back), as
+  gunicorn's access log measures it from the request read to the response written (the
+  clients' own view is printed beside it as client p95; an export's figure is its first byte
+  as the client sees it, since the log's time is the whole stream):
   program health over random presets and custom ranges, the member dashboard, the pair
   page, the session-log POST, the participants and pairs lists, the matching review with
   2,000 suggestions, the growth page, and each CSV export's first byte;
@@ -44,6 +47,16 @@ HOT_TABLES = (
     "notifications_sentemail",
 )
 TARGET_MS = 150
+SERVER_TIME_FORMAT = "%(m)s %(U)s %(s)s %(D)s"
+
+
+def server_times(access_log, offset, method):
+    """ms of the `method` requests gunicorn logged after `offset`: from the request read to
+    the response written, in the web process (the benchmark clients' own time left out)."""
+    with open(access_log) as f:
+        f.seek(offset)
+        lines = f.read().splitlines()
+    return [int(line.split()[3]) / 1000 for line in lines if line.split()[0] == method]
 
 
 def percentile(values, p):
@@ -56,11 +69,13 @@ def percentile(values, p):
 # --- Server -----------------------------------------------------------------------------------
 
 
-def start(app, port, workers, env, pythonpath=None):
+def start(app, port, workers, env, pythonpath=None, access_log=None):
     command = [sys.executable, "-m", "gunicorn", app, "--bind", f"127.0.0.1:{port}",
                "--workers", str(workers), "--log-level", "warning", "--timeout", "120"]  # fmt: skip
     if pythonpath:
         command += ["--pythonpath", pythonpath]
+    if access_log:  # each request's server time, as gunicorn measures it (D: microseconds)
+        command += ["--access-logfile", access_log, "--access-logformat", SERVER_TIME_FORMAT]
     proc = subprocess.Popen(command, cwd=data.ROOT, env=env, start_new_session=True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -416,9 +431,10 @@ def main():
         "LOG_LEVEL": "WARNING",
     }
     port, bare_port = free_port(), free_port()
-    server = start("mentorship.wsgi", port, args.workers, env)
+    access_log = os.path.join(var_dir, "access.log")
+    server = start("mentorship.wsgi", port, args.workers, env, access_log=access_log)
     bare = start("_bare:application", bare_port, args.workers, env, pythonpath="bench")
-    results, errors_by_page = {}, {}
+    results, client, errors_by_page = {}, {}, {}
     try:
         for page in pages(slug, today):
             if page[0] not in chosen:
@@ -426,12 +442,22 @@ def main():
             measure(port, cookies, page, args.clients, args.clients)  # warm every worker
             # Each export streams a whole file (seconds): fewer of them, to keep the run short.
             count = args.requests if "export" not in page[0] else 2 * args.clients
+            offset = os.path.getsize(access_log)
             latencies, errors = measure(port, cookies, page, args.clients, count)
-            results[page[0]] = latencies
+            client[page[0]] = latencies
+            # An export's figure is its first byte as the client sees it (the log's time
+            # is the whole stream); every other page's is its server time.
+            if "export" in page[0]:
+                results[page[0]] = latencies
+            else:
+                method = "POST" if page[0] == "session_log_post" else "GET"
+                results[page[0]] = server_times(access_log, offset, method)
             if errors:
                 errors_by_page[page[0]] = errors
-            print(f"  {page[0]:<28} n={len(latencies):<4} p50={percentile(latencies, 50):7.1f} "
-                  f"p95={percentile(latencies, 95):7.1f} ms errors={len(errors)}"
+            served = results[page[0]]
+            print(f"  {page[0]:<28} n={len(served):<4} server p50={percentile(served, 50):7.1f} "
+                  f"p95={percentile(served, 95):7.1f} ms; client p95="
+                  f"{percentile(latencies, 95):7.1f} ms; errors={len(errors)}"
                   + (f" first: {errors[0]}" if errors else ""), flush=True)  # fmt: skip
         rps = {}
         member_cookie = cookies["members"][0][1]
@@ -470,6 +496,8 @@ def main():
         print(f"scale.{name}_p95_ms: {percentile(latencies, 95):.1f} ms")
     for name, latencies in results.items():
         print(f"scale.{name}_p50_ms: {percentile(latencies, 50):.1f} ms")
+    for name, latencies in client.items():
+        print(f"scale.{name}_client_p95_ms: {percentile(latencies, 95):.1f} ms")
     print(f"scale.worst_page_p95_ms: {worst:.1f} ms")
     print(f"scale.worst_page_p95_vs_target: {worst / TARGET_MS:.2f} x {TARGET_MS} ms")
     print(f"scale.errors: {sum(len(e) for e in errors_by_page.values())} count")
