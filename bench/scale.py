@@ -442,6 +442,7 @@ def main():
             measure(port, cookies, page, args.clients, args.clients)  # warm every worker
             # Each export streams a whole file (seconds): fewer of them, to keep the run short.
             count = args.requests if "export" not in page[0] else 2 * args.clients
+            time.sleep(0.5)  # gunicorn logs a request after its response: let the last land
             offset = os.path.getsize(access_log)
             latencies, errors = measure(port, cookies, page, args.clients, count)
             client[page[0]] = latencies
@@ -451,6 +452,7 @@ def main():
                 results[page[0]] = latencies
             else:
                 method = "POST" if page[0] == "session_log_post" else "GET"
+                time.sleep(0.5)
                 results[page[0]] = server_times(access_log, offset, method)
             if errors:
                 errors_by_page[page[0]] = errors
