@@ -1,14 +1,12 @@
 """Views for program health, my growth and exports: access check, service, render."""
 
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
@@ -49,9 +47,9 @@ def _stalled_rows(program, result, now):
             {
                 "pair": pair,
                 "names": f"{pair.mentor_name} ↔ {pair.mentee_name}",
-                "started": _date(pair.started_on or timezone.localdate(pair.created_at)),
-                "last_session": _date(pair.last_session),
-                "last_done": _date(pair.last_done),
+                "started": text.date(pair.started_on or timezone.localdate(pair.created_at)),
+                "last_session": pair.last_session and text.date(pair.last_session),
+                "last_done": pair.last_done and text.date(pair.last_done),
                 "quiet_for": ngettext("%(days)s day", "%(days)s days", days) % {"days": days},
                 "nudged": pair.pk in result.nudged,
                 "nudge_url": nudge_url.format(pair.pk),
@@ -110,15 +108,6 @@ def _pair_rows(program, page):
             }
         )
     return rows
-
-
-def _date(value):
-    """A date, or a moment's date in the viewer's zone, as the template's |date:"DATE_FORMAT"."""
-    if value is None:
-        return None
-    if isinstance(value, datetime.datetime):
-        value = timezone.localdate(value)
-    return formats.date_format(value, "DATE_FORMAT")
 
 
 @login_required
