@@ -366,6 +366,12 @@ def main():
     parser.add_argument(
         "--workers", type=int, default=3, help="gunicorn processes (of WEB_THREADS threads)"
     )
+    parser.add_argument(
+        "--warm",
+        type=int,
+        default=0,
+        help="requests before each page's timed run (default: 4 per gunicorn thread)",
+    )
     parser.add_argument("--saturate", type=float, default=10, help="seconds per rps figure")
     parser.add_argument("--plans", action="store_true", help="print every plan in full")
     parser.add_argument(
@@ -430,6 +436,7 @@ def main():
         "CELERY_BROKER_URL": "memory://",
         "LOG_LEVEL": "WARNING",
     }
+    threads = int(os.environ.get("WEB_THREADS", 8))  # gunicorn.conf.py's default
     port, bare_port = free_port(), free_port()
     access_log = os.path.join(var_dir, "access.log")
     server = start("mentorship.wsgi", port, args.workers, env, access_log=access_log)
@@ -439,7 +446,10 @@ def main():
         for page in pages(slug, today):
             if page[0] not in chosen:
                 continue
-            measure(port, cookies, page, args.clients, args.clients)  # warm every worker
+            # Warm every thread: each gunicorn thread keeps its own database connection, and
+            # a PostgreSQL backend's first queries on a table load its catalog (tens of ms),
+            # which a server that has run for a minute no longer pays.
+            measure(port, cookies, page, args.clients, args.warm or 4 * args.workers * threads)
             # Each export streams a whole file (seconds): fewer of them, to keep the run short.
             count = args.requests if "export" not in page[0] else 2 * args.clients
             time.sleep(0.5)  # gunicorn logs a request after its response: let the last land
