@@ -6,6 +6,7 @@ Every function runs a fixed number of queries whatever the pair's history.
 import datetime
 from dataclasses import dataclass, field
 
+from django.db import connections
 from django.db.models import Count, IntegerField, Q, Sum, Value
 from django.db.models.functions import Coalesce, Length, Replace, TruncMonth
 from django.urls import reverse
@@ -121,7 +122,7 @@ def timeline(pair, page=1, *, now=None, with_open_actions=False):
         .annotate(part=Value(_PAGE))
         .order_by("-occurred_at", "-pk")[start : start + PAGE_SIZE + 1]
     )
-    rows = list(logged.union(_upcoming(pair, now).annotate(part=Value(_NEXT)), all=True))
+    rows = _union_all(logged, _upcoming(pair, now).annotate(part=Value(_NEXT)))
     sessions = sorted(
         (s for s in rows if s.part == _PAGE), key=lambda s: (s.occurred_at, s.pk), reverse=True
     )
@@ -150,7 +151,7 @@ def timeline(pair, page=1, *, now=None, with_open_actions=False):
         )
     if with_open_actions:
         shown = _open_actions(pair).only(*TIMELINE_ACTION_FIELDS).annotate(part=Value(_NEXT))
-        actions = actions.union(shown, all=True) if entries else shown
+        actions = _union_all(actions, shown) if entries else shown
     # NextAction's own order (due date, then pk), which the union does not keep.
     actions = sorted(actions, key=lambda a: (a.due_on, a.pk))
     for action in actions:
@@ -178,6 +179,14 @@ def timeline(pair, page=1, *, now=None, with_open_actions=False):
 
 
 _PAGE, _NEXT = 1, 2  # which part of timeline()'s unions a row comes from
+
+
+def _union_all(first, *rest):
+    """The rows of sliced querysets: one UNION ALL where the database allows a LIMIT in each
+    part (PostgreSQL), else one query per part (SQLite refuses it)."""
+    if connections[first.db].features.supports_slicing_ordering_in_compound:
+        return list(first.union(*rest, all=True))
+    return [row for queryset in (first, *rest) for row in queryset]
 
 
 def _open_actions(pair):
