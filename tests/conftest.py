@@ -8,6 +8,7 @@ import pytest
 import redis
 from django.db.backends.signals import connection_created
 from django.dispatch import receiver
+from django.utils import translation
 
 from tests.own_redis import OwnRedis
 from tests.services import REDIS_URL, free_port, require, require_redis
@@ -28,6 +29,16 @@ def _sqlite_readers_take_no_table_locks(sender, connection, **kwargs):
     if connection.vendor == "sqlite" and connection.is_in_memory_db():
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA read_uncommitted = 1")
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a request through LocaleMiddleware leaves
+    its language active in the thread, and a later test in that thread (a match run's stage
+    names, say) would read French (seen in CI with a random order)."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
