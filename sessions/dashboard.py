@@ -6,10 +6,11 @@ A fixed number of queries whatever the history (see tests/test_dashboard_*).
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import DateTimeField, Exists, IntegerField, OuterRef, Q
 from django.utils import timezone
 
-from mentorship.models import Participant
+from mentorship.models import Participant, Program
+from mentorship.prepared import Param, any_of, prepared
 from mentorship.timezones import local_today
 from pairs.models import Pair, PairRequest
 from sessions import cadence
@@ -88,44 +89,99 @@ def flag_due(action, today):
     return action
 
 
-def build(user, now=None):
-    now = now or timezone.now()
-    today = local_today(user, now)
-    board = Dashboard(today=today)
-    # The person's participant ids first: with literal ids the pairs come from the mentor
-    # and mentee indexes, where a join through participants hashed every pair and person.
-    mine = list(Participant.objects.filter(user=user).order_by().values_list("pk", flat=True))
-    pairs = list(
-        Pair.objects.filter(Q(mentor_id__in=mine) | Q(mentee_id__in=mine), status__in=Pair.LIVE)
+# The page's queries, compiled once (mentorship.prepared): the same shapes on every request.
+_IDS = IntegerField()
+_WHEN = DateTimeField()
+
+
+@prepared
+def _my_participant_ids():
+    mine = Participant.objects.filter(user_id=Param("user", _IDS))
+    return mine.order_by().values_list("pk", flat=True)
+
+
+@prepared
+def _my_pairs():
+    # With literal ids the pairs come from the mentor and mentee indexes, where a join
+    # through participants hashed every pair and person.
+    mine = Param("mine", _IDS, many=True)
+    return (
+        Pair.objects.filter(Q(any_of("mentor_id", mine)) | Q(any_of("mentee_id", mine)))
+        .filter(status__in=Pair.LIVE)
         .select_related("program", "mentor__user", "mentee__user")
         .only(*PAIR_FIELDS)
         .order_by("program__name", "pk")
     )
-    board.administered = list(user.administered_programs.only("name", "slug").order_by("name"))
-    requests = PairRequest.objects.select_related(
-        "program", "requester__user", "recipient__user"
-    ).only(*REQUEST_FIELDS)
-    board.requests_to_answer = (
-        list(
-            requests.filter(
-                recipient_id__in=mine, status=PairRequest.Status.OPEN, expires_at__gt=now
-            ).order_by("expires_at")[:REQUESTS_SHOWN]
-        )
-        if mine
-        else []
+
+
+@prepared
+def _administered():
+    programs = Program.objects.filter(admins=Param("user", _IDS))
+    return programs.only("name", "slug").order_by("name")
+
+
+def _requests():
+    return PairRequest.objects.select_related("program", "requester__user", "recipient__user").only(
+        *REQUEST_FIELDS
     )
-    board.my_requests = (
-        list(
-            requests.filter(requester_id__in=mine)
-            .filter(
-                Q(status=PairRequest.Status.OPEN)
-                | Q(responded_at__gte=now - datetime.timedelta(days=REQUEST_NEWS_DAYS))
-            )
-            .order_by("-created_at")[:REQUESTS_SHOWN]
-        )
-        if mine
-        else []
+
+
+@prepared
+def _requests_to_answer():
+    return (
+        _requests()
+        .filter(any_of("recipient_id", Param("mine", _IDS, many=True)))
+        .filter(status=PairRequest.Status.OPEN, expires_at__gt=Param("now", _WHEN))
+        .order_by("expires_at")[:REQUESTS_SHOWN]
     )
+
+
+@prepared
+def _my_requests():
+    return (
+        _requests()
+        .filter(any_of("requester_id", Param("mine", _IDS, many=True)))
+        .filter(Q(status=PairRequest.Status.OPEN) | Q(responded_at__gte=Param("news", _WHEN)))
+        .order_by("-created_at")[:REQUESTS_SHOWN]
+    )
+
+
+@prepared
+def _open_actions():
+    return (
+        NextAction.objects.filter(any_of("pair_id", Param("pairs", _IDS, many=True)))
+        .filter(status=NextAction.Status.OPEN)
+        .only(*ACTION_FIELDS)
+        .order_by("due_on", "pk")[:ACTIONS_SHOWN]
+    )
+
+
+@prepared
+def _sides_to_add():
+    my_side = SessionSide.objects.filter(session=OuterRef("pk"))
+    as_mentor = any_of("pair_id", Param("mentor_pairs", _IDS, many=True))
+    as_mentee = any_of("pair_id", Param("mentee_pairs", _IDS, many=True))
+    missing = Q(as_mentor) & ~Exists(my_side.filter(side="mentor"))
+    missing |= Q(as_mentee) & ~Exists(my_side.filter(side="mentee"))
+    return (
+        Session.objects.filter(missing)
+        .filter(status=Session.Status.LOGGED, occurred_at__gte=Param("since", _WHEN))
+        .only(*SESSION_FIELDS)
+        .order_by("-occurred_at")[:SIDES_SHOWN]
+    )
+
+
+def build(user, now=None):
+    now = now or timezone.now()
+    today = local_today(user, now)
+    board = Dashboard(today=today)
+    mine = _my_participant_ids(user=user.pk)
+    pairs = _my_pairs(mine=mine)
+    board.administered = _administered(user=user.pk)
+    if mine:
+        board.requests_to_answer = _requests_to_answer(mine=mine, now=now)
+        news = now - datetime.timedelta(days=REQUEST_NEWS_DAYS)
+        board.my_requests = _my_requests(mine=mine, news=news)
     if not pairs:
         return board
     by_id = {p.pk: p for p in pairs}
@@ -148,11 +204,7 @@ def build(user, now=None):
         if card.needs_nudge:
             board.nudges.append(card)
 
-    actions = (
-        NextAction.objects.filter(pair_id__in=by_id, status=NextAction.Status.OPEN)
-        .only(*ACTION_FIELDS)
-        .order_by("due_on", "pk")[:ACTIONS_SHOWN]
-    )
+    actions = _open_actions(pairs=list(by_id))
     for action in actions:
         label_action(action)
         action.pair = by_id[action.pair_id]
@@ -166,18 +218,8 @@ def build(user, now=None):
 
     mentor_pairs = [pk for pk, r in roles.items() if r == "mentor"]
     mentee_pairs = [pk for pk, r in roles.items() if r == "mentee"]
-    my_side = SessionSide.objects.filter(session=OuterRef("pk"))
-    missing = Q(pair_id__in=mentor_pairs) & ~Exists(my_side.filter(side="mentor"))
-    missing |= Q(pair_id__in=mentee_pairs) & ~Exists(my_side.filter(side="mentee"))
-    sides = (
-        Session.objects.filter(
-            missing,
-            status=Session.Status.LOGGED,
-            occurred_at__gte=now - datetime.timedelta(days=SIDE_WINDOW_DAYS),
-        )
-        .only(*SESSION_FIELDS)
-        .order_by("-occurred_at")[:SIDES_SHOWN]
-    )
+    since = now - datetime.timedelta(days=SIDE_WINDOW_DAYS)
+    sides = _sides_to_add(mentor_pairs=mentor_pairs, mentee_pairs=mentee_pairs, since=since)
     for session in sides:
         session.pair = by_id[session.pair_id]
         board.sides_to_add.append(session)
