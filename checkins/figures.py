@@ -18,35 +18,24 @@ from pairs.models import Pair
 ANSWERED = Q(answered_at__isnull=False)
 
 
-def program_figures(program, start, end):
-    """Check-ins due in [start, end): invited, answered, average score, "not a good fit"
-    (count and share of those who answered the question), help and re-match requests."""
+def due_checkins(program, start, end):
+    """Check-ins due in [start, end), and their counts: invited, answered, average score,
+    "not a good fit" (count, and those who answered the question), help requests."""
     due = CheckIn.objects.filter(program=program, due_at__gte=start, due_at__lt=end)
-    row = due.aggregate(
-        invited=Count("pk"),
-        answered=Count("pk", filter=ANSWERED),
-        average=Avg("score", filter=ANSWERED),
-        not_fit=Count("pk", filter=ANSWERED & Q(good_fit=False)),
-        fit_answered=Count("pk", filter=ANSWERED & Q(good_fit__isnull=False)),
-        help=Count("pk", filter=ANSWERED & Q(wants_help=True)),
-    )
-    return with_shares(row)
+    return due, {
+        "invited": Count("pk"),
+        "answered": Count("pk", filter=ANSWERED),
+        "average": Avg("score", filter=ANSWERED),
+        "not_fit": Count("pk", filter=ANSWERED & Q(good_fit=False)),
+        "fit_answered": Count("pk", filter=ANSWERED & Q(good_fit__isnull=False)),
+        "help": Count("pk", filter=ANSWERED & Q(wants_help=True)),
+    }
 
 
-# program_figures as one SELECT (for insights' single statement on PostgreSQL, which reads
-# the check-ins with the program's other figures); the tests hold it equal to the above.
-PROGRAM_FIGURES_SQL = (
-    {
-        "invited": "count(*)",
-        "answered": "count(*) FILTER (WHERE answered_at IS NOT NULL)",
-        "average": "avg(score) FILTER (WHERE answered_at IS NOT NULL)",
-        "not_fit": "count(*) FILTER (WHERE answered_at IS NOT NULL AND NOT good_fit)",
-        "fit_answered": "count(*) FILTER (WHERE answered_at IS NOT NULL AND good_fit IS NOT NULL)",
-        "help": "count(*) FILTER (WHERE answered_at IS NOT NULL AND wants_help)",
-    },
-    "FROM checkins_checkin"
-    " WHERE program_id = %(program)s AND due_at >= %(start)s AND due_at < %(end)s",
-)
+def program_figures(program, start, end):
+    """due_checkins' counts with their shares (insights reads them in its one statement)."""
+    rows, counts = due_checkins(program, start, end)
+    return with_shares(rows.aggregate(**counts))
 
 
 def with_shares(row):

@@ -14,23 +14,25 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
-    BooleanField,
     Count,
+    DateField,
+    DateTimeField,
     Exists,
-    F,
-    Func,
+    IntegerField,
     OuterRef,
     Q,
+    Sum,
 )
-from django.db.models.functions import TruncMonth, TruncWeek
+from django.db.models.functions import Coalesce, TruncMonth, TruncWeek
 from django.utils import timezone
 
 from checkins import figures as checkin_figures
 from insights import rollups
-from insights.models import COUNTS, SIDE_COUNTS
+from insights.models import COUNTS, SIDE_COUNTS, ProgramDay, ProgramDayChange
 from insights.ranges import DAYS_PER_MONTH, DateRange, buckets
 from insights.stalled import nudged_today, stalled_pairs
 from mentorship.models import Participant
+from mentorship.prepared import Param, aggregate_row, any_of, one_row, prepared
 from mentorship.timezones import as_local_date
 from pairs.models import Pair
 from sessions.models import AgendaItem, Goal, NextAction, Session, SessionSide
@@ -47,19 +49,28 @@ def _ratio(part, whole):
     return part / whole if whole else None
 
 
-def participants_figures(program):
+# The fixed figures, one aggregate each. Each section is written once, as (rows, {column:
+# aggregate}) of its values, which are Params in the prepared queries that fixed_figures
+# reads in one statement, and plain values in count_fixed, the tests' reference.
+
+
+def _participants(program):
     # Hashed subqueries over the program's live pairs, not two lookups per participant.
     live = Pair.objects.filter(program=program, status__in=Pair.LIVE).order_by()
     in_live_pair = Q(pk__in=live.values("mentor_id")) | Q(pk__in=live.values("mentee_id"))
     active = Q(status=Participant.Status.ACTIVE)
-    row = Participant.objects.filter(program=program).aggregate(
-        active=Count("pk", filter=active),
-        invited=Count("pk", filter=Q(status=Participant.Status.INVITED)),
-        mentors=Count("pk", filter=active & Q(role__in=Participant.MENTOR_ROLES)),
-        mentees=Count("pk", filter=active & Q(role__in=Participant.MENTEE_ROLES)),
-        matched=Count("pk", filter=active & in_live_pair),
-    )
-    return _with_matched_ratio(row)
+    return Participant.objects.filter(program=program), {
+        "active": Count("pk", filter=active),
+        "invited": Count("pk", filter=Q(status=Participant.Status.INVITED)),
+        "mentors": Count("pk", filter=active & Q(role__in=Participant.MENTOR_ROLES)),
+        "mentees": Count("pk", filter=active & Q(role__in=Participant.MENTEE_ROLES)),
+        "matched": Count("pk", filter=active & in_live_pair),
+    }
+
+
+def participants_figures(program):
+    rows, counts = _participants(program)
+    return _with_matched_ratio(rows.aggregate(**counts))
 
 
 def _with_matched_ratio(row):
@@ -67,17 +78,23 @@ def _with_matched_ratio(row):
     return row
 
 
-def pair_figures(program, date_range):
-    _, end = date_range.bounds()
+def _pairs(program, start_day, end_day, end):
     overlapping = (
         Q(status__in=STARTED)
-        & (Q(started_on__lte=date_range.end) | Q(started_on__isnull=True, created_at__lt=end))
-        & (Q(ended_on__isnull=True) | Q(ended_on__gte=date_range.start))
+        & (Q(started_on__lte=end_day) | Q(started_on__isnull=True, created_at__lt=end))
+        & (Q(ended_on__isnull=True) | Q(ended_on__gte=start_day))
     )
     counts = {f"status_{s}": Count("pk", filter=Q(status=s)) for s in Pair.Status.values}
-    return Pair.objects.filter(program=program).aggregate(
-        total=Count("pk"), overlapping=Count("pk", filter=overlapping), **counts
-    )
+    return Pair.objects.filter(program=program), {
+        "total": Count("pk"),
+        "overlapping": Count("pk", filter=overlapping),
+        **counts,
+    }
+
+
+def pair_figures(program, date_range):
+    rows, counts = _pairs(program, date_range.start, date_range.end, date_range.bounds()[1])
+    return rows.aggregate(**counts)
 
 
 # --- Where the figures come from -------------------------------------------------------------
@@ -164,16 +181,21 @@ def _count_sides(program, when):
     ).aggregate(**counts)
 
 
-def agenda_figures(program, date_range):
+def _agenda(program, start, end):
     """Questions brought before the session: agenda items added in the range, by side
-    (one aggregate; its own index, not the rollups)."""
-    start, end = date_range.bounds()
-    return AgendaItem.objects.filter(
-        pair__program=program, created_at__gte=start, created_at__lt=end
-    ).aggregate(
-        agenda_mentor=Count("pk", filter=Q(side="mentor")),
-        agenda_mentee=Count("pk", filter=Q(side="mentee")),
+    (its own index, not the rollups)."""
+    rows = AgendaItem.objects.filter(
+        _of_pairs_of(program), created_at__gte=start, created_at__lt=end
     )
+    return rows, {
+        "agenda_mentor": Count("pk", filter=Q(side="mentor")),
+        "agenda_mentee": Count("pk", filter=Q(side="mentee")),
+    }
+
+
+def agenda_figures(program, date_range):
+    rows, counts = _agenda(program, *date_range.bounds())
+    return rows.aggregate(**counts)
 
 
 def _of_pairs_of(program):
@@ -182,38 +204,38 @@ def _of_pairs_of(program):
     join to pairs_pair hashes the whole table (the x10 goals: 2.7 ms, not 10-13 ms)."""
     if rollups.enabled():
         ids = ArraySubquery(Pair.objects.filter(program=program).order_by().values("pk"))
-        return Q(_AnyOf(F("pair_id"), ids))
+        return Q(any_of("pair_id", ids))
     return Q(pair__program=program)
 
 
-class _AnyOf(Func):
-    """`value = ANY(array)`, as a filter."""
+def _live_pairs(program):
+    """Live pairs and how many have goals set (a goal's text is never read)."""
+    with_goals = Exists(Goal.objects.filter(pair=OuterRef("pk")))
+    return Pair.objects.filter(program=program, status__in=Pair.LIVE), {
+        "live_pairs": Count("pk"),
+        "pairs_with_goals": Count("pk", filter=with_goals),
+    }
 
-    arg_joiner = " = ANY("
-    template = "(%(expressions)s))"
-    output_field = BooleanField()
+
+def _goals(program, start, end):
+    """Goals by side, goals reached (all time, and within the range)."""
+    reached = Q(status=Goal.Status.REACHED)
+    return Goal.objects.filter(_of_pairs_of(program)), {
+        "goals": Count("pk"),
+        "goals_mentor": Count("pk", filter=Q(side="mentor")),
+        "goals_mentee": Count("pk", filter=Q(side="mentee")),
+        "reached": Count("pk", filter=reached),
+        "reached_in_range": Count(
+            "pk", filter=reached & Q(reached_at__gte=start, reached_at__lt=end)
+        ),
+    }
 
 
 def goal_figures(program, date_range):
-    """Counts only (a goal's text is never read): live pairs and how many have goals set,
-    goals by side, goals reached (all time, and within the range)."""
-    start, end = date_range.bounds()
-    with_goals = Exists(Goal.objects.filter(pair=OuterRef("pk")))
-    row = Pair.objects.filter(program=program, status__in=Pair.LIVE).aggregate(
-        live_pairs=Count("pk"), pairs_with_goals=Count("pk", filter=with_goals)
-    )
-    reached = Q(status=Goal.Status.REACHED)
-    row.update(
-        Goal.objects.filter(_of_pairs_of(program)).aggregate(
-            goals=Count("pk"),
-            goals_mentor=Count("pk", filter=Q(side="mentor")),
-            goals_mentee=Count("pk", filter=Q(side="mentee")),
-            reached=Count("pk", filter=reached),
-            reached_in_range=Count(
-                "pk", filter=reached & Q(reached_at__gte=start, reached_at__lt=end)
-            ),
-        )
-    )
+    rows, counts = _live_pairs(program)
+    row = rows.aggregate(**counts)
+    rows, counts = _goals(program, *date_range.bounds())
+    row.update(rows.aggregate(**counts))
     return _with_goals_ratio(row)
 
 
@@ -264,173 +286,122 @@ def _count_done(program, when):
     return {row["owner"]: row["n"] for row in rows}
 
 
-def _open_now(program, today):
+def _open_actions(program, today):
     """Open and overdue actions now, counted from the rows: index-only over the program's
-    open actions."""
-    return NextAction.objects.filter(program=program, status=NextAction.Status.OPEN).aggregate(
-        open=Count("*"), overdue=Count("due_on", filter=NextAction.overdue_q(today, program))
-    )  # action_program_open_pair
+    open actions (action_program_open_pair)."""
+    return NextAction.objects.filter(program=program, status=NextAction.Status.OPEN), {
+        "open": Count("*"),
+        "overdue": Count("due_on", filter=NextAction.overdue_q(today, program)),
+    }
+
+
+def _open_now(program, today):
+    rows, counts = _open_actions(program, today)
+    return rows.aggregate(**counts)
+
+
+# On PostgreSQL, open actions are the due_open rollups over all the program's days (every
+# action has a program and a due day; days folded and changes not yet folded), and overdue
+# ones are read from the program's live pairs (NextAction.overdue_q), an index range each:
+# most of a program's open actions are ended pairs', never overdue.
+
+
+def _open_days(program):
+    return ProgramDay.objects.filter(program=program), {"open": Coalesce(Sum("due_open"), 0)}
+
+
+def _open_changes(program):
+    changes = ProgramDayChange.objects.filter(program=program)
+    return changes, {"open_changes": Coalesce(Sum("due_open"), 0)}
+
+
+def _overdue(program, today):
+    return NextAction.objects.filter(NextAction.overdue_q(today, program)), {"overdue": Count("pk")}
+
+
+def _open_sections():
+    if rollups.enabled():
+        return {"open": _OPEN_DAYS, "open_changes": _OPEN_CHANGES, "overdue": _OVERDUE}
+    return {"open_now": _OPEN_NOW}
+
+
+def _open_from(row):
+    if "open_now" in row:
+        return row["open_now"]
+    return {
+        "open": row["open"]["open"] + row["open_changes"]["open_changes"],
+        "overdue": row["overdue"]["overdue"],
+    }
 
 
 def open_now(program, today):
-    """Open and overdue actions now: on PostgreSQL from the rollups (OPEN_NOW_SQL), else
-    counted from the rows."""
-    if rollups.enabled():
-        return _read_sql({"open_now": OPEN_NOW_SQL}, _params(program, None, today))["open_now"]
-    return _open_now(program, today)
+    """Open and overdue actions now: on PostgreSQL from the rollups, else from the rows."""
+    return _open_from(one_row(_open_sections(), {"program": program.pk, "today": today}))
 
 
-# --- The fixed figures in one statement (PostgreSQL) ----------------------------------------
+# --- The fixed figures in one statement -----------------------------------------------------
 #
-# The figures that are one aggregate each (participants, pairs, goals, the agenda, check-ins,
-# open and overdue actions) are read on PostgreSQL in one SELECT of one-row subqueries: one
-# round trip, and no ORM to build and compile a dozen queries on every request (about 1 ms of
-# CPU each). Each section is (columns: {name: SQL}, the rest of its SELECT); the functions
-# above are their reference (count_fixed), held equal by tests/test_health_fixed.py.
-
-PARTICIPANTS_SQL = (
-    {
-        "active": "count(*) FILTER (WHERE status = %(participant_active)s)",
-        "invited": "count(*) FILTER (WHERE status = %(participant_invited)s)",
-        "mentors": "count(*) FILTER (WHERE status = %(participant_active)s"
-        " AND role = ANY(%(mentor_roles)s))",
-        "mentees": "count(*) FILTER (WHERE status = %(participant_active)s"
-        " AND role = ANY(%(mentee_roles)s))",
-        "matched": "count(*) FILTER (WHERE status = %(participant_active)s AND (id IN ("
-        "SELECT mentor_id FROM pairs_pair WHERE program_id = %(program)s AND status = ANY(%(live)s)"
-        ") OR id IN ("
-        "SELECT mentee_id FROM pairs_pair WHERE program_id = %(program)s AND status = ANY(%(live)s)"
-        ")))",
-    },
-    "FROM mentorship_participant WHERE program_id = %(program)s",
-)
-PAIRS_SQL = (
-    {
-        "total": "count(*)",
-        "overlapping": "count(*) FILTER (WHERE status = ANY(%(started)s)"
-        " AND (started_on <= %(end_day)s OR (started_on IS NULL AND created_at < %(end)s))"
-        " AND (ended_on IS NULL OR ended_on >= %(start_day)s))",
-        **{
-            f"status_{s}": f"count(*) FILTER (WHERE status = '{s}')"  # the choices' own values
-            for s in Pair.Status.values
-        },
-    },
-    "FROM pairs_pair WHERE program_id = %(program)s",
-)
-AGENDA_SQL = (
-    {
-        "agenda_mentor": "count(*) FILTER (WHERE side = 'mentor')",
-        "agenda_mentee": "count(*) FILTER (WHERE side = 'mentee')",
-    },
-    "FROM session_logs_agendaitem WHERE pair_id = ANY(ARRAY("
-    "SELECT id FROM pairs_pair WHERE program_id = %(program)s))"
-    " AND created_at >= %(start)s AND created_at < %(end)s",
-)
-LIVE_PAIRS_SQL = (
-    {
-        "live_pairs": "count(*)",
-        "pairs_with_goals": "count(*) FILTER (WHERE EXISTS("
-        "SELECT 1 FROM session_logs_goal g WHERE g.pair_id = p.id))",
-    },
-    "FROM pairs_pair p WHERE program_id = %(program)s AND status = ANY(%(live)s)",
-)
-GOALS_SQL = (
-    {
-        "goals": "count(*)",
-        "goals_mentor": "count(*) FILTER (WHERE side = 'mentor')",
-        "goals_mentee": "count(*) FILTER (WHERE side = 'mentee')",
-        "reached": "count(*) FILTER (WHERE status = %(reached)s)",
-        "reached_in_range": "count(*) FILTER (WHERE status = %(reached)s"
-        " AND reached_at >= %(start)s AND reached_at < %(end)s)",
-    },
-    "FROM session_logs_goal WHERE pair_id = ANY(ARRAY("
-    "SELECT id FROM pairs_pair WHERE program_id = %(program)s))",
-)
-# Open: due_open over all the program's days (every action has a program and a due day).
-# Overdue: from the program's live pairs, an index range each, not from its open actions
-# (most are ended pairs', not overdue); NextAction.overdue_q is the rule.
-OPEN_NOW_SQL = (
-    {
-        "open": "coalesce((SELECT sum(due_open) FROM insights_programday"
-        " WHERE program_id = %(program)s), 0)"
-        " + coalesce((SELECT sum(due_open) FROM insights_programdaychange"
-        " WHERE program_id = %(program)s), 0)",
-        "overdue": "(SELECT count(*) FROM session_logs_nextaction a"
-        " JOIN pairs_pair p ON p.id = a.pair_id WHERE p.program_id = %(program)s"
-        " AND p.status = ANY(%(live)s) AND a.status = %(action_open)s AND a.due_on < %(today)s)",
-    },
-    "",
-)
+# The sections above as prepared queries (mentorship.prepared): compiled once per process,
+# read in one SELECT of one-row subqueries, one round trip and no ORM to build and compile
+# a dozen queries on every request (about 1 ms of CPU each).
 
 
-def _params(program, date_range, today):
-    params = {
-        "program": program.pk,
-        "live": list(Pair.LIVE),
-        "action_open": NextAction.Status.OPEN,
-        "today": today,
-    }
-    if date_range is not None:
-        start, end = date_range.bounds()
-        params.update(
-            start=start,
-            end=end,
-            start_day=date_range.start,
-            end_day=date_range.end,
-            started=list(STARTED),
-            participant_active=Participant.Status.ACTIVE,
-            participant_invited=Participant.Status.INVITED,
-            mentor_roles=list(Participant.MENTOR_ROLES),
-            mentee_roles=list(Participant.MENTEE_ROLES),
-            reached=Goal.Status.REACHED,
-        )
-    return params
+def _prepared(section, *params):
+    """section(*params), its values Params, as a prepared one-row query."""
+
+    def build():
+        rows, counts = section(*params)
+        return aggregate_row(rows, **counts)
+
+    build.__name__ = build.__qualname__ = section.__name__
+    return prepared(build)
 
 
-def _read_sql(sections, params):
-    """{section: {column: value}} from one SELECT of the sections' one-row subqueries."""
-    subqueries = ", ".join(
-        f"(SELECT {', '.join(f'{sql} AS {name}' for name, sql in columns.items())} {rest}) s{i}"
-        for i, (columns, rest) in enumerate(sections.values())
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT * FROM {subqueries}", params)  # noqa: S608 - constants only
-        values = iter(cursor.fetchone())
-    return {
-        section: {name: next(values) for name in columns}
-        for section, (columns, _) in sections.items()
-    }
-
-
-FIXED_SQL = {
-    "participants": PARTICIPANTS_SQL,
-    "pairs": PAIRS_SQL,
-    "agenda": AGENDA_SQL,
-    "live_pairs": LIVE_PAIRS_SQL,
-    "goals": GOALS_SQL,
-    "checkins": checkin_figures.PROGRAM_FIGURES_SQL,
-    "open_now": OPEN_NOW_SQL,
+_PROGRAM = Param("program", IntegerField())
+_START, _END = Param("start", DateTimeField()), Param("end", DateTimeField())
+_TODAY = Param("today", DateField())
+_OPEN_NOW = _prepared(_open_actions, _PROGRAM, _TODAY)
+_OPEN_DAYS = _prepared(_open_days, _PROGRAM)
+_OPEN_CHANGES = _prepared(_open_changes, _PROGRAM)
+_OVERDUE = _prepared(_overdue, _PROGRAM, _TODAY)
+_FIXED = {
+    "participants": _prepared(_participants, _PROGRAM),
+    "pairs": _prepared(
+        _pairs, _PROGRAM, Param("start_day", DateField()), Param("end_day", DateField()), _END
+    ),
+    "agenda": _prepared(_agenda, _PROGRAM, _START, _END),
+    "live_pairs": _prepared(_live_pairs, _PROGRAM),
+    "goals": _prepared(_goals, _PROGRAM, _START, _END),
+    "checkins": _prepared(checkin_figures.due_checkins, _PROGRAM, _START, _END),
 }
 
 
 def fixed_figures(program, date_range, today):
     """{participants, pairs, agenda, goals, checkins, open_now}: the figures that are one
-    aggregate each; on PostgreSQL in one statement, elsewhere counted by count_fixed."""
-    if not rollups.enabled():
-        return count_fixed(program, date_range, today)
-    row = _read_sql(FIXED_SQL, _params(program, date_range, today))
+    aggregate each, in one statement."""
+    start, end = date_range.bounds()
+    values = {
+        "program": program.pk,
+        "start": start,
+        "end": end,
+        "start_day": date_range.start,
+        "end_day": date_range.end,
+        "today": today,
+    }
+    row = one_row({**_FIXED, **_open_sections()}, values)
     return {
         "participants": _with_matched_ratio(row["participants"]),
         "pairs": row["pairs"],
         "agenda": row["agenda"],
         "goals": _with_goals_ratio({**row["live_pairs"], **row["goals"]}),
         "checkins": checkin_figures.with_shares(row["checkins"]),
-        "open_now": row["open_now"],
+        "open_now": _open_from(row),
     }
 
 
 def count_fixed(program, date_range, today):
-    """fixed_figures from the ORM's queries (any database; the statement's reference)."""
+    """fixed_figures from the same sections as plain ORM aggregates, one query each, and
+    open actions from their rows (the tests' reference)."""
     start, end = date_range.bounds()
     return {
         "participants": participants_figures(program),

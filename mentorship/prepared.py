@@ -171,3 +171,34 @@ def prepared(build):
     """Decorator: `build()` returns a QuerySet with Params; calling the result with the
     Params' values returns its rows."""
     return Prepared(build)
+
+
+_ROWS = {}  # (sections, alias, time zone) -> the combined statement
+
+
+def one_row(sections, values, alias=DEFAULT_DB_ALIAS):
+    """{name: {column: value}} of one-row prepared queries (aggregate_row), read in one
+    statement (one round trip); `values` holds every section's Params."""
+    key = (tuple(sections.values()), alias, timezone.get_current_timezone_name())
+    parts = [query.compiled(alias) for query in sections.values()]
+    sql = _ROWS.get(key)
+    if sql is None:
+        joined = " CROSS JOIN ".join(f"({part.sql}) s{i}" for i, part in enumerate(parts))
+        sql = _ROWS[key] = f"SELECT * FROM {joined}"  # noqa: S608 - compiled parts
+    params = [p for query in sections.values() for p in query.bind(values, alias)[1]]
+    connection = connections[alias]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    result, at = {}, 0
+    for name, part in zip(sections, parts, strict=True):
+        compiler = copy.copy(part.compiler)
+        compiler.connection = connection
+        columns = [s[0] for s in compiler.select[: compiler.col_count]]
+        names = list(part.queryset.query.selected or part.queryset._fields)
+        converted = compiler.apply_converters(
+            [row[at : at + len(columns)]], compiler.get_converters(columns)
+        )
+        result[name] = dict(zip(names, next(iter(converted)), strict=True))
+        at += len(columns)
+    return result
