@@ -5,11 +5,11 @@ the nudge an admin sends them (through the outbox, at most once per person per d
 import dataclasses
 import datetime
 
-from django.db import connection
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import DateField, DateTimeField, F, IntegerField, OuterRef, Subquery
 from django.utils import timezone
 
 from mentorship.models import User
+from mentorship.prepared import Param, prepared
 from notifications import outbox
 from notifications.emails import absolute_url
 from notifications.models import SentEmail
@@ -38,59 +38,15 @@ class StalledPair:
 
 def stalled_pairs(program, now=None, who=None):
     """Active pairs with no logged session within twice the cadence, oldest activity first
-    (sessions.cadence's rule; days on `who`'s calendar, else the viewer's). On PostgreSQL
-    one plain statement (STALLED_SQL), else count_stalled, its tested reference."""
+    (sessions.cadence's rule; days on `who`'s calendar, else the viewer's)."""
     now = now or timezone.now()
     threshold, threshold_day = cadence.stalled_threshold(program, now, who)
-    if connection.vendor != "postgresql":
-        return count_stalled(program, threshold, threshold_day)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            STALLED_SQL,
-            {
-                "program": program.pk,
-                "active": Pair.Status.ACTIVE,
-                "logged": Session.Status.LOGGED,
-                "done": NextAction.Status.DONE,
-                "threshold": threshold,
-                "day": threshold_day,
-            },
-        )
-        return _stalled_rows(cursor.fetchall())
+    return _stalled_rows(_STALLED(program=program.pk, threshold=threshold, day=threshold_day))
 
 
-# stalled_pairs as one statement: the ORM took longer to build and compile it (its last
-# session subquery four times over) than PostgreSQL to run it. The last session is read
-# once per active pair (LATERAL); the stalled ones (cadence.stalled_filter's condition)
-# are found first, so only they are joined to their people and their last action done.
-STALLED_SQL = """
-WITH stalled AS MATERIALIZED (
-    SELECT p.id, p.mentor_id, p.mentee_id, p.started_on, p.created_at, s.last_session
-    FROM pairs_pair p
-    LEFT JOIN LATERAL (
-        SELECT x.occurred_at AS last_session FROM session_logs_session x
-        WHERE x.pair_id = p.id AND x.status = %(logged)s ORDER BY x.occurred_at DESC LIMIT 1
-    ) s ON true
-    WHERE p.program_id = %(program)s AND p.status = %(active)s AND (
-        s.last_session < %(threshold)s
-        OR (s.last_session IS NULL AND p.started_on < %(day)s)
-        OR (s.last_session IS NULL AND p.started_on IS NULL AND p.created_at < %(threshold)s))
-)
-SELECT p.id, mu.display_name, mu.email, m.user_id, eu.display_name, eu.email, e.user_id,
-    p.started_on, p.created_at, p.last_session,
-    (SELECT a.done_at FROM session_logs_nextaction a WHERE a.pair_id = p.id
-     AND a.status = %(done)s ORDER BY a.done_at DESC LIMIT 1)
-FROM stalled p
-JOIN mentorship_participant m ON m.id = p.mentor_id
-JOIN mentorship_user mu ON mu.id = m.user_id
-JOIN mentorship_participant e ON e.id = p.mentee_id
-JOIN mentorship_user eu ON eu.id = e.user_id
-ORDER BY p.last_session ASC NULLS FIRST, p.started_on ASC, p.id ASC
-"""
-
-
-def count_stalled(program, threshold, threshold_day):
-    """stalled_pairs through the ORM (any database; the statement's reference)."""
+def _stalled(program, threshold, threshold_day):
+    """The stalled pairs' rows (with Params: _STALLED, compiled once; with values:
+    count_stalled, the tests' reference)."""
     last_session = (
         Session.objects.filter(pair=OuterRef("pk"), status=Session.Status.LOGGED)
         .order_by("-occurred_at")
@@ -101,7 +57,7 @@ def count_stalled(program, threshold, threshold_day):
         .order_by("-done_at")
         .values("done_at")[:1]
     )
-    rows = (
+    return (
         Pair.objects.filter(program=program, status=Pair.Status.ACTIVE)
         .annotate(last_session=Subquery(last_session), last_done=Subquery(last_done))
         .filter(cadence.stalled_filter(threshold, threshold_day))
@@ -112,7 +68,20 @@ def count_stalled(program, threshold, threshold_day):
             "started_on", "created_at", "last_session", "last_done",
         )
     )  # fmt: skip
-    return _stalled_rows(rows)
+
+
+_STALLED = prepared(
+    lambda: _stalled(
+        Param("program", IntegerField()),
+        Param("threshold", DateTimeField()),
+        Param("day", DateField()),
+    )
+)
+
+
+def count_stalled(program, threshold, threshold_day):
+    """stalled_pairs through the plain ORM (compiled on each call; the tests' reference)."""
+    return _stalled_rows(_stalled(program, threshold, threshold_day))
 
 
 def _stalled_rows(rows):

@@ -1,7 +1,7 @@
 """Program health's fixed figures read in one statement (prepared sections, open actions
 from the rollups on PostgreSQL) equal the ORM's aggregates, one query each, and the open
 actions counted from their rows (count_fixed), on seeded random programs, for ranges in
-zones whose midnight cuts UTC days; the stalled pairs' statement equals the ORM's."""
+zones whose midnight cuts UTC days; the stalled pairs' prepared query equals the ORM's."""
 
 import datetime
 import random
@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 
 from checkins.models import CheckIn
-from insights import figures, ranges, rollups, stalled
+from insights import figures, ranges, stalled
 from mentorship.models import Participant
 from pairs.models import Pair
 from sessions import cadence
@@ -21,12 +21,6 @@ from tests.factories import make_pair, make_participant, make_program, make_user
 pytestmark = pytest.mark.django_db
 NOW = datetime.datetime(2026, 11, 20, 12, 0, tzinfo=datetime.UTC)
 ZONES = ("UTC", "Pacific/Auckland", "America/Los_Angeles")
-
-
-@pytest.fixture
-def _postgres_only():
-    if not rollups.enabled():
-        pytest.skip("the stalled pairs' statement is PostgreSQL's")
 
 
 def moment(rng):
@@ -136,8 +130,6 @@ def test_open_now_from_the_rollups_equals_the_rows(world):
     assert figures.open_now(world.program, today) == {"open": 3, "overdue": 0}
 
 
-@pytest.mark.postgres
-@pytest.mark.usefixtures("_postgres_only")
 @pytest.mark.parametrize("seed", [1, 2])
 def test_stalled_pairs_statement_equals_the_orm(seed):
     rng = random.Random(seed)
