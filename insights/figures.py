@@ -14,11 +14,11 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
+    BigIntegerField,
     Count,
     DateField,
     DateTimeField,
     Exists,
-    IntegerField,
     OuterRef,
     Q,
     Sum,
@@ -357,7 +357,7 @@ def _prepared(section, *params):
     return prepared(build)
 
 
-_PROGRAM = Param("program", IntegerField())
+_PROGRAM = Param("program", BigIntegerField())
 _START, _END = Param("start", DateTimeField()), Param("end", DateTimeField())
 _TODAY = Param("today", DateField())
 _OPEN_NOW = _prepared(_open_actions, _PROGRAM, _TODAY)

@@ -5,7 +5,7 @@ the nudge an admin sends them (through the outbox, at most once per person per d
 import dataclasses
 import datetime
 
-from django.db.models import DateField, DateTimeField, F, IntegerField, OuterRef, Subquery
+from django.db.models import BigIntegerField, DateField, DateTimeField, F, OuterRef, Subquery
 from django.utils import timezone
 
 from mentorship.models import User
@@ -72,7 +72,7 @@ def _stalled(program, threshold, threshold_day):
 
 _STALLED = prepared(
     lambda: _stalled(
-        Param("program", IntegerField()),
+        Param("program", BigIntegerField()),
         Param("threshold", DateTimeField()),
         Param("day", DateField()),
     )

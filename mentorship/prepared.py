@@ -12,14 +12,15 @@ dicts or tuples, exactly as the plain QuerySet would.
     @prepared
     def my_open_actions():
         return NextAction.objects.filter(
-            any_of("pair_id", Param("pairs", IntegerField())), status="open"
+            any_of("pair_id", Param("pairs", BigIntegerField(), many=True)), status="open"
         ).order_by("due_on")
 
     my_open_actions(pairs=[1, 2, 3])  # a list, as list(queryset) would give
 
 Rules for a builder: take no arguments (values are Params), put Params only where a value
 is compared (=, <, >=, ...; `any_of` for a list), not inside LIKE patterns or functions that
-rewrite their argument. A compiled query is kept per database alias and current time zone
+rewrite their argument; give an id's Param the column's type (BigIntegerField: on
+PostgreSQL an IntegerField value is sent as a 32-bit integer). A compiled query is kept per database alias and current time zone
 (time zone functions put its name in the SQL). Django's iterables and compiler are used as
 Django 5.2 has them; tests/test_prepared.py compares every prepared query of the project
 with its plain QuerySet.
@@ -46,10 +47,25 @@ class _Slot:
     def bind(self, value, connection):
         prep = self.field.get_db_prep_value
         if not self.many:
-            return prep(value, connection, prepared=False)
-        values = [prep(v, connection, prepared=False) for v in value]
+            return prep(_clamped(value), connection, prepared=False)
+        # A list is only ever searched (any_of): an integer no column can hold matches
+        # nothing, so it is left out.
+        values = [prep(v, connection, prepared=False) for v in value if _clamped(v) == v]
         # SQLite has no arrays: any_of reads a JSON list there (json_each).
         return values if connection.vendor == "postgresql" else json.dumps(values, default=str)
+
+
+_INT64 = (-(2**63), 2**63 - 1)
+
+
+def _clamped(value):
+    """An integer beyond 64 bits (an id typed into a URL) as the nearest one a column can
+    hold, which compares as it would with every stored id but the extreme one (that no
+    sequence reaches); the databases refuse the value itself (SQLite) or cast the column
+    to numeric and lose the index (PostgreSQL)."""
+    if isinstance(value, int) and not _INT64[0] <= value <= _INT64[1]:
+        return min(max(value, _INT64[0]), _INT64[1])
+    return value
 
 
 class Param(Expression):

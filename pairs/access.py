@@ -1,11 +1,12 @@
 """Access helpers for pairs, requests and the matching pages. 404 for strangers, 403 read-only."""
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import BigIntegerField, Q
 from django.http import Http404
 
 from mentorship.access import get_program_for_admin
 from mentorship.models import Participant, Program
+from mentorship.prepared import Param, prepared
 from pairs.models import Pair, PairRequest
 
 __all__ = [
@@ -23,11 +24,10 @@ def get_pair_for_user(user, pk, *, write=False):
     admins pause, resume, complete or end. Anyone else: 404."""
     if not user.is_authenticated:
         raise Http404
-    pair = (
-        Pair.objects.select_related("program", "mentor__user", "mentee__user").filter(pk=pk).first()
-    )
-    if pair is None:
+    found = _pair_with_people(pk=pk)
+    if not found:
         raise Http404
+    pair = found[0]
     if user.pk in pair.member_user_ids():
         return pair
     if pair.program.is_admin(user):
@@ -35,6 +35,12 @@ def get_pair_for_user(user, pk, *, write=False):
             raise PermissionDenied
         return pair
     raise Http404
+
+
+@prepared  # every pair page and action asks: compiled once (mentorship.prepared)
+def _pair_with_people():
+    pairs = Pair.objects.select_related("program", "mentor__user", "mentee__user")
+    return pairs.filter(pk=Param("pk", BigIntegerField())).order_by()
 
 
 def pairs_visible_to(user):

@@ -6,7 +6,7 @@ A fixed number of queries whatever the history (see tests/test_dashboard_*).
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import DateTimeField, Exists, IntegerField, OuterRef, Q
+from django.db.models import BigIntegerField, DateTimeField, Exists, OuterRef, Q
 from django.utils import timezone
 
 from mentorship.models import Participant, Program
@@ -90,7 +90,7 @@ def flag_due(action, today):
 
 
 # The page's queries, compiled once (mentorship.prepared): the same shapes on every request.
-_IDS = IntegerField()
+_IDS = BigIntegerField()
 _WHEN = DateTimeField()
 
 

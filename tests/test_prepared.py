@@ -6,7 +6,7 @@ import random
 from unittest import mock
 
 import pytest
-from django.db.models import Count, DateField, IntegerField, Q
+from django.db.models import BigIntegerField, Count, DateField, Q
 from django.db.models.functions import TruncDate
 from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
@@ -17,7 +17,7 @@ from sessions.models import NextAction, Session
 from tests.factories import make_action, make_pair, make_participant, make_program, make_session
 
 pytestmark = pytest.mark.django_db
-IDS = IntegerField()
+IDS = BigIntegerField()
 
 
 @prepared
@@ -133,7 +133,9 @@ def test_every_prepared_query_of_the_project_compiles():
     assert {"_my_pairs", "_open_actions", "_sides_to_add"} <= names
     for query in Prepared.every:
         compiled = query.compiled()
-        assert compiled.sql is None or compiled.sql.startswith("SELECT"), query.__qualname__
+        assert compiled.sql is None or compiled.sql.lstrip("(").startswith("SELECT"), (
+            query.__qualname__
+        )
 
 
 def test_live_pairs_are_unaffected_by_other_programs(history):
@@ -143,3 +145,27 @@ def test_live_pairs_are_unaffected_by_other_programs(history):
     got = actions_of_pairs(pairs=[p.pk for p in history], before=datetime.date(2030, 1, 1))
     assert stranger.pk not in {a.pair_id for a in got}
     assert Pair.objects.count() == 5
+
+
+@prepared
+def actions_by_id():
+    ids = Param("pk", IDS)
+    below = NextAction.objects.filter(pk__lt=Param("below", IDS)).order_by()
+    return NextAction.objects.filter(pk=ids).order_by().union(below, all=True)
+
+
+@pytest.mark.parametrize("huge", [2**63, 10**30, -(2**64)])
+def test_ids_beyond_64_bits_compare_as_the_orm_does(history, huge):
+    """A typed-in id past any integer column: no 500, and the comparison keeps its sense."""
+    got = sorted(a.pk for a in actions_by_id(pk=huge, below=huge))
+    want = sorted(NextAction.objects.filter(pk__lt=huge).values_list("pk", flat=True))
+    assert got == want
+    assert actions_of_pairs(pairs=[huge], before=datetime.date(2030, 1, 1)) == []
+
+
+def test_ids_past_32_bits_are_found(history):
+    """Ids are bigint columns: a Param of an id is sent as a 64-bit integer."""
+    far = make_action(history[0], pk=5_000_000_000, due_on=datetime.date(2026, 1, 1))
+    assert [a.pk for a in actions_by_id(pk=far.pk, below=0)] == [far.pk]
+    got = actions_of_pairs(pairs=[history[0].pk], before=datetime.date(2026, 1, 2))
+    assert far.pk in [a.pk for a in got]

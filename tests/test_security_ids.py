@@ -74,3 +74,10 @@ def test_every_id_a_member_can_send_is_bounded(client, world):
 )
 def test_small_int(raw, expected):
     assert small_int(raw) == expected
+
+
+def test_a_huge_pair_id_in_the_address_is_not_found(client, world):
+    client.force_login(world.mentee.user)
+    for pk in (2**63, 10**30):
+        assert client.get(f"/pairs/{pk}/").status_code == 404
+        assert client.get(f"/pairs/{pk}/log/").status_code == 404
