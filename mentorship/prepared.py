@@ -20,10 +20,10 @@ dicts or tuples, exactly as the plain QuerySet would.
 Rules for a builder: take no arguments (values are Params), put Params only where a value
 is compared (=, <, >=, ...; `any_of` for a list), not inside LIKE patterns or functions that
 rewrite their argument; give an id's Param the column's type (BigIntegerField: on
-PostgreSQL an IntegerField value is sent as a 32-bit integer). A compiled query is kept per database alias and current time zone
-(time zone functions put its name in the SQL). Django's iterables and compiler are used as
-Django 5.2 has them; tests/test_prepared.py compares every prepared query of the project
-with its plain QuerySet.
+PostgreSQL an IntegerField value is sent as a 32-bit integer). A compiled query is kept per
+database alias and current time zone (time zone functions put its name in the SQL).
+Django's iterables and compiler are used as Django 5.2 has them; tests/test_prepared.py
+compares prepared rows with the plain QuerySet's, and compiles every prepared query.
 """
 
 import copy
