@@ -12,12 +12,13 @@ notices are SentEmail rows with unique keys, so each goes out once.
 import datetime
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import BigIntegerField, Max
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from checkins.models import CheckIn, PairTrack
 from checkins.schedule import save_tracks
+from mentorship.prepared import Param, any_of, prepared
 from notifications import outbox
 from notifications.models import EmailPreference
 from pairs import lifecycle
@@ -181,8 +182,13 @@ def still_going(pair, by, now=None):
 
 def warned_pair_ids(pair_ids):
     """The pairs among `pair_ids` that got a re-engagement email and have not answered it."""
-    return set(
-        PairTrack.objects.filter(
-            pair_id__in=pair_ids, idle_warned_at__isnull=False, closed_idle_at__isnull=True
-        ).values_list("pair_id", flat=True)
+    return set(_warned(pairs=pair_ids))
+
+
+@prepared  # on every dashboard: compiled once (mentorship.prepared)
+def _warned():
+    warned = PairTrack.objects.filter(
+        any_of("pair_id", Param("pairs", BigIntegerField(), many=True))
     )
+    waiting = warned.filter(idle_warned_at__isnull=False, closed_idle_at__isnull=True)
+    return waiting.order_by().values_list("pair_id", flat=True)

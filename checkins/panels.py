@@ -4,7 +4,7 @@ see check-in content, and each sees their own answers and what their partner sha
 
 import datetime
 
-from django.db.models import Q
+from django.db.models import BigIntegerField, DateTimeField, Q
 from django.urls import reverse
 from django.utils.translation import gettext
 
@@ -12,6 +12,7 @@ from checkins import idle
 from checkins.answers import closed_reason
 from checkins.models import CheckIn, PairTrack
 from mentorship import template_text as text
+from mentorship.prepared import Param, prepared
 from pairs.models import Pair
 from sessions.dashboard import PEOPLE
 from sessions.panels import Panel
@@ -28,21 +29,25 @@ DUE_FIELDS = (
 )
 
 
-def dashboard_panel(user, board, now):
-    """Check-ins to answer and pairs that have gone quiet (two queries)."""
-    due = [
-        c
-        for c in CheckIn.objects.filter(
-            user=user,
+@prepared  # on every dashboard: compiled once (mentorship.prepared)
+def _due():
+    return (
+        CheckIn.objects.filter(
+            user=Param("user", BigIntegerField()),
             answered_at__isnull=True,
-            due_at__lte=now,
-            due_at__gte=now - datetime.timedelta(days=OPEN_DAYS),
+            due_at__lte=Param("now", DateTimeField()),
+            due_at__gte=Param("since", DateTimeField()),
         )
         .select_related("pair__program", "pair__mentor__user", "pair__mentee__user")
         .only(*DUE_FIELDS)
         .order_by("-due_at", "pk")[:SHOWN]
-        if closed_reason(c) is None
-    ]
+    )
+
+
+def dashboard_panel(user, board, now):
+    """Check-ins to answer and pairs that have gone quiet (two queries)."""
+    since = now - datetime.timedelta(days=OPEN_DAYS)
+    due = [c for c in _due(user=user.pk, now=now, since=since) if closed_reason(c) is None]
     for checkin in due:
         checkin.partner = checkin.pair.partner_of(user).user
     cards = {card.pair.pk: card for card in board.pairs}
@@ -52,18 +57,30 @@ def dashboard_panel(user, board, now):
     return Panel("checkins/_dashboard_panel.html", {"due": due, "quiet": quiet})
 
 
+# The pair page's two queries, compiled once (mentorship.prepared).
+@prepared
+def _pair_checkins():
+    pair, me = Param("pair", BigIntegerField()), Param("me", BigIntegerField())
+    return (
+        CheckIn.objects.filter(pair=pair)
+        .filter(Q(user=me) | Q(shared=True, answered_at__isnull=False))
+        .order_by("-due_at", "pk")[: 4 * SHOWN]
+    )
+
+
+@prepared
+def _track():
+    return PairTrack.objects.filter(pair=Param("pair", BigIntegerField())).order_by("pk")[:1]
+
+
 def pair_panel(access, now):
     """For the pair's two people: my check-ins, my partner's shared ones, the way out."""
     if not access.is_member:
         return None  # admins never see check-in content, here or anywhere
     pair, me = access.pair, access.user
-    rows = list(
-        CheckIn.objects.filter(pair=pair)
-        .filter(Q(user=me) | Q(shared=True, answered_at__isnull=False))
-        .order_by("-due_at", "pk")[: 4 * SHOWN]
-    )
+    rows = _pair_checkins(pair=pair.pk, me=me.pk)
     mine = [c for c in rows if c.user_id == me.pk]
-    track = PairTrack.objects.filter(pair=pair).first()
+    track = next(iter(_track(pair=pair.pk)), None)
     to_answer = [c for c in mine if c.answered_at is None and not closed_reason_on(c, pair)]
     answered = [c for c in mine if c.answered_at is not None][:SHOWN]
     partner_shared = [c for c in rows if c.user_id != me.pk][:SHOWN]

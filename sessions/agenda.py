@@ -8,9 +8,10 @@ import datetime
 from collections import defaultdict
 
 from django.db import transaction
-from django.db.models import Count, F
+from django.db.models import BigIntegerField, Count, F
 from django.utils.translation import gettext as _
 
+from mentorship.prepared import Param, prepared
 from pairs.models import Pair
 from sessions.models import AgendaItem, Session, SessionSide
 
@@ -25,13 +26,15 @@ class AgendaError(Exception):
     """Something the person must fix; the message is for them."""
 
 
+@prepared  # on every pair page: compiled once (mentorship.prepared)
+def _open_items():
+    items = AgendaItem.objects.filter(pair=Param("pair", BigIntegerField()))
+    return items.filter(status=AgendaItem.Status.OPEN).order_by("created_at", "pk")[:SHOWN]
+
+
 def open_items(pair):
     """The open agenda, oldest first, with each author's side (1 query)."""
-    items = list(
-        AgendaItem.objects.filter(pair=pair, status=AgendaItem.Status.OPEN).order_by(
-            "created_at", "pk"
-        )[:SHOWN]
-    )
+    items = _open_items(pair=pair.pk)
     # Only the pair's two people write its agenda, and the pair has them loaded already:
     # no join and no second copy of each user.
     people = {person.user_id: person.user for person in (pair.mentor, pair.mentee)}

@@ -4,10 +4,11 @@ shared terms, which clears the partner's confirmation (both always confirm the s
 """
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import BigIntegerField, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mentorship.prepared import Param, prepared
 from pairs.models import Pair
 from sessions.models import Agreement
 
@@ -22,7 +23,13 @@ class AgreementError(Exception):
 
 def for_pair(pair):
     """The pair's agreement, or an unsaved empty one (1 query)."""
-    return Agreement.objects.filter(pair=pair).first() or Agreement(pair=pair, version=0)
+    found = _agreement(pair=pair.pk)
+    return found[0] if found else Agreement(pair=pair, version=0)
+
+
+@prepared  # on every pair page: compiled once (mentorship.prepared)
+def _agreement():
+    return Agreement.objects.filter(pair=Param("pair", BigIntegerField())).order_by("pk")[:1]
 
 
 def confirmed_by(agreement, pair):

@@ -11,7 +11,7 @@ Every read runs a fixed number of queries whatever the number of goals.
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import BigIntegerField, Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from mentorship import bounds
 from mentorship import template_text as text
+from mentorship.prepared import Param, prepared
 from mentorship.template_text import choice_labels
 from pairs.models import Pair
 from sessions.models import Goal, Milestone, NextAction
@@ -65,11 +66,16 @@ class PairGoals:
     hidden: int = 0  # not used for text: the partner's private goals are left out entirely
 
 
+@prepared  # on every pair page: compiled once (mentorship.prepared)
+def _pair_goals():
+    pair, user = Param("pair", BigIntegerField()), Param("user", BigIntegerField())
+    goals = Goal.objects.filter(pair=pair).filter(visible_to(user))
+    return with_progress(goals.order_by("target_on", "pk"))
+
+
 def pair_goals(pair, user):
     """Both people's goals as `user` (a member) may see them (1 query)."""
-    goals = with_progress(
-        Goal.objects.filter(pair=pair).filter(visible_to(user)).order_by("target_on", "pk")
-    )
+    goals = _pair_goals(pair=pair.pk, user=user.pk)
     by_side = {"mentor": [], "mentee": []}
     goal_url = reverse("sessions:goal", args=[999999999]).replace("999999999", "{}")
     by, milestones = gettext("by %(date)s"), gettext("%(done)s/%(total)s milestones")

@@ -7,7 +7,16 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db import connections
-from django.db.models import Count, IntegerField, Q, Sum, Value
+from django.db.models import (
+    BigIntegerField,
+    Count,
+    DateField,
+    DateTimeField,
+    IntegerField,
+    Q,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce, Length, Replace, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +25,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from mentorship import template_text as text
+from mentorship.prepared import Param, prepared
 from mentorship.template_text import choice_labels
 from mentorship.timezones import as_local_date
 from sessions.models import AgendaItem, NextAction, Session, SessionSide
@@ -228,6 +238,26 @@ def counts(pair, today=None):
 
     `today` is the viewer's (the request runs in their zone)."""
     today = today or timezone.localdate()
+    out = {
+        "sessions": {"logged": 0, "scheduled": 0},
+        "actions": {"open": 0, "overdue": 0, "done": 0, "dropped": 0},
+        "today": today,
+    }
+    for row in _count_rows(pair=pair.pk, today=today):  # a part without rows returns none
+        if row["kind"] == _SESSIONS:
+            out["sessions"] = {"logged": row["a"], "scheduled": row["b"]}
+        else:
+            names = ("open", "overdue", "done", "dropped")
+            out["actions"] = {name: row[k] for name, k in zip(names, "abcd", strict=True)}
+    return out
+
+
+_SESSIONS, _ACTIONS = 1, 2  # which part of counts()' union a row comes from
+
+
+@prepared
+def _count_rows():
+    pair, today = Param("pair", BigIntegerField()), Param("today", DateField())
     zero = Value(0)
     sessions = (
         Session.objects.filter(pair=pair)
@@ -253,21 +283,7 @@ def counts(pair, today=None):
         )
         .order_by()
     )
-    out = {
-        "sessions": {"logged": 0, "scheduled": 0},
-        "actions": {"open": 0, "overdue": 0, "done": 0, "dropped": 0},
-        "today": today,
-    }
-    for row in sessions.union(actions, all=True):  # a part without rows returns none
-        if row["kind"] == _SESSIONS:
-            out["sessions"] = {"logged": row["a"], "scheduled": row["b"]}
-        else:
-            names = ("open", "overdue", "done", "dropped")
-            out["actions"] = {name: row[k] for name, k in zip(names, "abcd", strict=True)}
-    return out
-
-
-_SESSIONS, _ACTIONS = 1, 2  # which part of counts()' union a row comes from
+    return sessions.union(actions, all=True)
 
 
 def _lines(name):
@@ -292,29 +308,13 @@ def _month_starts(today, months):
 _SIDES, _DONE, _AGENDA = 1, 2, 3  # which part of balance()'s union a row comes from
 
 
-@dataclass
-class BalanceRow:
-    month: datetime.date
-    mentor_questions: int = 0
-    mentee_questions: int = 0
-    mentor_agenda: int = 0  # questions brought before the session (the agenda)
-    mentee_agenda: int = 0
-    mentor_learned: int = 0
-    mentee_learned: int = 0
-    mentor_done: int = 0
-    mentee_done: int = 0
-
-
-def balance(pair, today=None, months=BALANCE_MONTHS):
-    """Per month and person: questions brought before (agenda) and during sessions, learnings
-    recorded, actions completed (1 query: the three counts as one UNION ALL)."""
-    today = today or timezone.localdate()
-    starts = _month_starts(today, months)
-    rows = {m: BalanceRow(month=m) for m in starts}
-    # Months on the viewer's calendar, as on the health page (the request's zone).
+@prepared
+def _balance_rows():
+    """Each part: (month, side or owner, kind, a, b); the union takes the first part's
+    names. Months on the viewer's calendar, as on the health page (the request's zone,
+    which prepared queries are compiled for)."""
+    pair, since = Param("pair", BigIntegerField()), Param("since", DateTimeField())
     tz = timezone.get_current_timezone()
-    since = datetime.datetime.combine(starts[0], datetime.time.min, tzinfo=tz)
-    # Each part: (month, side or owner, kind, a, b); the union takes the first part's names.
     sides = (
         SessionSide.objects.filter(
             session__pair=pair,
@@ -340,7 +340,32 @@ def balance(pair, today=None, months=BALANCE_MONTHS):
         .annotate(kind=Value(_AGENDA), a=Count("pk"), b=Value(0))
         .order_by()
     )
-    for item in sides.union(done, agenda, all=True):
+    return sides.union(done, agenda, all=True)
+
+
+@dataclass
+class BalanceRow:
+    month: datetime.date
+    mentor_questions: int = 0
+    mentee_questions: int = 0
+    mentor_agenda: int = 0  # questions brought before the session (the agenda)
+    mentee_agenda: int = 0
+    mentor_learned: int = 0
+    mentee_learned: int = 0
+    mentor_done: int = 0
+    mentee_done: int = 0
+
+
+def balance(pair, today=None, months=BALANCE_MONTHS):
+    """Per month and person: questions brought before (agenda) and during sessions, learnings
+    recorded, actions completed (1 query: the three counts as one UNION ALL)."""
+    today = today or timezone.localdate()
+    starts = _month_starts(today, months)
+    rows = {m: BalanceRow(month=m) for m in starts}
+    # Months on the viewer's calendar, as on the health page (the request's zone).
+    tz = timezone.get_current_timezone()
+    since = datetime.datetime.combine(starts[0], datetime.time.min, tzinfo=tz)
+    for item in _balance_rows(pair=pair.pk, since=since):
         row = rows.get(as_local_date(item["month"]))
         if row is None:
             continue
