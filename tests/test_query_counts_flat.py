@@ -11,13 +11,14 @@ fails, named with both counts.
 import datetime
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.api_helpers import api_client, token_for
-from tests.factories import make_pair, make_participant, make_session, make_user
-from tests.health_data import populate
+from tests.factories import World, make_pair, make_participant, make_session, make_user
+from tests.health_data import NOW, populate
 from tests.test_authz_matrix import (
     ALL,
     _row_for,
@@ -29,6 +30,15 @@ from tests.test_authz_matrix import (
 
 pytestmark = pytest.mark.django_db
 WHO = ("program_admin", "participant", "other_participant", "stranger")
+
+
+@pytest.fixture
+def world(db):
+    """The whole test a day after the history's fixed dates: on the real date the grown
+    pairs would go stalled as the calendar moves on, and a health page with stalled pairs
+    asks one more (flat) question than one without."""
+    with time_machine.travel(NOW + datetime.timedelta(days=1), tick=True):
+        yield World()
 
 
 def pages(world):
