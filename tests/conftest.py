@@ -1,4 +1,5 @@
 import contextlib
+import datetime
 import functools
 import importlib.util
 import os
@@ -6,12 +7,13 @@ import shutil
 
 import pytest
 import redis
+import time_machine
 from django.db.backends.signals import connection_created
 from django.dispatch import receiver
 from django.utils import translation
 
 from tests.own_redis import OwnRedis
-from tests.services import REDIS_URL, free_port, require, require_redis
+from tests.services import CLOCK_AHEAD_ENV, REDIS_URL, free_port, require, require_redis
 from tests.smtpsink import Sink
 
 # Playwright's sync API runs an event loop in the test thread; our ORM calls there are safe.
@@ -19,6 +21,36 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 # Browser journeys: live server + Debian Chromium + SMTP sink (see tests/browser.py).
 from tests.browser import *  # noqa: E402, F403
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--days-ahead",
+        type=int,
+        default=0,
+        help="run with this process's clock that many days ahead (make test-later)",
+    )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _clock_ahead(request):
+    """With --days-ahead, the whole session runs later than today, its clock still ticking.
+
+    Tests pin their own instants with time_machine; one that also reads the real today (a
+    default date, a signed link followed "now") passes on the day it was written and fails
+    weeks later. Running ahead shows it today. Tests that travel themselves still do; other
+    processes (a worker, a test identity provider) keep the real clock."""
+    days = request.config.getoption("--days-ahead")
+    if not days:
+        yield
+        return
+    later = datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=days)
+    os.environ[CLOCK_AHEAD_ENV] = str(days)
+    try:
+        with time_machine.travel(later, tick=True):
+            yield
+    finally:
+        del os.environ[CLOCK_AHEAD_ENV]
 
 
 @receiver(connection_created)

@@ -13,6 +13,7 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 DEAD_BROKER = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+CLOCK_AHEAD_ENV = "TESTS_CLOCK_AHEAD_DAYS"  # set while --days-ahead moves this clock on
 
 
 def require(name, available, reason):
@@ -22,6 +23,13 @@ def require(name, available, reason):
     if IN_CI:
         pytest.fail(f"{message} (CI=true requires it)", pytrace=False)
     pytest.skip(message)
+
+
+def require_real_clock(what):
+    """Skip a test whose other process (`what`) keeps the real clock while --days-ahead
+    runs this one later: their clocks would disagree by the shift, not by a bug."""
+    if os.environ.get(CLOCK_AHEAD_ENV):
+        pytest.skip(f"{what} runs on the real clock, this run's clock is ahead (--days-ahead)")
 
 
 def redis_available(url=REDIS_URL):

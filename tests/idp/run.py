@@ -8,11 +8,14 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
+from tests.services import require_real_clock
+
 HERE = Path(__file__).resolve().parent
 
 
 @contextmanager
 def serve(script, port, *args, ready_path="/", timeout=30):
+    require_real_clock("the test identity provider")  # its tokens' times are its own
     process = subprocess.Popen(
         [sys.executable, str(HERE / script), str(port), *args],
         stdout=subprocess.PIPE,
