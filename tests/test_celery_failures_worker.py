@@ -39,6 +39,7 @@ from tests.services import (
     current_app_with_broker,
     free_port,
     require_postgres,
+    require_real_clock,
     require_redis,
 )
 from tests.smtpsink import Sink
@@ -232,6 +233,7 @@ def _start_worker(broker, queue, smtp_port, log):
         "-P", "solo", "-Q", queue, "-n", f"{queue}@%h",
         "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "info",
     ]  # fmt: skip
+    require_real_clock("a Celery worker process")
     return subprocess.Popen(
         command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
     )

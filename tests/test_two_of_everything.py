@@ -32,7 +32,7 @@ from django.utils import timezone
 from notifications.models import SentEmail
 from sessions import reminders
 from tests.factories import PASSWORD, make_action, make_pair, make_participant
-from tests.services import database_url, free_port, require_postgres
+from tests.services import database_url, free_port, require_postgres, require_real_clock
 from tests.smtpsink import Sink
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,6 +49,7 @@ class Stack:
         self.env, self.workdir, self.procs = env, workdir, []
 
     def spawn(self, name, *args, pythonpath=None):
+        require_real_clock("a web, worker or beat process")
         env = dict(self.env)
         if pythonpath:
             env["PYTHONPATH"] = pythonpath

@@ -28,7 +28,7 @@ from django.utils import timezone
 from notifications.models import SentEmail
 from sessions import reminders
 from tests.factories import make_action, make_pair, make_participant
-from tests.services import database_url, free_port, require_postgres
+from tests.services import database_url, free_port, require_postgres, require_real_clock
 from tests.smtpsink import Sink
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,6 +48,7 @@ def start_worker(broker, smtp_port, log):
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     command = [sys.executable, "-m", "celery", "-A", "mentorship", "worker", "-c", "2",
                "--without-gossip", "--without-mingle", "-l", "info"]  # fmt: skip
+    require_real_clock("a Celery worker process")
     return subprocess.Popen(
         command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
     )
