@@ -1,7 +1,15 @@
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
+from django.db.models import BigIntegerField
 
-from mentorship.models.users import normalize_email
+from mentorship.models.users import User, normalize_email
+from mentorship.prepared import Param, prepared
+
+
+@prepared
+def _user_by_id():
+    # Every signed-in request loads its user: compiled once, not on each request.
+    return User._default_manager.filter(pk=Param("id", BigIntegerField()))
 
 
 class EmailBackend(ModelBackend):
@@ -15,3 +23,8 @@ class EmailBackend(ModelBackend):
         if user is not None and not settings.PASSWORD_SIGN_IN and not user.is_staff:
             return None
         return user
+
+    def get_user(self, user_id):
+        found = _user_by_id(id=user_id)
+        user = found[0] if found else None
+        return user if user is not None and self.user_can_authenticate(user) else None
