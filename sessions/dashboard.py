@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import BigIntegerField, DateTimeField, Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from mentorship.models import Participant, Program
 from mentorship.prepared import Param, any_of, prepared
@@ -81,12 +83,30 @@ class Dashboard:
 
 
 def flag_due(action, today):
-    """Set is_overdue and is_due_soon, which the action_item partial shows (pair loaded)."""
+    """Set what the action_item partial shows beside the text (action labelled, its pair and
+    people loaded): is_overdue, is_due_soon, and the words. Worded here, once, rather than
+    by tags in the partial, which the dashboard renders up to ACTIONS_SHOWN times."""
     action.is_overdue = action.overdue_on(today)
     action.is_due_soon = not action.is_overdue and action.due_on <= today + datetime.timedelta(
         days=DUE_SOON_DAYS
     )
+    due = {"date": date_format(action.due_on, "DATE_FORMAT")}
+    if action.is_overdue:
+        action.due_label = gettext("Overdue since %(date)s") % due
+    else:
+        action.due_label = gettext("Due %(date)s") % due
+    both = action.owner == NextAction.Owner.BOTH
+    action.owner_words = gettext("both of you") if both else action.owner_label
+    action.people = _people(action.pair)
     return action
+
+
+def _people(pair):
+    """'Mentor ↔ Mentee', once per pair however many of its actions the page shows."""
+    found = getattr(pair, "_people_words", None)
+    if found is None:
+        found = pair._people_words = f"{pair.mentor.user.name} ↔ {pair.mentee.user.name}"
+    return found
 
 
 # The page's queries, compiled once (mentorship.prepared): the same shapes on every request.

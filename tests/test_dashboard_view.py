@@ -47,6 +47,34 @@ def test_my_actions_overdue_first_then_due_soon_and_partner_actions_apart(client
     assert "With Maya Mentor" in html
 
 
+def _item(html, text):
+    start = html.rindex("<li", 0, html.index(text))
+    return html[start : html.index("</li>", start)]
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_each_action_says_who_owns_it_and_when_it_is_due(client, world, language):
+    """The partial's words (pair, owner, due badge) are worded in Python (flag_due): the
+    same words, badge classes and translations as the tags they replaced."""
+    make_action(world.pair, text="OVERDUE-MINE", owner="mentee", due_on=days(-3))
+    make_action(world.pair, text="SOON-BOTH", owner="both", due_on=days(2))
+    make_action(world.pair, text="LATER-PARTNER", owner="mentor", due_on=days(20))
+    world.mentee.user.language = language
+    world.mentee.user.save()
+    client.force_login(world.mentee.user)
+    html = client.get(reverse("home")).content.decode()
+    words = {
+        "en": ("Overdue since", "Due", "both of you", "Mentor"),
+        "de": ("Überfällig seit", "Fällig am", "ihr beide", "Mentor:in"),
+    }[language]
+    people = f"{world.mentor.user.name} ↔ {world.mentee.user.name}"
+    overdue, soon, later = (_item(html, t) for t in ("OVERDUE-MINE", "SOON-BOTH", "LATER-PARTNER"))
+    assert people in overdue and people in soon and people in later
+    assert 'class="badge badge-danger overdue">' + words[0] in overdue
+    assert 'class="badge badge-warn">' + words[1] in soon and words[2] in soon
+    assert 'class="badge">' + words[1] in later and f"· {words[3]}</span>" in later
+
+
 def test_mark_done_inline_with_htmx(client, world):
     action = make_action(world.pair, text="Read", owner="mentee", due_on=days(2))
     client.force_login(world.mentee.user)
