@@ -6,7 +6,6 @@ Every function runs a fixed number of queries whatever the pair's history.
 import datetime
 from dataclasses import dataclass, field
 
-from django.db import connections
 from django.db.models import (
     BigIntegerField,
     Count,
@@ -25,7 +24,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from mentorship import template_text as text
-from mentorship.prepared import Param, prepared
+from mentorship.prepared import Param, any_of, prepared
 from mentorship.template_text import choice_labels
 from mentorship.timezones import as_local_date
 from sessions.models import AgendaItem, NextAction, Session, SessionSide
@@ -121,57 +120,40 @@ class Timeline:
 
 def timeline(pair, page=1, *, now=None, with_open_actions=False):
     """Logged sessions, newest first, PAGE_SIZE per page, with sides and actions; the next
-    scheduled sessions (`upcoming`) and, with_open_actions, the open actions (3 queries:
-    the page's and the upcoming sessions are one UNION ALL, the page's and the open actions
-    another)."""
+    scheduled sessions (`upcoming`) and, with_open_actions, the open actions (5 queries,
+    each compiled once: the first page's sessions, the upcoming ones, the sides, the
+    entries' actions, the open actions; a later page's sessions are built per request)."""
     page = max(1, page)
-    start = (page - 1) * PAGE_SIZE
     now = now or timezone.now()
-    logged = (
-        Session.objects.filter(pair=pair, status=Session.Status.LOGGED)
-        .annotate(part=Value(_PAGE))
-        .order_by("-occurred_at", "-pk")[start : start + PAGE_SIZE + 1]
-    )
-    rows = _union_all(logged, _upcoming(pair, now).annotate(part=Value(_NEXT)))
-    sessions = sorted(
-        (s for s in rows if s.part == _PAGE), key=lambda s: (s.occurred_at, s.pk), reverse=True
-    )
-    coming = sorted((s for s in rows if s.part == _NEXT), key=lambda s: (s.occurred_at, s.pk))
+    if page == 1:
+        sessions = _first_page(pair=pair.pk)
+    else:  # an OFFSET per page: not one compiled shape
+        start = (page - 1) * PAGE_SIZE
+        sessions = list(_logged(pair)[start : start + PAGE_SIZE + 1])
+    coming = _upcoming_rows(pair=pair.pk, now=now)
     has_older = len(sessions) > PAGE_SIZE
     sessions = sessions[:PAGE_SIZE]
     entries = {s.pk: TimelineEntry(session=s) for s in sessions}
     for s in sessions:
         s.pair = pair
         label_session(s)
-    actions = []
     if entries:
-        for side in SessionSide.objects.filter(session_id__in=entries):
+        ids = list(entries)
+        for side in _sides(sessions=ids):
             entry = entries[side.session_id]
             if side.side == "mentor":
                 entry.mentor_side = side
             else:
                 entry.mentee_side = side
-        ids = list(entries)
-        actions = (
-            NextAction.objects.filter(pair=pair)
-            .filter(Q(created_in_id__in=ids) | Q(reviewed_in_id__in=ids))
-            .only(*TIMELINE_ACTION_FIELDS)
-            .annotate(part=Value(_PAGE))
-            .order_by()
-        )
-    if with_open_actions:
-        shown = _open_actions(pair).only(*TIMELINE_ACTION_FIELDS).annotate(part=Value(_NEXT))
-        actions = _union_all(actions, shown) if entries else shown
-    # NextAction's own order (due date, then pk), which the union does not keep.
-    actions = sorted(actions, key=lambda a: (a.due_on, a.pk))
-    for action in actions:
-        label_action(action)
-        if action.part == _NEXT:
-            continue
-        if action.created_in_id in entries:
-            entries[action.created_in_id].created.append(action)
-        if action.reviewed_in_id in entries:
-            entries[action.reviewed_in_id].reviewed.append(action)
+        # NextAction's own order (due date, then pk), as each entry lists them.
+        created_or_reviewed = _entry_actions(pair=pair.pk, sessions=ids)
+        for action in sorted(created_or_reviewed, key=lambda a: (a.due_on, a.pk)):
+            label_action(action)
+            if action.created_in_id in entries:
+                entries[action.created_in_id].created.append(action)
+            if action.reviewed_in_id in entries:
+                entries[action.reviewed_in_id].reviewed.append(action)
+    shown = [label_action(a) for a in _open_rows(pair=pair.pk)] if with_open_actions else []
     for entry in entries.values():
         entry.sides = [
             (pair.mentor.user, entry.mentor_side),
@@ -184,19 +166,14 @@ def timeline(pair, page=1, *, now=None, with_open_actions=False):
         page=page,
         has_older=has_older,
         upcoming=_write_upcoming(pair, coming),
-        open_actions=_with_due_text([a for a in actions if a.part == _NEXT], day_text),
+        open_actions=_with_due_text(shown, day_text),
     )
 
 
-_PAGE, _NEXT = 1, 2  # which part of timeline()'s unions a row comes from
-
-
-def _union_all(first, *rest):
-    """The rows of sliced querysets: one UNION ALL where the database allows a LIMIT in each
-    part (PostgreSQL), else one query per part (SQLite refuses it)."""
-    if connections[first.db].features.supports_slicing_ordering_in_compound:
-        return list(first.union(*rest, all=True))
-    return [row for queryset in (first, *rest) for row in queryset]
+def _logged(pair):
+    return Session.objects.filter(pair=pair, status=Session.Status.LOGGED).order_by(
+        "-occurred_at", "-pk"
+    )
 
 
 def _open_actions(pair):
@@ -209,6 +186,43 @@ def _upcoming(pair, now):
     return Session.objects.filter(
         pair=pair, status=Session.Status.SCHEDULED, occurred_at__gte=now
     ).order_by("occurred_at")[:3]
+
+
+# The pair page's timeline queries, compiled once (mentorship.prepared): building and
+# compiling them was a third of timeline()'s CPU.
+_ID = BigIntegerField()
+
+
+@prepared
+def _first_page():
+    return _logged(Param("pair", _ID))[: PAGE_SIZE + 1]
+
+
+@prepared
+def _upcoming_rows():
+    return _upcoming(Param("pair", _ID), Param("now", DateTimeField()))
+
+
+@prepared
+def _sides():
+    return SessionSide.objects.filter(any_of("session_id", Param("sessions", _ID, many=True)))
+
+
+@prepared
+def _entry_actions():
+    sessions = Param("sessions", _ID, many=True)
+    made_or_reviewed = Q(any_of("created_in_id", sessions)) | Q(any_of("reviewed_in_id", sessions))
+    return (
+        NextAction.objects.filter(pair=Param("pair", _ID))
+        .filter(made_or_reviewed)
+        .only(*TIMELINE_ACTION_FIELDS)
+        .order_by()
+    )
+
+
+@prepared
+def _open_rows():
+    return _open_actions(Param("pair", _ID)).only(*TIMELINE_ACTION_FIELDS)
 
 
 def _write_upcoming(pair, sessions):
