@@ -10,6 +10,7 @@ from django.conf import settings
 from django.template.base import render_value_in_context
 from django.template.context import Context
 from django.template.defaultfilters import date as date_filter
+from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeData, SafeString
 from django.utils.timezone import template_localtime
@@ -29,6 +30,12 @@ def text(value):
     if isinstance(value, SafeData):
         return value
     return render_value_in_context(value, _OUTPUT)
+
+
+def url_pattern(name, *args):
+    """{% url name *args id %} for every row: reverse() once with a placeholder id (20 µs a
+    call), then `pattern.format(row_id)`."""
+    return reverse(name, args=[*args, 999999999]).replace("999999999", "{}")
 
 
 def date(value, format="DATE_FORMAT"):

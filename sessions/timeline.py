@@ -64,11 +64,6 @@ def side_labels():
     }
 
 
-def _url_pattern(name, *args):
-    """reverse() once with a placeholder id; rows fill in their own."""
-    return reverse(name, args=[*args, 999999999]).replace("999999999", "{}")
-
-
 def _day_texts():
     """text.date for one page, each day written once: many of a pair's actions share a due
     date (and a request has one language and time zone)."""
@@ -86,7 +81,7 @@ def _write_entries(entries, day_text):
     """The timeline's dates, sentences and links written here, once per page: through the
     template engine each |date, {% blocktranslate %} and {% url %} costs 10-40 µs, several
     per entry (the same output: tests/test_template_text.py)."""
-    side_url = _url_pattern("sessions:side")
+    side_url = text.url_pattern("sessions:side")
     carried = gettext("carried over to %(d)s")
     for entry in entries:
         session = entry.session
@@ -226,7 +221,7 @@ def _open_rows():
 
 
 def _write_upcoming(pair, sessions):
-    ics_url, log_url = _url_pattern("sessions:ics"), reverse("sessions:log", args=[pair.pk])
+    ics_url, log_url = text.url_pattern("sessions:ics"), reverse("sessions:log", args=[pair.pk])
     for s in sessions:
         label_session(s)
         s.when_text = text.date(s.occurred_at, "DATETIME_FORMAT")

@@ -85,3 +85,14 @@ def test_choice_labels_are_the_display_labels_in_the_active_language():
         german = text.choice_labels(Pair.Status)["active"]
     with translation.override("en"):
         assert text.choice_labels(Pair.Status)["active"] == "Active" != german
+
+
+@pytest.mark.parametrize(
+    "name, args",
+    [("sessions:action_done", []), ("sessions:side", []), ("sessions:ics", []),
+     ("pairs:request_respond", [])],
+)  # fmt: skip
+@pytest.mark.parametrize("row_id", [1, 42, 999999999, 10**15])
+def test_url_pattern_is_the_url_tag(name, args, row_id):
+    expected = engine(f"{{% url '{name}' {' '.join(map(str, args))} row_id %}}", row_id=row_id)
+    assert text.url_pattern(name, *args).format(row_id) == expected

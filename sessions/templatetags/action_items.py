@@ -9,10 +9,11 @@ replaced beside it for every kind of action and language and requires the same H
 """
 
 from django import template
-from django.urls import reverse
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
+
+from mentorship.template_text import url_pattern
 
 register = template.Library()
 
@@ -77,7 +78,10 @@ def action_item(context, action, can_write=False, error=None, just_done=False):
 
 
 def _done_form(context, action):
-    url = reverse("sessions:action_done", args=[action.pk])
+    pattern = context.render_context.get("action_done_url")  # once a render
+    if pattern is None:
+        pattern = context.render_context["action_done_url"] = url_pattern("sessions:action_done")
+    url = pattern.format(action.pk)
     token = context.get("csrf_token")
     request = context.get("request")
     return format_html(
