@@ -6,12 +6,13 @@ a list it runs for every row, several times. A view can build those strings here
 them out. tests/test_template_text.py compares each function with the tag it replaces.
 """
 
+import html
+
 from django.conf import settings
 from django.template.base import render_value_in_context
 from django.template.context import Context
 from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
-from django.utils.html import escape
 from django.utils.safestring import SafeData, SafeString
 from django.utils.timezone import template_localtime
 from django.utils.translation import get_language, gettext, ngettext
@@ -23,8 +24,8 @@ _OUTPUT = Context(autoescape=True)
 def text(value):
     """{{ value }}."""
     kind = type(value)
-    if kind is str:
-        return escape(value)
+    if kind is str:  # django.utils.html.escape without its lazy-argument wrapper
+        return SafeString(html.escape(value))
     if kind is int and not settings.USE_THOUSAND_SEPARATOR:
         return str(value)  # what localize() writes for an int without grouping
     if isinstance(value, SafeData):
