@@ -1,5 +1,6 @@
-"""Benchmark: instructions per request of the dashboard, the pair page and a bare view, on
-the x10 set, counted by valgrind (callgrind): the same figure on a busy or a quiet machine.
+"""Benchmark: instructions per request of the dashboard, the pair page, the admin pages and a
+bare view, on the x10 set, counted by valgrind (callgrind): the same figure on a busy or a
+quiet machine.
 
     .venv/bin/python bench/page_instructions.py                  # the x10 set
     .venv/bin/python bench/page_instructions.py --fraction 0.02  # a quick run
@@ -27,7 +28,14 @@ import time
 
 import _scale_seed as data
 
-PAGES = ("bare", "dashboard", "pair_page")
+PAGES = ("bare", "dashboard", "pair_page", "matching", "pairs_list", "participants", "health")
+# The program admin's pages, of the x10 set's largest program (health: its 90-day preset).
+ADMIN_PAGES = {
+    "matching": "/programs/scale-0/matching/",
+    "pairs_list": "/programs/scale-0/pairs/",
+    "participants": "/programs/scale-0/participants/",
+    "health": "/programs/scale-0/health/?preset=90",
+}
 WARM = 10
 
 
@@ -42,12 +50,15 @@ def child(page, count, flags):
 
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     page_cpu.urlpatterns.append(path("", page_cpu.bare))
-    _admin, members = scale.identities(1)
+    admin, members = scale.identities(1)
     pair_pk, member = members[0]
     client = Client()
     if page == "bare":
         override_settings(ROOT_URLCONF="page_cpu").enable()
         url = "/"
+    elif page in ADMIN_PAGES:
+        client.force_login(admin)
+        url = ADMIN_PAGES[page]
     else:
         client.force_login(member)
         url = "/" if page == "dashboard" else f"/pairs/{pair_pk}/"
@@ -113,7 +124,10 @@ def main():
     parser.add_argument("--child", choices=PAGES, help=argparse.SUPPRESS)
     parser.add_argument("--flags", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    os.environ.update(DEBUG="false", DJANGO_ENV="development", LOG_LEVEL="WARNING")
+    # HEALTH_CACHE_SECONDS=0: the health page computes its figures on every request.
+    os.environ.update(
+        DEBUG="false", DJANGO_ENV="development", LOG_LEVEL="WARNING", HEALTH_CACHE_SECONDS="0"
+    )
     db = args.db or (
         "mentorship_scale_x10" if args.fraction == 1 else f"mentorship_scale_f{args.fraction:g}"
     ).replace(".", "_")
