@@ -27,7 +27,7 @@ def match_score(score, program, breakdown=None, reasons=None):
     )
     if not (s.parts or reasons):
         return mark_safe(head + "\n")  # noqa: S308 - its values went through text()
-    why_words = text(gettext("Why this score"))
+    why_words = gettext("Why this score")  # a literal's translation: as is
     body = f'<details class="score-details">\n  <summary class="small">{why_words}</summary>\n  '
     if s.parts:
         overlap = (breakdown or {}).get("overlap_hours")
@@ -35,7 +35,7 @@ def match_score(score, program, breakdown=None, reasons=None):
         if overlap is not None:
             # As {% blocktranslate %} does it: the value escaped, the translation as is.
             h = gettext("%(h)s h") % {"h": text(floatformat(overlap, "-1"))}
-            hours = f"<div><dt>{text(gettext('Weekly overlap'))}</dt><dd>{h}</dd></div>"
+            hours = f"<div><dt>{gettext('Weekly overlap')}</dt><dd>{h}</dd></div>"
         parts = "".join(
             f"<div><dt>{text(p.label)}</dt><dd>{text(p.text)}</dd></div>" for p in s.parts
         )
