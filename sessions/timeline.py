@@ -51,8 +51,9 @@ def label_session(session):
 
 
 def side_labels():
-    """sessions/_side.html's headings, translated once per page: a {% translate %} in the
-    include ran for each side (up to 20 sides and 80 headings on the pair page)."""
+    """A session side's headings (sessions/templatetags/timeline_entries.py), translated
+    once per page rather than for each side (up to 20 sides and 80 headings on the pair
+    page)."""
     return {
         "learned": gettext("Learned"),
         "shared": gettext("Shared or taught"),
