@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from mentorship.bounds import small_int
 from mentorship.models import Participant
 from mentorship.programs import find_people
+from mentorship.template_text import url_pattern
 from mentorship.templatetags.people import avatar
 from notifications.after_commit import enqueue
 from pairs import exclusions, lifecycle, pairing
@@ -127,20 +128,12 @@ def _row_words():
     }
 
 
-PLACEHOLDER = "999999999"
-
-
-def _url_pattern(name, *args):
-    """reverse() once with a placeholder id; rows fill in their own (cheap for 50 rows)."""
-    return reverse(name, args=[*args, PLACEHOLDER])
-
-
 def _review_rows(program, suggestions, problems):
     """Each row as the review shows it, a dict (a template reads a dict's keys faster than a
     model's attributes), with its links, select label and avatars made here once per row
     rather than by template tags: a page has 50 rows."""
-    decide = _url_pattern("pairs:decide", program.slug)
-    swap = _url_pattern("pairs:swap", program.slug)
+    decide = url_pattern("pairs:decide", program.slug)
+    swap = url_pattern("pairs:swap", program.slug)
     rows = []
     for s in suggestions:
         pk = str(s.pk)
@@ -158,8 +151,8 @@ def _review_rows(program, suggestions, problems):
                 "mentee": mentee,
                 "mentor_avatar": avatar(mentor, "small"),
                 "mentee_avatar": avatar(mentee, "small"),
-                "decide_url": decide.replace(PLACEHOLDER, pk),
-                "swap_url": swap.replace(PLACEHOLDER, pk),
+                "decide_url": decide.format(pk),
+                "swap_url": swap.format(pk),
                 # As {% blocktranslate %} does it: the names escaped, the translation as is.
                 "select_label": mark_safe(
                     _("Select %(a)s and %(b)s") % {"a": escape(mentor), "b": escape(mentee)}
