@@ -44,9 +44,9 @@ SIDE = """<div class="session-side">
   {% endif %}
 </div>
 """  # noqa: E501 - the template as it was
-# The pair page's timeline entry before the tag, _side.html's include written in place
-# (an include without `only` renders with the loop's context: the same HTML), after the
-# labels the page translated before its loop.
+# The pair page's timeline entry before the tag, after the labels the page translated
+# before its loop; its include of _side.html is written in place below (an include without
+# `only` renders with the loop's context: the same HTML).
 LABELS = """{% load i18n %}{% translate "Topics" as t_topics %}{% translate "Next actions agreed" as t_agreed %}{% translate "Reviewed" as t_reviewed %}{% translate "Edit my side" as t_edit_side %}{% translate "Add my side" as t_add_side %}{% translate "Mentor's side added" as t_mentor_added %}{% translate "Mentor's side missing" as t_mentor_missing %}{% translate "Mentee's side added" as t_mentee_added %}{% translate "Mentee's side missing" as t_mentee_missing %}"""  # noqa: E501 - the template as it was
 BODY = """    <article class="card session-entry" id="session-{{ entry.session.pk }}">
       <h3>{{ entry.session.when_text }}
@@ -57,21 +57,7 @@ BODY = """    <article class="card session-entry" id="session-{{ entry.session.p
         <div class="grid grid-2 sides">
           {% for who, side in entry.sides %}
             {# One template decides what of a side shows, the private-note rule included. #}
-<div class="session-side">
-  <h4>{{ who.name }}</h4>
-  {% if side %}
-    {% if side.learned %}<h5>{{ side_labels.learned }}</h5><p class="side-learned">{{ side.learned|linebreaksbr }}</p>{% endif %}
-    {% if side.shared %}<h5>{{ side_labels.shared }}</h5><p>{{ side.shared|linebreaksbr }}</p>{% endif %}
-    {% if side.questions %}<h5>{{ side_labels.questions }}</h5><p class="side-questions">{{ side.questions|linebreaksbr }}</p>{% endif %}
-    {% if side.unsure %}<h5>{{ side_labels.unsure }}</h5><p>{{ side.unsure|linebreaksbr }}</p>{% endif %}
-    {% if side.private_note and side.author_id == user.pk %}
-      <h5>{{ side_labels.private_note }} <span class="badge">{{ side_labels.only_you }}</span></h5>
-      <p class="private-note">{{ side.private_note|linebreaksbr }}</p>
-    {% endif %}
-  {% else %}
-    <p class="empty">{{ side_labels.not_added }}</p>
-  {% endif %}
-</div>
+            {% include "sessions/_side.html" %}
           {% endfor %}
         </div>
         {% if entry.created %}
@@ -93,7 +79,7 @@ BODY = """    <article class="card session-entry" id="session-{{ entry.session.p
       {% endif %}
     </article>
 """  # noqa: E501 - the template as it was
-ENTRY = LABELS + BODY
+ENTRY = LABELS + BODY.replace('{% include "sessions/_side.html" %}', SIDE)
 ENTRY_TAG = "{% load timeline_entries %}{% timeline_entry entry %}"
 SIDE_TAG = "{% load timeline_entries %}{% session_side side who %}"
 VIEWER, PARTNER = 7, 8
