@@ -96,3 +96,9 @@ def test_choice_labels_are_the_display_labels_in_the_active_language():
 def test_url_pattern_is_the_url_tag(name, args, row_id):
     expected = engine(f"{{% url '{name}' {' '.join(map(str, args))} row_id %}}", row_id=row_id)
     assert text.url_pattern(name, *args).format(row_id) == expected
+
+
+@pytest.mark.parametrize("token", [None, "", "NOTPROVIDED", "abc123", "<&\"'>"])
+def test_csrf_input_is_the_csrf_token_tag(token):
+    context = {} if token is None else {"csrf_token": token}
+    assert text.csrf_input(context) == engine("{% csrf_token %}", **context)

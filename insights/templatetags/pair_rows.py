@@ -14,7 +14,7 @@ from django import template
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 
-from mentorship.template_text import text
+from mentorship.template_text import csrf_input, text
 
 register = template.Library()
 # The status badge: {% if %}/{% elif %} of the template it replaced.
@@ -95,13 +95,9 @@ def _page(context):
     key = ("pair_row", get_language())
     shared = context.render_context.get(key)
     if shared is None:
-        token = context.get("csrf_token")
-        csrf = ""
-        if token and token != "NOTPROVIDED":
-            csrf = f'<input type="hidden" name="csrfmiddlewaretoken" value="{text(token)}">'
         shared = context.render_context[key] = (
             _words(),
-            csrf,
+            csrf_input(context),
             text(context.get("next_path", "")),
         )
     return shared

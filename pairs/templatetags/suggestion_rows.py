@@ -12,7 +12,7 @@ the same HTML.
 from django import template
 from django.utils.safestring import mark_safe
 
-from mentorship.template_text import text
+from mentorship.template_text import csrf_input, text
 from pairs import reasons as why
 from pairs.templatetags.scores import match_score
 
@@ -66,10 +66,7 @@ def _decision(context, s, words, status):
         return f'<span class="badge badge-ok">{words.get("accepted", "")}</span>'
     if status != DRAFT:
         return f'<span class="badge">{words.get("rejected", "")}</span>'
-    token = context.get("csrf_token")
-    csrf = ""
-    if token and token != "NOTPROVIDED":
-        csrf = f'<input type="hidden" name="csrfmiddlewaretoken" value="{text(token)}">'
+    csrf = csrf_input(context)
     accept = ""
     if not s["problems"]:
         accept = (

@@ -13,7 +13,7 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
-from mentorship.template_text import url_pattern
+from mentorship.template_text import csrf_input, url_pattern
 
 register = template.Library()
 
@@ -82,7 +82,6 @@ def _done_form(context, action):
     if pattern is None:
         pattern = context.render_context["action_done_url"] = url_pattern("sessions:action_done")
     url = pattern.format(action.pk)
-    token = context.get("csrf_token")
     request = context.get("request")
     return format_html(
         ' <form method="post" action="{}" class="inline" hx-post="{}" hx-target="#action-{}"'
@@ -93,9 +92,7 @@ def _done_form(context, action):
         url,
         url,
         action.pk,
-        format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
-        if token and token != "NOTPROVIDED"
-        else "",
+        csrf_input(context),
         action.version,
         request.get_full_path() if request is not None else "",
         gettext("Mark done"),
