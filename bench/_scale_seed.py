@@ -306,25 +306,25 @@ def _goals_and_agendas(cursor, world, rng):
     now, user_of = world["now"], world["user_of"]
     goals, milestones, agreements, agenda = [], [], [], []
     goal_id = 0
-    for pk, _prog, mentor, mentee, status, started, _ended in world["pairs"]:
+    for pk, prog, mentor, mentee, status, started, _ended in world["pairs"]:
         live = status in ("active", "paused")
         for side, person in (("mentor", mentor), ("mentee", mentee)):
             for shared in (True, False):
                 goal_id += 1
                 state = rng.choice(["not_started", "moving", "stuck", "reached"])
-                goals.append((goal_id, pk, user_of[person], side, f"SECRET-GOAL {goal_id}",
+                goals.append((goal_id, pk, prog, user_of[person], side, f"SECRET-GOAL {goal_id}",
                               started + datetime.timedelta(days=rng.randint(60, 400)), state,
                               shared, _ts(now) if state == "reached" else None))  # fmt: skip
                 milestones.extend((goal_id, f"SECRET-STEP {k}", k, rng.random() < 0.5)
                                   for k in range(2))  # fmt: skip
             if live:
-                agenda.extend((pk, user_of[person], side, "SECRET-AGENDA", "open")
+                agenda.extend((pk, prog, user_of[person], side, "SECRET-AGENDA", "open")
                               for _ in range(2))  # fmt: skip
         agreements.append((pk, "Every two weeks", "Video", _ts(now), _ts(now)))
     stamp = _ts(now)
     _copy(cursor, "session_logs_goal",
-          ["id", "pair_id", "owner_id", "side", "text", "target_on", "status", "shared",
-           "reached_at", "why", "created_at", "updated_at"],
+          ["id", "pair_id", "program_id", "owner_id", "side", "text", "target_on", "status",
+           "shared", "reached_at", "why", "created_at", "updated_at"],
           ((*row, "", stamp, stamp) for row in goals))  # fmt: skip
     _copy(cursor, "session_logs_milestone", ["goal_id", "text", "position", "done"], milestones)
     _copy(cursor, "session_logs_agreement",
@@ -332,7 +332,7 @@ def _goals_and_agendas(cursor, world, rng):
            "updated_at"],
           ((*row, stamp) for row in agreements))  # fmt: skip
     _copy(cursor, "session_logs_agendaitem",
-          ["pair_id", "author_id", "side", "text", "status", "created_at"],
+          ["pair_id", "program_id", "author_id", "side", "text", "status", "created_at"],
           ((*row, stamp) for row in agenda))  # fmt: skip
     return f"{len(goals)} goals, {len(milestones)} milestones, {len(agenda)} agenda items"
 

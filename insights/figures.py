@@ -55,22 +55,37 @@ def _ratio(part, whole):
 
 
 def _participants(program):
-    # Hashed subqueries over the program's live pairs, not two lookups per participant.
-    live = Pair.objects.filter(program=program, status__in=Pair.LIVE).order_by()
-    in_live_pair = Q(pk__in=live.values("mentor_id")) | Q(pk__in=live.values("mentee_id"))
+    # count(status) (never null), not count(id): only (program, status, role) is read, an
+    # index-only scan of that index (8,000 participants: 3 -> 2 ms).
     active = Q(status=Participant.Status.ACTIVE)
     return Participant.objects.filter(program=program), {
-        "active": Count("pk", filter=active),
-        "invited": Count("pk", filter=Q(status=Participant.Status.INVITED)),
-        "mentors": Count("pk", filter=active & Q(role__in=Participant.MENTOR_ROLES)),
-        "mentees": Count("pk", filter=active & Q(role__in=Participant.MENTEE_ROLES)),
-        "matched": Count("pk", filter=active & in_live_pair),
+        "active": Count("status", filter=active),
+        "invited": Count("status", filter=Q(status=Participant.Status.INVITED)),
+        "mentors": Count("status", filter=active & Q(role__in=Participant.MENTOR_ROLES)),
+        "mentees": Count("status", filter=active & Q(role__in=Participant.MENTEE_ROLES)),
     }
+
+
+def _matched(program):
+    """Active participants in a live pair of the program. On PostgreSQL, looked up by id from
+    the live pairs' two columns (`id = ANY(ARRAY(...))`: a few hundred index probes), where a
+    filter per participant tested all 8,000 of an x10 program against two hashed subqueries
+    (5 -> 1.5 ms)."""
+    live = Pair.objects.filter(program=program, status__in=Pair.LIVE).order_by()
+    if rollups.enabled():
+        ids = live.values("mentor_id").union(live.values("mentee_id"), all=True)
+        in_live_pair = Q(any_of("pk", ArraySubquery(ids)))
+    else:
+        in_live_pair = Q(pk__in=live.values("mentor_id")) | Q(pk__in=live.values("mentee_id"))
+    rows = Participant.objects.filter(in_live_pair, status=Participant.Status.ACTIVE)
+    return rows, {"matched": Count("*")}
 
 
 def participants_figures(program):
     rows, counts = _participants(program)
-    return _with_matched_ratio(rows.aggregate(**counts))
+    row = rows.aggregate(**counts)
+    rows, counts = _matched(program)
+    return _with_matched_ratio({**row, **rows.aggregate(**counts)})
 
 
 def _with_matched_ratio(row):
@@ -184,9 +199,7 @@ def _count_sides(program, when):
 def _agenda(program, start, end):
     """Questions brought before the session: agenda items added in the range, by side
     (its own index, not the rollups)."""
-    rows = AgendaItem.objects.filter(
-        _of_pairs_of(program), created_at__gte=start, created_at__lt=end
-    )
+    rows = AgendaItem.objects.filter(program=program, created_at__gte=start, created_at__lt=end)
     return rows, {
         "agenda_mentor": Count("pk", filter=Q(side="mentor")),
         "agenda_mentee": Count("pk", filter=Q(side="mentee")),
@@ -196,16 +209,6 @@ def _agenda(program, start, end):
 def agenda_figures(program, date_range):
     rows, counts = _agenda(program, *date_range.bounds())
     return rows.aggregate(**counts)
-
-
-def _of_pairs_of(program):
-    """A filter on a pair's rows (goals, check-ins) for the program's pairs. On PostgreSQL,
-    `pair_id = ANY(ARRAY(the pairs' ids))`: one index scan for the program's pairs, where a
-    join to pairs_pair hashes the whole table (the x10 goals: 2.7 ms, not 10-13 ms)."""
-    if rollups.enabled():
-        ids = ArraySubquery(Pair.objects.filter(program=program).order_by().values("pk"))
-        return Q(any_of("pair_id", ids))
-    return Q(pair__program=program)
 
 
 def _live_pairs(program):
@@ -219,14 +222,15 @@ def _live_pairs(program):
 
 def _goals(program, start, end):
     """Goals by side, goals reached (all time, and within the range)."""
+    # count(side) (never null), not count(id): read from the goal_program index alone.
     reached = Q(status=Goal.Status.REACHED)
-    return Goal.objects.filter(_of_pairs_of(program)), {
-        "goals": Count("pk"),
-        "goals_mentor": Count("pk", filter=Q(side="mentor")),
-        "goals_mentee": Count("pk", filter=Q(side="mentee")),
-        "reached": Count("pk", filter=reached),
+    return Goal.objects.filter(program=program), {
+        "goals": Count("side"),
+        "goals_mentor": Count("side", filter=Q(side="mentor")),
+        "goals_mentee": Count("side", filter=Q(side="mentee")),
+        "reached": Count("side", filter=reached),
         "reached_in_range": Count(
-            "pk", filter=reached & Q(reached_at__gte=start, reached_at__lt=end)
+            "side", filter=reached & Q(reached_at__gte=start, reached_at__lt=end)
         ),
     }
 
@@ -316,7 +320,8 @@ def _open_changes(program):
 
 
 def _overdue(program, today):
-    return NextAction.objects.filter(NextAction.overdue_q(today, program)), {"overdue": Count("pk")}
+    # count(*): index-only over (pair, status, due_on) for each live pair (3.5 -> 1.5 ms).
+    return NextAction.objects.filter(NextAction.overdue_q(today, program)), {"overdue": Count("*")}
 
 
 def _open_sections():
@@ -366,6 +371,7 @@ _OPEN_CHANGES = _prepared(_open_changes, _PROGRAM)
 _OVERDUE = _prepared(_overdue, _PROGRAM, _TODAY)
 _FIXED = {
     "participants": _prepared(_participants, _PROGRAM),
+    "matched": _prepared(_matched, _PROGRAM),
     "pairs": _prepared(
         _pairs, _PROGRAM, Param("start_day", DateField()), Param("end_day", DateField()), _END
     ),
@@ -390,7 +396,7 @@ def fixed_figures(program, date_range, today):
     }
     row = one_row({**_FIXED, **_open_sections()}, values)
     return {
-        "participants": _with_matched_ratio(row["participants"]),
+        "participants": _with_matched_ratio({**row["participants"], **row["matched"]}),
         "pairs": row["pairs"],
         "agenda": row["agenda"],
         "goals": _with_goals_ratio({**row["live_pairs"], **row["goals"]}),

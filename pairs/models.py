@@ -28,7 +28,13 @@ class Pair(models.Model):
         MANUAL = "manual", _("Manual")
         REQUEST = "request", _("Request")
 
-    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="pairs")
+    # No index of its own: (program, status) and the others below lead with it. The planner
+    # took this narrower one for "the program's live pairs" and filtered all 2,000 of an x10
+    # program's pairs for 161 (0.4 ms, five times a health page), where (program, status)
+    # reads only those (0.1 ms).
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, related_name="pairs", db_index=False
+    )
     mentor = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="mentor_pairs")
     mentee = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="mentee_pairs")
     status = models.CharField(max_length=10, choices=Status, default=Status.PROPOSED)

@@ -10,7 +10,8 @@ from pairs.models import Pair
 
 
 def fill_program(row):
-    """Copy the pair's program onto a new session or action (bulk inserts set it too)."""
+    """Copy the pair's program onto a new session, action, goal or agenda item (bulk inserts
+    set it too)."""
     if row.program_id is None and row.pair_id is not None:
         loaded = row._state.fields_cache.get("pair")  # no query when the caller had the pair
         if loaded is not None:
@@ -250,6 +251,11 @@ class Goal(models.Model):
         REACHED = "reached", _("Reached")
 
     pair = models.ForeignKey(Pair, on_delete=models.CASCADE, related_name="goals")
+    # As on Session: the pair's program, so program health counts a program's goals over one
+    # index range, not one per pair of the program (8,000 goals at x10: 4.9 -> 1 ms).
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, related_name="+", db_index=False, editable=False
+    )
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     side = models.CharField(max_length=10, choices=Side)
     text = models.CharField(_("goal"), max_length=300)
@@ -265,11 +271,21 @@ class Goal(models.Model):
 
     class Meta:
         ordering = ["target_on", "pk"]
-        indexes = [models.Index(fields=["pair", "side"])]
+        indexes = [
+            models.Index(fields=["pair", "side"]),
+            # Program health's goal counts, read from the index alone.
+            models.Index(
+                fields=["program", "side"], include=["status", "reached_at"], name="goal_program"
+            ),
+        ]
 
     def __str__(self):
         # Metadata only: admin pages and logs show this, never the text.
         return f"Goal {self.pk} ({self.side})"
+
+    def save(self, *args, **kwargs):
+        fill_program(self)
+        super().save(*args, **kwargs)
 
 
 class Milestone(models.Model):
@@ -327,6 +343,10 @@ class AgendaItem(models.Model):
         DISCUSSED = "discussed", _("Discussed")
 
     pair = models.ForeignKey(Pair, on_delete=models.CASCADE, related_name="agenda_items")
+    # As on Session: program health counts the items a program's people added in a range.
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, related_name="+", db_index=False, editable=False
+    )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     side = models.CharField(max_length=10, choices=Side)
     text = models.CharField(_("question or topic"), max_length=500)
@@ -339,7 +359,14 @@ class AgendaItem(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
-        indexes = [models.Index(fields=["pair", "status"])]
+        indexes = [
+            models.Index(fields=["pair", "status"]),
+            models.Index(fields=["program", "created_at"], include=["side"], name="agenda_program"),
+        ]
 
     def __str__(self):
         return f"Agenda item {self.pk} ({self.side})"
+
+    def save(self, *args, **kwargs):
+        fill_program(self)
+        super().save(*args, **kwargs)

@@ -145,3 +145,46 @@ def test_stalled_pairs_statement_equals_the_orm(seed):
                     assert rows == stalled.count_stalled(program, threshold, day), (zone, days)
                     found += len(rows)
     assert found  # some pairs were stalled
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_sections_equal_a_recount_through_each_rows_pair(seed):
+    """Goals and agenda items are counted through the program copied onto them, and matched
+    people through the live pairs' two columns: recounted here in Python from every row,
+    through each row's pair, as a person would count them."""
+    rng = random.Random(seed)
+    programs = [random_program(rng), random_program(rng)]
+    today = NOW.date()
+    date_range = ranges.DateRange(today - datetime.timedelta(days=29), today)
+    start, end = date_range.bounds()
+    for program in programs:
+        fixed = figures.fixed_figures(program, date_range, today)
+        goals = [g for g in Goal.objects.select_related("pair") if g.pair.program_id == program.pk]
+        reached = [g for g in goals if g.status == Goal.Status.REACHED]
+        assert (
+            fixed["goals"]["goals"],
+            fixed["goals"]["goals_mentor"],
+            fixed["goals"]["goals_mentee"],
+            fixed["goals"]["reached"],
+            fixed["goals"]["reached_in_range"],
+        ) == (
+            len(goals),
+            sum(g.side == "mentor" for g in goals),
+            sum(g.side == "mentee" for g in goals),
+            len(reached),
+            sum(start <= g.reached_at < end for g in reached),
+        )
+        items = [
+            i
+            for i in AgendaItem.objects.select_related("pair")
+            if i.pair.program_id == program.pk and start <= i.created_at < end
+        ]
+        assert fixed["agenda"] == {
+            "agenda_mentor": sum(i.side == "mentor" for i in items),
+            "agenda_mentee": sum(i.side == "mentee" for i in items),
+        }
+        live = [p for p in Pair.objects.filter(program=program) if p.status in Pair.LIVE]
+        in_live = {p.mentor_id for p in live} | {p.mentee_id for p in live}
+        active = Participant.objects.filter(program=program, status=Participant.Status.ACTIVE)
+        assert fixed["participants"]["matched"] == sum(p.pk in in_live for p in active)
+        assert fixed["goals"]["goals"] and live  # the random programs had rows to count
