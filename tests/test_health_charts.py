@@ -3,6 +3,9 @@
 import datetime
 import xml.etree.ElementTree as ET
 
+from django.utils import translation
+from django.utils.formats import date_format
+
 from insights import charts
 
 NS = "{http://www.w3.org/2000/svg}"
@@ -83,3 +86,17 @@ def test_many_bars_drop_value_labels_and_thin_the_axis():
     root = parse(charts.bar_chart("m", "t", "d", labels, list(range(60))))
     texts = [t.text for t in root.iter(f"{NS}text")]
     assert sum(1 for t in texts if t in labels) < 20
+
+
+def test_bucket_labels_follow_the_active_language_each_time():
+    """The labels are cached by language: each call gives what date_format gives in the
+    language active at that moment, however the languages alternate."""
+    days = [datetime.date(2026, month, 1) for month in (3, 5, 10, 12)]
+    for language in ("de", "en", "fr", "de", "es", "en"):
+        with translation.override(language):
+            for day in days:
+                for weekly in (True, False):
+                    expected = date_format(day, "j M" if weekly else "M Y")
+                    assert charts._bucket_label(day, weekly) == expected, (language, day)
+    with translation.override("de"):
+        assert charts._bucket_label(days[0], False) == "Mär 2026"
