@@ -6,7 +6,6 @@ listed by names and dates only.
 import dataclasses
 import datetime
 
-from django.db import connection
 from django.db.models import Avg, Count, Q
 from django.db.models.functions import TruncMonth, TruncWeek
 from django.urls import reverse
@@ -33,7 +32,8 @@ def due_checkins(program, start, end):
 
 
 def program_figures(program, start, end):
-    """due_checkins' counts with their shares (insights reads them in its one statement)."""
+    """due_checkins' counts with their shares (insights reads them in its one statement,
+    or on PostgreSQL from its daily rollups: this is their reference)."""
     rows, counts = due_checkins(program, start, end)
     return with_shares(rows.aggregate(**counts))
 
@@ -60,21 +60,6 @@ def score_series(program, start, end, weekly):
         .order_by()
     )
     return {r["bucket"]: (r["average"], r["n"]) for r in rows}
-
-
-def score_series_by_edges(program, start, end, edges):
-    """score_series on PostgreSQL, bucketed by the buckets' first moments (`edges`, sorted,
-    the first at or before `start`): {index in edges: (average score, answers)}. One
-    width_bucket per answer, not a time zone conversion and a truncation (37,000 answers
-    in a ten-year x10 program: 12 -> 7 ms)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT width_bucket(answered_at, %(edges)s::timestamptz[]) - 1, avg(score), count(*)"
-            " FROM checkins_checkin WHERE program_id = %(program)s AND answered_at >= %(start)s"
-            " AND answered_at < %(end)s AND score IS NOT NULL GROUP BY 1",
-            {"edges": edges, "program": program.pk, "start": start, "end": end},
-        )
-        return {i: (float(average), n) for i, average, n in cursor.fetchall()}
 
 
 @dataclasses.dataclass

@@ -7,6 +7,7 @@ a note: sides are only counted by whether a field is filled in.
 
 import dataclasses
 import datetime
+import decimal
 import logging
 
 from django.conf import settings
@@ -27,8 +28,16 @@ from django.db.models.functions import Coalesce, TruncMonth, TruncWeek
 from django.utils import timezone
 
 from checkins import figures as checkin_figures
+from checkins.models import CheckIn
 from insights import rollups
-from insights.models import COUNTS, SIDE_COUNTS, ProgramDay, ProgramDayChange
+from insights.models import (
+    ANSWER_COUNTS,
+    CHECKIN_COUNTS,
+    COUNTS,
+    SIDE_COUNTS,
+    ProgramDay,
+    ProgramDayChange,
+)
 from insights.ranges import DAYS_PER_MONTH, DateRange, buckets
 from insights.stalled import nudged_today, stalled_pairs
 from mentorship.models import Participant
@@ -40,6 +49,7 @@ from sessions.models import AgendaItem, Goal, NextAction, Session, SessionSide
 log = logging.getLogger(__name__)
 STALLED_SHOWN = 50  # the dashboard lists this many stalled pairs, the export has them all
 STARTED = Pair.STARTED
+OWNERS = ("mentor", "mentee", "both")
 
 
 # --- The figures ----------------------------------------------------------------------------
@@ -114,9 +124,10 @@ def pair_figures(program, date_range):
 
 # --- Where the figures come from -------------------------------------------------------------
 #
-# On PostgreSQL the range figures (sessions, balance, actions that came due or were done) are
-# read from insights_programday, per-program daily rollups kept by triggers (rollups.py). A
-# rollup day is a UTC day; the range and its buckets are the viewer's local days. So a UTC
+# On PostgreSQL the range figures (sessions, balance, actions that came due or were done,
+# check-ins due and answers' scores) are read from insights_programday, per-program daily
+# rollups kept by triggers (rollups.py). A rollup day is a UTC day; the range and its
+# buckets are the viewer's local days. So a UTC
 # day that lies wholly inside one bucket is read from its rollup row, and a UTC day that a
 # local midnight cuts (a bucket's or the range's edge; none when the viewer is on UTC) is
 # counted from its rows, through the same indexes, bounded to that day. Elsewhere, and as
@@ -378,13 +389,18 @@ _FIXED = {
     "agenda": _prepared(_agenda, _PROGRAM, _START, _END),
     "live_pairs": _prepared(_live_pairs, _PROGRAM),
     "goals": _prepared(_goals, _PROGRAM, _START, _END),
-    "checkins": _prepared(checkin_figures.due_checkins, _PROGRAM, _START, _END),
 }
+_CHECKINS = _prepared(checkin_figures.due_checkins, _PROGRAM, _START, _END)
+
+
+def _checkin_sections():
+    # On PostgreSQL the due check-ins are read from the rollups, with the range's figures.
+    return {} if rollups.enabled() else {"checkins": _CHECKINS}
 
 
 def fixed_figures(program, date_range, today):
-    """{participants, pairs, agenda, goals, checkins, open_now}: the figures that are one
-    aggregate each, in one statement."""
+    """{participants, pairs, agenda, goals, open_now, and checkins but on PostgreSQL}: the
+    figures that are one aggregate each, in one statement."""
     start, end = date_range.bounds()
     values = {
         "program": program.pk,
@@ -394,14 +410,14 @@ def fixed_figures(program, date_range, today):
         "end_day": date_range.end,
         "today": today,
     }
-    row = one_row({**_FIXED, **_open_sections()}, values)
+    row = one_row({**_FIXED, **_open_sections(), **_checkin_sections()}, values)
     return {
         "participants": _with_matched_ratio({**row["participants"], **row["matched"]}),
         "pairs": row["pairs"],
         "agenda": row["agenda"],
         "goals": _with_goals_ratio({**row["live_pairs"], **row["goals"]}),
-        "checkins": checkin_figures.with_shares(row["checkins"]),
         "open_now": _open_from(row),
+        **{k: checkin_figures.with_shares(row[k]) for k in _checkin_sections()},
     }
 
 
@@ -429,8 +445,21 @@ def range_figures(program, date_range, today, open_actions=None):
     open_actions: open_now's figures when the caller read them already.
     """
     if rollups.enabled():
-        return _from_rollups(program, date_range, today, open_actions)
+        return _from_rollups(program, date_range, today, open_actions)[0]
     return recount(program, date_range, today, open_actions)
+
+
+def range_and_checkins(program, date_range, today, open_actions=None, checkins=None):
+    """(range_figures, checkins, checkin series): the check-ins due in the range (due_checkins'
+    figures with their shares), and (start, end, average score, answers) per bucket of the
+    scored answers given in it, average None where nobody answered. On PostgreSQL all from
+    the rollups' two statements; elsewhere from the rows (`checkins`: fixed_figures')."""
+    if rollups.enabled():
+        return _from_rollups(program, date_range, today, open_actions)
+    found = recount(program, date_range, today, open_actions)
+    if checkins is None:
+        checkins = checkin_figures.program_figures(program, *date_range.bounds())
+    return found, checkins, count_checkin_series(program, date_range, found[0])
 
 
 def recount(program, date_range, today, open_actions=None):
@@ -455,26 +484,30 @@ SELECT {{bucket}} AS bucket, {{sums}} FROM (
     SELECT {_ROLLUP_COLUMNS} FROM {rollups.TABLE}
     UNION ALL SELECT {_ROLLUP_COLUMNS} FROM {rollups.CHANGES}
 ) d WHERE program_id = %(program)s AND day >= %(first)s AND day <= %(last)s
-GROUP BY 1
+GROUP BY {{keys}}
 """  # noqa: S608 - built from constants only
+# By bucket, the cut days grouped apart (a second key: one test per row, where a FILTER on
+# each sum cost a ten-year range 30 ms, not 10, for a viewer off UTC): their sessions, sides
+# and answers are counted from their rows; the range's totals (done actions, check-ins due)
+# take them whole.
+_BY_DAY_COUNTS = (
+    "sessions",
+    *SIDE_COUNTS,
+    *ANSWER_COUNTS,
+    *CHECKIN_COUNTS,
+    *(f"done_{o}" for o in OWNERS),
+)
 _BY_DAY_SQL = _ROLLUP_DAYS.format(
     bucket="width_bucket(day::timestamptz, %(edges)s::timestamptz[]) - 1",
-    sums=", ".join(
-        [
-            # sessions and sides of a cut day come from its rows
-            *(
-                f"sum({n}) FILTER (WHERE NOT day = ANY(%(cut)s))"
-                for n in ("sessions", *SIDE_COUNTS)
-            ),
-            *(f"sum(done_{o})" for o in ("mentor", "mentee", "both")),
-        ]
-    ),
+    sums=f"day = ANY(%(cut)s), {', '.join(f'sum({n})' for n in _BY_DAY_COUNTS)}",
+    keys="1, 2",
 )
 # Due by today: every status came due; later only the done.
 _BY_DUE_SQL = _ROLLUP_DAYS.format(
     bucket="DATE_TRUNC(%(unit)s, day)::date",
     sums="sum(due_done), sum(due_open) FILTER (WHERE day <= %(today)s),"
     " sum(due_dropped) FILTER (WHERE day <= %(today)s)",
+    keys="1",
 )
 
 
@@ -485,10 +518,10 @@ def _edges(spans):
 
 
 def _from_rollups(program, date_range, today, open_actions=None):
-    """range_figures from the rollups: two aggregates over at most ten years of day rows
-    and the changes not folded yet (UNION ALL), summed by bucket in the database, and the
-    cut days from their rows. Plain SQL: the ORM took longer to build them than PostgreSQL
-    to run them."""
+    """range_and_checkins from the rollups: two aggregates over at most ten years of day
+    rows and the changes not folded yet (UNION ALL), summed by bucket in the database, and
+    the cut days from their rows. Plain SQL: the ORM took longer to build them than
+    PostgreSQL to run them."""
     weekly, spans = buckets(date_range)
     days = _days(date_range, spans)
     start_utc = days.start.astimezone(datetime.UTC)  # whole UTC days: from the first
@@ -509,15 +542,21 @@ def _from_rollups(program, date_range, today, open_actions=None):
         cursor.execute(_BY_DUE_SQL, {**params, "first": date_range.start, "last": date_range.end})
         by_due = cursor.fetchall()
     logged, balance = {}, dict.fromkeys(SIDE_COUNTS, 0)
-    done = dict.fromkeys(("mentor", "mentee", "both"), 0)
-    for i, sessions, *counts in by_day:
+    done, due_checkins = dict.fromkeys(OWNERS, 0), dict.fromkeys(CHECKIN_COUNTS, 0)
+    answers = {}  # bucket start: (scored answers, their score sum)
+    for i, cut, *sums in by_day:
+        row = dict(zip(_BY_DAY_COUNTS, sums, strict=True))
+        for owner in done:
+            done[owner] += row[f"done_{owner}"]
+        for name in due_checkins:
+            due_checkins[name] += row[name]
+        if cut:
+            continue
         start = spans[i][0]
-        logged[start] = logged.get(start, 0) + (sessions or 0)
-        for name, n in zip((*SIDE_COUNTS, *done), counts, strict=True):
-            if name in done:
-                done[name] += n or 0
-            else:
-                balance[name] += n or 0
+        logged[start] = logged.get(start, 0) + row["sessions"]
+        for name in balance:
+            balance[name] += row[name]
+        _add_answers(answers, start, row["answers_scored"], row["answers_score_sum"])
     actions = {"due": 0, "due_done": 0, "due_dropped": 0}
     by_bucket = {}
     for start, done_n, open_n, dropped_n in by_due:
@@ -533,11 +572,96 @@ def _from_rollups(program, date_range, today, open_actions=None):
             logged[start] = logged.get(start, 0) + n
         for name, n in _count_sides(program, days.pieces("occurred_at")).items():
             balance[name] += n
+        rows = _count_checkins(
+            program, weekly, days.pieces("due_at", edges_only=True), days.pieces("answered_at")
+        )
+        for row in rows:
+            for name in due_checkins:
+                due_checkins[name] += row[name] or 0
+            if row["answers"]:
+                start = as_local_date(row["bucket"])
+                _add_answers(answers, start, row["answers"], row["score_sum"])
     if days.edge_days:
         for owner, n in _count_done(program, days.pieces("done_at", edges_only=True)).items():
             done[owner] += n
     actions.update(open_actions or open_now(program, today))
-    return _assemble(spans, weekly, logged, balance, actions, by_bucket, done)
+    found = _assemble(spans, weekly, logged, balance, actions, by_bucket, done)
+    series = [(a, b, *_answers_point(*answers.get(a, (0, 0)))) for a, b in spans]
+    return found, _checkin_figures(due_checkins), series
+
+
+def _add_answers(answers, start, n, total):
+    if n:
+        before_n, before_total = answers.get(start, (0, 0))
+        answers[start] = (before_n + n, before_total + total)
+
+
+def _answers_point(n, total):
+    return (float(_numeric_avg(total, n)), n) if n else (None, 0)
+
+
+def _checkin_figures(due):
+    """due_checkins' figures (with shares) from the rollups' CHECKIN_COUNTS."""
+    return checkin_figures.with_shares(
+        {
+            "invited": due["checkins_due"],
+            "answered": due["checkins_answered"],
+            "average": _numeric_avg(due["checkins_score_sum"], due["checkins_scored"]),
+            "not_fit": due["checkins_not_fit"],
+            "fit_answered": due["checkins_fit_answered"],
+            "help": due["checkins_help"],
+        }
+    )
+
+
+def _numeric_avg(total, n):
+    """total / n as PostgreSQL's avg() of integers gives it (numeric division of the sum by
+    the count), so an average from the rollups equals Avg's to the last bit (the float of
+    the exact quotient differs in about one case in twenty): rounded half away from zero at
+    the scale PostgreSQL's select_div_scale picks, 16 decimal digits past the quotient's
+    estimated first base-10,000 digit. None when n is 0."""
+    if not n:
+        return None
+    (w1, d1), (w2, d2) = _first_digit(total), _first_digit(n)
+    scale = min(max(16 - 4 * (w1 - w2 - (d1 <= d2)), 0), 1000)
+    q, r = divmod(total * 10**scale, n)
+    return decimal.Decimal(f"{q + (2 * r >= n)}E-{scale}")
+
+
+def _first_digit(n):
+    """(weight, value) of a non-negative integer's first base-10,000 digit (PostgreSQL's
+    numeric digits; (0, 0) for zero)."""
+    weight = 0
+    while n >= 10_000:
+        n //= 10_000
+        weight += 1
+    return weight, n
+
+
+def _count_checkins(program, weekly, due, answered):
+    """Check-ins from their rows, in one query: by bucket of answered_at, the CHECKIN_COUNTS
+    of those due when `due` (a filter on due_at) says, and the scored answers given when
+    `answered` (a filter on answered_at) says, with their score sum."""
+    trunc = TruncWeek if weekly else TruncMonth
+    answered_due = due & checkin_figures.ANSWERED
+    scored = Q(score__isnull=False)
+    return (
+        CheckIn.objects.filter(due | answered, program=program)
+        .annotate(bucket=trunc("answered_at"))
+        .values("bucket")
+        .annotate(
+            checkins_due=Count("pk", filter=due),
+            checkins_answered=Count("pk", filter=answered_due),
+            checkins_scored=Count("pk", filter=answered_due & scored),
+            checkins_score_sum=Sum("score", filter=answered_due),
+            checkins_not_fit=Count("pk", filter=answered_due & Q(good_fit=False)),
+            checkins_fit_answered=Count("pk", filter=answered_due & Q(good_fit__isnull=False)),
+            checkins_help=Count("pk", filter=answered_due & Q(wants_help=True)),
+            answers=Count("pk", filter=answered & scored),
+            score_sum=Sum("score", filter=answered & scored),
+        )
+        .order_by()
+    )  # checkin_program_due, checkin_program_answered
 
 
 def _assemble(spans, weekly, logged, balance, actions, by_bucket, done):
@@ -548,19 +672,8 @@ def _assemble(spans, weekly, logged, balance, actions, by_bucket, done):
     return weekly, sessions, balance, actions, completion
 
 
-def checkin_stats(program, date_range, weekly, figures):
-    """(figures, series) of check-ins in the range (figures: read by fixed_figures): series
-    is (start, end, average, n) per bucket, average None where nobody answered."""
-    if not rollups.enabled():
-        return figures, count_checkin_series(program, date_range, weekly)
-    start, end = date_range.bounds()
-    _, spans = buckets(date_range)
-    found = checkin_figures.score_series_by_edges(program, start, end, _edges(spans))
-    return figures, [(a, b, *found.get(i, (None, 0))) for i, (a, b) in enumerate(spans)]
-
-
 def count_checkin_series(program, date_range, weekly):
-    """checkin_stats' series by truncating each answer's local time (any database; the
+    """range_and_checkins' series by truncating each answer's local time (any database; the
     reference of the PostgreSQL statement)."""
     start, end = date_range.bounds()
     by_bucket = {
@@ -654,20 +767,20 @@ def cached_program_health(program, date_range, now=None):
 def program_health(program, date_range, now=None, with_nudged=True):
     """Everything the dashboard shows: a fixed number of queries (on PostgreSQL: one for
     the fixed figures, two from the rollups, a few more when the viewer's midnight cuts UTC
-    days, one for the check-in series), and one more if any pair is stalled."""
+    days), and one more if any pair is stalled."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     fixed = fixed_figures(program, date_range, today)
     participants, pairs, goals = fixed["participants"], fixed["pairs"], fixed["goals"]
-    weekly, sessions, balance, actions, completion = range_figures(
-        program, date_range, today, fixed["open_now"]
+    found, checkins, checkin_scores = range_and_checkins(
+        program, date_range, today, fixed["open_now"], fixed.get("checkins")
     )
+    weekly, sessions, balance, actions, completion = found
     total = sum(n for _, _, n in sessions)
     pair_months = pairs["overlapping"] * date_range.months
     balance = {**balance, **fixed["agenda"]}
     stalled = stalled_pairs(program, now)
     shown = stalled[:STALLED_SHOWN]
-    checkins, checkin_scores = checkin_stats(program, date_range, weekly, fixed["checkins"])
     return Health(
         program=program,
         date_range=date_range,

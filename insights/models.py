@@ -9,7 +9,8 @@ task folds the changes into ProgramDay, and the figures read both.
 health figures count the rows directly (insights/figures.py).
 
 A session's and a side's counts sit on the UTC day the session took place; an action's
-"due" counts on its due date, its "done" counts on the UTC day it was done.
+"due" counts on its due date, its "done" counts on the UTC day it was done; a check-in's
+"due" counts on the UTC day it was due, its "answer" counts on the UTC day it was answered.
 """
 
 from django.db import models
@@ -21,6 +22,17 @@ SIDE_COUNTS = tuple(
     for what in ("sides", "questions", "learned", "shared")
     for role in ("mentor", "mentee")
 )
+# Check-ins due this day: due_checkins' figures, the average as a sum and a count.
+CHECKIN_COUNTS = (
+    "checkins_due",
+    "checkins_answered",
+    "checkins_scored",
+    "checkins_score_sum",
+    "checkins_not_fit",
+    "checkins_fit_answered",
+    "checkins_help",
+)
+ANSWER_COUNTS = ("answers_scored", "answers_score_sum")  # scored answers given this day
 COUNTS = (
     "sessions",
     *SIDE_COUNTS,
@@ -30,6 +42,8 @@ COUNTS = (
     "done_mentor",
     "done_mentee",
     "done_both",
+    *CHECKIN_COUNTS,
+    *ANSWER_COUNTS,
 )
 
 
@@ -51,6 +65,15 @@ class Counts(models.Model):
     done_mentor = models.IntegerField(default=0)  # actions done this day, by owner
     done_mentee = models.IntegerField(default=0)
     done_both = models.IntegerField(default=0)
+    checkins_due = models.IntegerField(default=0)  # check-ins due this day
+    checkins_answered = models.IntegerField(default=0)  # … answered
+    checkins_scored = models.IntegerField(default=0)  # … answered with a score
+    checkins_score_sum = models.IntegerField(default=0)  # … the sum of those scores
+    checkins_not_fit = models.IntegerField(default=0)  # … answered "not a good fit"
+    checkins_fit_answered = models.IntegerField(default=0)  # … answered that question
+    checkins_help = models.IntegerField(default=0)  # … answered asking for help
+    answers_scored = models.IntegerField(default=0)  # check-ins answered this day, scored
+    answers_score_sum = models.IntegerField(default=0)  # … the sum of their scores
 
     class Meta:
         abstract = True

@@ -5,12 +5,8 @@ from django.db import migrations, models
 
 
 def record_changes(apps, schema_editor):
-    """Triggers now record changes instead of updating day rows (PostgreSQL only)."""
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    from insights import rollups  # the SQL lives with the code that reads the rollups
-
-    schema_editor.execute(rollups.ADD)
+    """Triggers now record changes instead of updating day rows (PostgreSQL only): now
+    installed by 0004_checkin_rollups, with the columns the current SQL names."""
 
 
 class Migration(migrations.Migration):

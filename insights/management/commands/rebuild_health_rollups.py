@@ -1,4 +1,4 @@
-"""Recount program health's daily rollups from the sessions, sides and actions."""
+"""Recount program health's daily rollups from the sessions, sides, actions and check-ins."""
 
 from django.core.management.base import BaseCommand, CommandError
 
