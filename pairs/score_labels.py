@@ -7,9 +7,10 @@ score (matching review, suggestions, a pair page, the manual and swap previews) 
 through `describe`.
 """
 
+import functools
 from dataclasses import dataclass
 
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 # (lowest points, label), highest first: the first band a score reaches names it.
@@ -39,12 +40,35 @@ class Part:
     label: str
     points: int
     out_of: int
+    # Its points of the most it can give ("22 of 43"), in words here rather than by
+    # {% blocktranslate %}: a review page shows four parts in each of its 50 rows.
+    text: str
 
-    @property
-    def text(self):
-        """Its points of the most it can give ("22 of 43"), in words here rather than by
-        {% blocktranslate %}: a review page shows four parts in each of its 50 rows."""
-        return gettext("%(n)s of %(top)s") % {"n": self.points, "top": self.out_of}
+
+@dataclass(frozen=True)
+class Words:
+    """The fixed words of a score in one language."""
+
+    bands: tuple  # (lowest points, label), as BANDS
+    parts: tuple  # (part, label), as PARTS
+    of: str  # "%(n)s of %(top)s"
+
+
+def words():
+    """The fixed words in the active language: a review page shows 50 scores, each with
+    a band and up to four parts, and a lazy label translates again each time it is read."""
+    return _words_in(get_language())
+
+
+@functools.lru_cache(maxsize=32)
+def _words_in(language):
+    # Keyed by the active language, which is what gettext translates into: a language's
+    # words are never served in another.
+    return Words(
+        bands=tuple((lowest, str(label)) for lowest, label in BANDS),
+        parts=tuple((key, str(label)) for key, label in PARTS),
+        of=gettext("%(n)s of %(top)s"),
+    )
 
 
 @dataclass(frozen=True)
@@ -69,11 +93,13 @@ def to_points(value, top):
     return max(0, min(100, round(100 * float(value) / top)))
 
 
-def label_for(points):
-    for lowest, label in BANDS:
+def label_for(points, bands=None):
+    """The band's label; `bands`: words().bands when the caller has them already."""
+    bands = bands or words().bands
+    for lowest, label in bands:
         if points >= lowest:
-            return str(label)
-    return str(BANDS[-1][1])
+            return label
+    return bands[-1][1]
 
 
 def describe(score, program, breakdown=None):
@@ -82,11 +108,13 @@ def describe(score, program, breakdown=None):
     weights = weights_of(program)
     top = sum(weights.values())
     points = to_points(score, top)
+    fixed = words()
     parts = ()
     if breakdown:
-        parts = tuple(
-            Part(str(label), to_points(breakdown.get(key, 0), top), to_points(weights[key], top))
-            for key, label in PARTS
-            if key in breakdown
-        )
-    return ScoreLabel(points, label_for(points), parts)
+        parts = []
+        for key, label in fixed.parts:
+            if key in breakdown:
+                n, out_of = to_points(breakdown.get(key, 0), top), to_points(weights[key], top)
+                parts.append(Part(label, n, out_of, fixed.of % {"n": n, "top": out_of}))
+        parts = tuple(parts)
+    return ScoreLabel(points, label_for(points, fixed.bands), parts)

@@ -42,6 +42,10 @@ REFERENCE = """{% load i18n scores %}<tr id="suggestion-{{ s.pk }}" role="row">
 </tr>
 """  # noqa: E501 - the template as it was
 TAG = "{% load suggestion_rows %}{% suggestion_row s %}"
+# All of a page's rows in one tag, as the review writes them, and the loop it replaced (of
+# the one-row tag, itself the partial's HTML above): the same bytes.
+ROWS_TAG = "{% load suggestion_rows %}{% suggestion_rows rows %}"
+ROWS_LOOP = "{% load suggestion_rows %}{% for s in rows %}{% suggestion_row s %}{% endfor %}"
 
 
 def render(source, **context):
@@ -84,6 +88,66 @@ def test_the_tag_gives_the_partials_html(
         expected = render(REFERENCE, **context)
         got = render(TAG, **context)
     assert same(got) == same(expected)
+
+
+def test_the_rows_escape_the_pages_words_as_the_partial_did():
+    """A translation with <, & or quotes is escaped in every row, as {{ words.x }} was."""
+    words = {k: f"{v} <&\"'>" for k, v in _row_words().items()}
+    s = row(7, "draft", "Maya", "Olga", 1.0, {"teach": 0.5}, [], ["gone"])
+    context = {"s": s, "rows": [s, s], "words": words, "program": PROGRAM, "row_error": None}
+    expected = render(REFERENCE, **context)
+    assert "&lt;&amp;&quot;&#x27;&gt;" in expected
+    assert same(render(TAG, **context)) == same(expected)
+    assert render(ROWS_TAG, **context) == render(ROWS_LOOP, **context)
+
+
+def row(pk, status, mentor, mentee, score, breakdown, reasons, problems):
+    """A row as pairs/views.py's _review_rows makes it."""
+    return {
+        "pk": pk, "status": status, "score": score, "breakdown": breakdown,
+        "reasons": reasons, "warnings": (breakdown or {}).get("warnings", ()),
+        "problems": problems, "mentor": mentor, "mentee": mentee,
+        "mentor_avatar": avatar(mentor, "small"), "mentee_avatar": avatar(mentee, "small"),
+        "decide_url": f"/programs/p/matching/suggestions/{pk}/?a=<b>",
+        "swap_url": f"/programs/p/matching/suggestions/{pk}/swap/",
+        "select_label": mark_safe(f"Select {escape(mentor)} and {escape(mentee)}"),
+    }  # fmt: skip
+
+
+ROWS = st.lists(
+    st.builds(
+        row,
+        pk=st.integers(1, 10**6),
+        status=st.sampled_from(["draft", "accepted", "rejected"]),
+        mentor=NAMES,
+        mentee=NAMES,
+        score=st.floats(0, 3, allow_nan=False),
+        breakdown=st.one_of(st.none(), st.fixed_dictionaries(
+            {"teach": st.floats(0, 1)}, optional={"warnings": st.lists(NAMES, max_size=1)}
+        )),
+        reasons=st.lists(REASONS, max_size=2),
+        problems=st.lists(st.sampled_from(["Maya is full", "<b>gone</b>"]), max_size=1),
+    ),
+    max_size=4,
+)  # fmt: skip
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    rows=ROWS,
+    row_error=st.sampled_from([None, "Someone decided first: <reload>."]),
+    token=st.sampled_from([None, "TOKEN<&>"]),
+    language=st.sampled_from(["en", "de", "fr", "es"]),
+)
+def test_the_rows_tag_gives_the_loop_of_the_row_tag(rows, row_error, token, language):
+    with translation.override(language):
+        context = {"rows": rows, "words": _row_words(), "program": PROGRAM}
+        context["row_error"] = row_error
+        if token is not None:
+            context["csrf_token"] = token
+        expected = render(ROWS_LOOP, **context)
+        got = render(ROWS_TAG, **context)
+    assert got == expected
 
 
 def test_the_review_and_a_decisions_row_show_the_rows(client, world):
