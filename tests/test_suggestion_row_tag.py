@@ -73,15 +73,7 @@ def test_the_tag_gives_the_partials_html(
     pk, status, mentor, mentee, score, breakdown, reasons, problems, row_error, token, language
 ):
     with translation.override(language):
-        s = {
-            "pk": pk, "status": status, "score": score, "breakdown": breakdown,
-            "reasons": reasons, "warnings": (breakdown or {}).get("warnings", ()),
-            "problems": problems, "mentor": mentor, "mentee": mentee,
-            "mentor_avatar": avatar(mentor, "small"), "mentee_avatar": avatar(mentee, "small"),
-            "decide_url": f"/programs/p/matching/suggestions/{pk}/?a=<b>",
-            "swap_url": f"/programs/p/matching/suggestions/{pk}/swap/",
-            "select_label": mark_safe(f"Select {escape(mentor)} and {escape(mentee)}"),
-        }  # fmt: skip
+        s = row(pk, status, mentor, mentee, score, breakdown, reasons, problems)
         context = {"s": s, "words": _row_words(), "program": PROGRAM, "row_error": row_error}
         if token is not None:
             context["csrf_token"] = token
