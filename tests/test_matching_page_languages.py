@@ -7,10 +7,11 @@ import re
 
 import pytest
 from django.utils import translation
+from django.utils.html import format_html
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mentorship.templatetags.people import avatar
+from mentorship.templatetags.people import avatar, colour, initials
 from pairs import score_labels, views
 from pairs.forms import MatchingSettingsForm
 from pairs.models import Exclusion, MatchRun, Suggestion
@@ -94,4 +95,10 @@ def test_the_settings_forms_html_is_the_forms_for_its_values_and_language(world)
 @settings(max_examples=200, deadline=None)
 @given(name=st.text(max_size=12) | st.sampled_from(["Théo <b>&", 'O\'Neil "Q"', "-", ""]))
 def test_a_rows_avatar_is_the_avatar_tags(name):
-    assert views._small_avatar(name) == avatar(name, "small")
+    reference = format_html(
+        '<span class="avatar avatar-{}{}" aria-hidden="true">{}</span>',
+        colour(name),
+        " avatar-small",
+        initials(name),
+    )
+    assert avatar(name, "small") == reference

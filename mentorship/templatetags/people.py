@@ -1,10 +1,11 @@
 """{% avatar name %}: initials in a coloured circle beside a name. Pure HTML and CSS; the
 avatar is aria-hidden because the name is always written next to it."""
 
+import html
 import zlib
 
 from django import template
-from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 register = template.Library()
 COLOURS = 8  # .avatar-0 … .avatar-7 in site.css (the CSP forbids inline styles)
@@ -26,10 +27,10 @@ def colour(name):
 
 @register.simple_tag
 def avatar(name, size=""):
+    # An f-string with html.escape, not format_html: its lazy-aware escaping took 15 us a
+    # call, and the matching review shows 100 avatars a page.
     size_class = f" avatar-{size}" if size in ("small", "large") else ""
-    return format_html(
-        '<span class="avatar avatar-{}{}" aria-hidden="true">{}</span>',
-        colour(name),
-        size_class,
-        initials(name),
+    return SafeString(
+        f'<span class="avatar avatar-{colour(name)}{size_class}" aria-hidden="true">'
+        f"{html.escape(initials(name))}</span>"
     )
